@@ -1,0 +1,134 @@
+"""Clinic tenants, API keys and usage records. All of these live in the public schema."""
+
+from __future__ import annotations
+
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Plan(models.TextChoices):
+    """Subscription plans; requests/minute per API key are in ``MEDSYNC_PLAN_RATE_LIMITS``."""
+
+    STARTER = "starter", "Starter (10 req/min)"
+    PROFESSIONAL = "professional", "Professional (50 req/min)"
+    ENTERPRISE = "enterprise", "Enterprise (500 req/min)"
+
+
+class SpeechProviderChoice(models.TextChoices):
+    AUTO = "auto", "Deepgram when a key is configured, else local"
+    LOCAL = "local", "Local (faster-whisper + local diarization)"
+    DEEPGRAM = "deepgram", "Deepgram"
+
+
+class NoteEngineChoice(models.TextChoices):
+    AUTO = "auto", "OpenAI when a key is configured, else offline"
+    OFFLINE = "offline", "Offline template engine"
+    OPENAI = "openai", "OpenAI-compatible LLM"
+
+
+class Clinic(TenantMixin):
+    """A clinic: one PostgreSQL schema holds all of its clinical data.
+
+    ``client_id`` is the public identifier echoed in API responses (``client_id`` in the platform
+    seed); ``schema_name`` is derived from it.
+    """
+
+    name = models.CharField(max_length=200)
+    client_id = models.SlugField(max_length=60, unique=True)
+    plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.STARTER)
+    is_active = models.BooleanField(default=True)
+    speech_provider = models.CharField(
+        max_length=20, choices=SpeechProviderChoice.choices, default=SpeechProviderChoice.AUTO
+    )
+    deepgram_api_key = models.CharField(
+        max_length=200, blank=True, help_text="Clinic's own Deepgram key; empty uses the platform's."
+    )
+    note_engine = models.CharField(max_length=20, choices=NoteEngineChoice.choices, default=NoteEngineChoice.AUTO)
+    openai_api_key = models.CharField(
+        max_length=200, blank=True, help_text="Clinic's own OpenAI key; empty uses the platform's."
+    )
+    allow_offline_fallback = models.BooleanField(
+        default=True,
+        help_text="When a cloud speech or LLM provider fails, finish the job with the offline engines "
+        "instead of answering 500.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client_id})"
+
+
+class Domain(DomainMixin):
+    """Host names that select a clinic (e.g. ``<clinic>.localhost`` for its admin and dashboard)."""
+
+
+class ApiKey(models.Model):
+    """An API key of a clinic. The secret is shown once at creation and only its SHA-256 is kept.
+
+    SHA-256 (not a slow password hash) is the right tool here because keys are 256-bit random
+    values, so they cannot be brute-forced, and every request must be checked quickly.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, default="default")
+    prefix = models.CharField(max_length=16, db_index=True, help_text="First characters, for display only.")
+    hashed_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.clinic.client_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Service(models.TextChoices):
+    """Metered services, as named in ``GET /v1/usage``."""
+
+    TRANSCRIPTION = "transcription", "Transcription"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    AGENT_CALL = "agent_call", "Agent call"
+
+
+class UsageRecord(models.Model):
+    """One metered request of a clinic: service and duration in seconds (audio or call length)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="usage_records")
+    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    service = models.CharField(max_length=20, choices=Service.choices)
+    duration_seconds = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["clinic", "service", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.clinic.client_id} {self.service} {self.duration_seconds:.1f}s"
+
+
+class StaffMembership(models.Model):
+    """Gives a Django staff user access to one clinic's admin (at the clinic's host name)."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="clinic_memberships")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "clinic"], name="unique_staff_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.clinic.client_id}"

@@ -1,0 +1,51 @@
+"""Reads for clinics, API keys and usage."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from clinics.models import ApiKey, Clinic, Service, UsageRecord
+from clinics.services import hash_api_key
+
+
+def api_key_lookup(*, raw_key: str) -> ApiKey | None:
+    """Return the active API key matching ``raw_key`` (with its clinic loaded), or ``None``.
+
+    Revoked keys and keys of inactive clinics do not match.
+    """
+    if not raw_key or len(raw_key) > 200:
+        return None
+    return (
+        ApiKey.objects.select_related("clinic")
+        .filter(hashed_key=hash_api_key(raw_key), revoked_at__isnull=True, clinic__is_active=True)
+        .first()
+    )
+
+
+def usage_summary(*, clinic: Clinic, days: int) -> dict[str, dict[str, float | int]]:
+    """Usage of ``clinic`` over the last ``days`` days, per service.
+
+    Returns:
+        ``{service: {"requests": int, "total_duration_seconds": int|float}}`` for every
+        service in :class:`clinics.models.Service` (zeros when unused). Durations are seconds,
+        rounded to 0.1 s and given as an int when whole.
+    """
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        UsageRecord.objects.filter(clinic=clinic, created_at__gte=since)
+        .values("service")
+        .annotate(requests=Count("id"), total=Sum("duration_seconds"))
+    )
+    by_service = {row["service"]: row for row in rows}
+    summary: dict[str, dict[str, float | int]] = {}
+    for service in Service.values:
+        row = by_service.get(service)
+        total = round(float(row["total"] or 0.0), 1) if row else 0
+        summary[service] = {
+            "requests": int(row["requests"]) if row else 0,
+            "total_duration_seconds": int(total) if float(total).is_integer() else total,
+        }
+    return summary

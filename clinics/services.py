@@ -1,0 +1,109 @@
+"""Writes for clinics, API keys and usage (HackSoft-style services)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clinics.models import ApiKey, Clinic, Domain, Plan, Service, UsageRecord
+
+API_KEY_PREFIX = "msk_"
+
+
+def hash_api_key(raw_key: str) -> str:
+    """Return the hex SHA-256 of an API key (64 characters)."""
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+def schema_name_for(client_id: str) -> str:
+    """Map a clinic ``client_id`` (slug) to a valid PostgreSQL schema name (``clinic_<slug>``)."""
+    return "clinic_" + client_id.replace("-", "_")[:50]
+
+
+@transaction.atomic
+def clinic_create(*, client_id: str, name: str, plan: str = Plan.STARTER, domain: str | None = None) -> Clinic:
+    """Create a clinic, its schema (with all tenant tables) and its host-name domain.
+
+    Args:
+        client_id: public slug, e.g. ``"dental-plus"``.
+        name: display name.
+        plan: one of :class:`clinics.models.Plan`.
+        domain: host name for the admin/dashboard; defaults to ``<client_id>.localhost``.
+
+    Raises:
+        ValueError: invalid slug or plan, or a clinic with that ``client_id`` exists.
+    """
+    slug = slugify(client_id)
+    if not slug or slug != client_id:
+        raise ValueError(f"Invalid clinic id {client_id!r}: use lowercase letters, digits and hyphens.")
+    if plan not in Plan.values:
+        raise ValueError(f"Unknown plan {plan!r}; choose one of {', '.join(Plan.values)}.")
+    if Clinic.objects.filter(client_id=slug).exists():
+        raise ValueError(f"A clinic with id {slug!r} already exists.")
+    clinic = Clinic(client_id=slug, name=name, plan=plan, schema_name=schema_name_for(slug))
+    clinic.save()  # django-tenants creates the schema and migrates it here
+    Domain.objects.create(tenant=clinic, domain=domain or f"{slug}.localhost", is_primary=True)
+    return clinic
+
+
+def api_key_create(*, clinic: Clinic, name: str = "default") -> tuple[ApiKey, str]:
+    """Create an API key for ``clinic``.
+
+    Returns:
+        ``(api_key, raw_key)``; ``raw_key`` (``msk_`` + 43 URL-safe characters, 256 bits) is
+        returned only here and never stored.
+    """
+    raw_key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey.objects.create(
+        clinic=clinic, name=name, prefix=raw_key[:12], hashed_key=hash_api_key(raw_key)
+    )
+    return api_key, raw_key
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    """Revoke ``api_key`` (idempotent); it stops authenticating at once."""
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+# Write last_used_at at most this often per key, so authentication is not a write per request.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+def api_key_mark_used(*, api_key: ApiKey) -> None:
+    """Record that ``api_key`` was used now (at most one write per key per minute)."""
+    now = timezone.now()
+    if api_key.last_used_at and (now - api_key.last_used_at).total_seconds() < LAST_USED_RESOLUTION_SECONDS:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now
+
+
+@dataclass(frozen=True)
+class UsageEvent:
+    """A metered event: ``service`` is a :class:`clinics.models.Service`, duration in seconds."""
+
+    service: str
+    duration_seconds: float = 0.0
+
+
+def usage_record(*, clinic: Clinic, service: str, duration_seconds: float = 0.0, api_key: ApiKey | None = None) -> UsageRecord:
+    """Record one metered request of ``clinic``.
+
+    Raises:
+        ValueError: unknown service or negative duration.
+    """
+    if service not in Service.values:
+        raise ValueError(f"Unknown service {service!r}")
+    if duration_seconds < 0:
+        raise ValueError("duration_seconds must be >= 0")
+    return UsageRecord.objects.create(
+        clinic=clinic, service=service, duration_seconds=float(duration_seconds), api_key=api_key
+    )

@@ -1,0 +1,3 @@
+"""WebSocket routes. Live transcription (``/ws/transcribe``) is added by its issue."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,19 @@
+"""URL configuration: the API surfaces, OpenAPI docs, admin and health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from medsync.health import health
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("v1/", include("clinics.api.urls")),
+    path("v1/", include("transcription.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "medsync.api.errors.json_404"
+handler500 = "medsync.api.errors.json_500"

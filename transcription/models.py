@@ -1,0 +1,84 @@
+"""Recordings and transcripts of encounters (tenant schema: each clinic has its own tables)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+def recording_upload_to(instance: "Recording", filename: str) -> str:
+    # The storage prefixes the clinic's schema name, so clinics never share a folder.
+    return f"recordings/{instance.created_at:%Y/%m}/{instance.uuid}{instance.extension}"
+
+
+class Recording(models.Model):
+    """An uploaded encounter recording. It is stored before processing starts and kept whatever
+    happens later, with ``status`` and ``failure_reason`` telling how processing went."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded"
+        PROCESSING = "processing"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    class Source(models.TextChoices):
+        API = "api", "POST /v1/transcribe"
+        CLI = "cli", "manage.py transcribe"
+        LIVE = "live", "Live transcription"
+        APPOINTMENT = "appointment", "Appointment recording"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    audio = models.FileField(upload_to=recording_upload_to, max_length=255, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    extension = models.CharField(max_length=10, blank=True)
+    source_format = models.CharField(max_length=10, blank=True, help_text="Container: wav, mp3, webm, ...")
+    size_bytes = models.BigIntegerField(default=0)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    template_key = models.CharField(max_length=100, default="general_consultation")
+    num_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.API)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED, db_index=True)
+    failure_reason = models.TextField(blank=True)
+    speech_engine = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Recording {self.uuid} ({self.status})"
+
+
+class Transcript(models.Model):
+    """The diarized transcript of a recording. Speaker 0 is the clinician (first speaker)."""
+
+    recording = models.OneToOneField(Recording, on_delete=models.CASCADE, related_name="transcript")
+    language = models.CharField(max_length=8)
+    engine = models.CharField(max_length=40)
+    duration_seconds = models.FloatField()
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Transcript of {self.recording.uuid}"
+
+
+class TranscriptSegment(models.Model):
+    """One utterance: consecutive speech of one speaker, times in seconds from the start."""
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="segments")
+    index = models.PositiveIntegerField()
+    speaker = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    start = models.FloatField()
+    end = models.FloatField()
+
+    class Meta:
+        ordering = ["transcript", "index"]
+        constraints = [models.UniqueConstraint(fields=["transcript", "index"], name="unique_segment_index")]
+
+    def __str__(self) -> str:
+        return f"[{self.start:.1f}-{self.end:.1f}] speaker {self.speaker}"

@@ -1,0 +1,221 @@
+"""The encounter pipeline: store the recording, transcribe and diarize it, write the note, meter usage.
+
+Order (ARCHITECTURE.md, "Data flow of the main job"): size/format checks -> Recording stored
+(nothing is lost if a later step fails) -> speech-to-text with word timings -> diarization ->
+speaker 0 = clinician -> Transcript saved -> note -> ClinicalNote saved -> usage recorded.
+Provider choice and fallback order live here; adapters only talk to their vendor.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from clinics.models import Clinic, Service
+from clinics.services import usage_record
+from notes.engines.base import NoteEngineError, NoteResult, Turn
+from notes.models import ClinicalNote
+from notes.services import clinical_note_create, note_generate
+from templates.builtin import TemplateSpec
+from transcription.models import Recording, Transcript, TranscriptSegment
+from transcription.providers.base import SpeechProviderError, SpeechToText, TranscriptionResult
+from transcription.speech.audio import AudioDecodeError, DecodedAudio, decode_audio
+
+logger = logging.getLogger(__name__)
+
+
+class EncounterProcessingError(Exception):
+    """A stored recording could not be processed; ``recording.failure_reason`` says why.
+
+    ``stage`` is ``"transcription"`` or ``"note"``; ``permanent`` tells whether a retry may help.
+    """
+
+    def __init__(self, message: str, *, recording: Recording, stage: str, permanent: bool):
+        super().__init__(message)
+        self.message = message
+        self.recording = recording
+        self.stage = stage
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class EncounterResult:
+    """Everything the pipeline produced for one recording."""
+
+    recording: Recording
+    transcript: Transcript
+    note: ClinicalNote
+    speech: TranscriptionResult
+    note_result: NoteResult
+
+
+def audio_decode(source: str | os.PathLike | IO[bytes]) -> DecodedAudio:
+    """Decode an uploaded file to 16 kHz mono float32, enforcing the maximum duration.
+
+    Raises:
+        AudioDecodeError: not audio, corrupt, empty, unsupported container, or too long.
+    """
+    return decode_audio(source, max_duration_seconds=settings.MEDSYNC_MAX_AUDIO_SECONDS)
+
+
+def recording_store(
+    *, file: IO[bytes], original_filename: str, audio: DecodedAudio, language: str, template_key: str,
+    num_speakers: int | None = None, source: str = Recording.Source.API,
+) -> Recording:
+    """Store the uploaded file in the clinic's media folder and create its :class:`Recording`.
+
+    ``file`` is read from its start; the stored name never contains the client's file name.
+    """
+    extension = "." + audio.source_format if audio.source_format else os.path.splitext(original_filename)[1][:10]
+    recording = Recording(
+        original_filename=os.path.basename(original_filename)[:255], extension=extension[:10],
+        source_format=audio.source_format, duration_seconds=round(audio.duration_seconds, 3),
+        language=language, template_key=template_key, num_speakers=num_speakers, source=source,
+        status=Recording.Status.UPLOADED,
+    )
+    recording.created_at = timezone.now()  # upload_to uses it before the first save
+    file.seek(0, os.SEEK_END)
+    recording.size_bytes = file.tell()
+    file.seek(0)
+    recording.audio.save(f"audio{extension}", File(file), save=False)
+    recording.save()
+    return recording
+
+
+def _local_engine() -> SpeechToText:
+    from transcription.speech.pipeline import get_local_engine
+
+    return get_local_engine()
+
+
+def _deepgram_engine(api_key: str) -> SpeechToText:
+    from transcription.providers.deepgram import DeepgramEngine
+
+    return DeepgramEngine(api_key=api_key, model=settings.DEEPGRAM_MODEL)
+
+
+def speech_engine_candidates(clinic: Clinic | None) -> list[tuple[str, Callable[[], SpeechToText]]]:
+    """Speech engines to try for ``clinic``, in order: ``[(name, factory), ...]``.
+
+    ``speech_provider="auto"`` uses Deepgram when the clinic or the platform has a key, else
+    the local engine; ``"deepgram"`` insists on Deepgram; ``"local"`` never calls out. The local
+    engine follows Deepgram as a fallback when the clinic allows it.
+    """
+    # Without a clinic (command-line tools) the platform's configuration applies.
+    choice = getattr(clinic, "speech_provider", "auto")
+    api_key = getattr(clinic, "deepgram_api_key", "") or settings.DEEPGRAM_API_KEY
+    candidates: list[tuple[str, Callable[[], SpeechToText]]] = []
+    if choice == "deepgram" or (choice == "auto" and api_key):
+        candidates.append(("deepgram", lambda: _deepgram_engine(api_key)))
+        if getattr(clinic, "allow_offline_fallback", True):
+            candidates.append(("local", _local_engine))
+    else:
+        candidates.append(("local", _local_engine))
+    return candidates
+
+
+def _mark_failed(recording: Recording, reason: str) -> None:
+    recording.status = Recording.Status.FAILED
+    recording.failure_reason = reason[:2000]
+    recording.processed_at = timezone.now()
+    recording.save(update_fields=["status", "failure_reason", "processed_at"])
+
+
+def recording_transcribe(*, clinic: Clinic | None, recording: Recording, audio: DecodedAudio) -> TranscriptionResult:
+    """Run speech-to-text and diarization on ``audio`` with the clinic's engines.
+
+    Raises:
+        EncounterProcessingError: every engine failed; the recording is marked failed with the reason.
+    """
+    recording.status = Recording.Status.PROCESSING
+    recording.save(update_fields=["status"])
+    last_error: SpeechProviderError | None = None
+    for name, factory in speech_engine_candidates(clinic):
+        try:
+            result = factory().transcribe(audio, language=recording.language, num_speakers=recording.num_speakers)
+        except SpeechProviderError as exc:
+            logger.warning("Speech engine %s failed on recording %s (permanent=%s): %s",
+                           name, recording.uuid, exc.permanent, exc.message)
+            last_error = exc
+            continue
+        recording.speech_engine = result.engine
+        recording.save(update_fields=["speech_engine"])
+        return result
+    assert last_error is not None
+    reason = f"Transcription failed: {last_error.message}"
+    _mark_failed(recording, reason)
+    raise EncounterProcessingError(reason, recording=recording, stage="transcription", permanent=last_error.permanent)
+
+
+@transaction.atomic
+def transcript_store(*, recording: Recording, result: TranscriptionResult) -> Transcript:
+    """Save the diarized transcript of ``recording`` (one segment per utterance)."""
+    Transcript.objects.filter(recording=recording).delete()  # reprocessing replaces the old one
+    transcript = Transcript.objects.create(
+        recording=recording, language=result.language, engine=result.engine,
+        duration_seconds=result.duration_seconds,
+        text="\n".join(u.text for u in result.utterances),
+    )
+    TranscriptSegment.objects.bulk_create(
+        TranscriptSegment(transcript=transcript, index=i, speaker=u.speaker, text=u.text, start=u.start, end=u.end)
+        for i, u in enumerate(result.utterances)
+    )
+    return transcript
+
+
+def encounter_process(
+    *, clinic: Clinic, recording: Recording, audio: DecodedAudio, template: TemplateSpec, api_key=None,
+) -> EncounterResult:
+    """Transcribe, diarize and document a stored recording; record usage.
+
+    Raises:
+        EncounterProcessingError: transcription or note generation failed (recording kept, marked failed).
+    """
+    speech = recording_transcribe(clinic=clinic, recording=recording, audio=audio)
+    transcript = transcript_store(recording=recording, result=speech)
+    turns = [Turn(speaker=u.speaker, text=u.text, start=u.start, end=u.end) for u in speech.utterances]
+    try:
+        note_result = note_generate(clinic=clinic, turns=turns, template=template, language=recording.language)
+    except NoteEngineError as exc:
+        reason = f"Clinical note generation failed: {exc.message}"
+        _mark_failed(recording, reason)
+        raise EncounterProcessingError(reason, recording=recording, stage="note", permanent=exc.permanent) from exc
+    note = clinical_note_create(
+        result=note_result, template_key=template.key, language=recording.language, recording=recording
+    )
+    recording.status = Recording.Status.COMPLETED
+    recording.failure_reason = ""
+    recording.processed_at = timezone.now()
+    recording.duration_seconds = speech.duration_seconds
+    recording.save(update_fields=["status", "failure_reason", "processed_at", "duration_seconds"])
+    usage_record(clinic=clinic, service=Service.TRANSCRIPTION, duration_seconds=speech.duration_seconds, api_key=api_key)
+    return EncounterResult(recording=recording, transcript=transcript, note=note, speech=speech, note_result=note_result)
+
+
+def transcribe_response(*, clinic: Clinic, result: EncounterResult, template_key: str) -> dict:
+    """The ``POST /v1/transcribe`` response body (platform seed): transcript, note, duration, ..."""
+    return {
+        "transcript": [
+            {"text": u.text, "start": round(u.start, 2), "end": round(u.end, 2), "speaker": u.speaker}
+            for u in result.speech.utterances
+        ],
+        "clinical_note": result.note.content,
+        "duration_seconds": round(result.speech.duration_seconds, 2),
+        "language": result.recording.language,
+        "template": template_key,
+        "client_id": clinic.client_id,
+    }
+
+
+__all__ = [
+    "AudioDecodeError", "EncounterProcessingError", "EncounterResult", "audio_decode", "encounter_process",
+    "recording_store", "recording_transcribe", "speech_engine_candidates", "transcribe_response", "transcript_store",
+]
