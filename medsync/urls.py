@@ -10,6 +10,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("v1/", include("clinics.api.urls")),
     path("v1/", include("transcription.api.urls")),
+    path("v1/", include("booking.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,3 @@
+"""Routes of the WhatsApp booking bot (filled in by its issue)."""
+
+urlpatterns: list = []
