@@ -25,6 +25,11 @@ def embedded_database(data_dir: Path) -> dict[str, str]:
     Raises:
         RuntimeError: when ``pgserver`` is not installed or the server cannot start.
     """
+    import warnings
+
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); pgserver then uses
+    # /tmp/runtime-<uid> for its lock file, which is fine.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     try:
         import pgserver
     except ImportError as exc:  # pragma: no cover - install problem

@@ -1,0 +1,128 @@
+"""Shared types for clinical note engines.
+
+A note engine turns a diarized transcript (a sequence of ``Turn``) into a
+``NoteResult`` following a ``TemplateSpec``. Engines must not log transcript
+or note text: both are patient data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Protocol, Sequence, runtime_checkable
+
+from templates.builtin import TemplateSpec
+
+#: Speaker id of the clinician in ``Turn.speaker``.
+CLINICIAN = 0
+#: Speaker id of the patient in ``Turn.speaker``; ids >= 2 are other people
+#: (relatives, interpreters, nurses).
+PATIENT = 1
+
+#: Placeholder written under a section with no content, per language.
+NOT_DISCUSSED: dict[str, str] = {
+    "en": "Not discussed.",
+    "es": "No se comentó.",
+    "ca": "No s'ha comentat.",
+    "fr": "Non abordé.",
+    "pt": "Não abordado.",
+    "de": "Nicht besprochen.",
+    "it": "Non discusso.",
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn of a diarized conversation.
+
+    Attributes:
+        speaker: 0 = clinician, 1 = patient, 2+ = other people.
+        text: What was said, as transcribed.
+        start: Start time in seconds from the beginning of the recording, if known.
+        end: End time in seconds, if known.
+    """
+
+    speaker: int
+    text: str
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class NoteResult:
+    """A generated clinical note.
+
+    Attributes:
+        markdown: The full note, ``## Heading`` per section in template order.
+        sections: Section key -> section body (Markdown, without the heading;
+            empty string when nothing was found for that section).
+        engine: Name of the engine that produced the note (e.g. ``"offline"``).
+    """
+
+    markdown: str
+    sections: dict[str, str]
+    engine: str
+
+
+class NoteEngineError(Exception):
+    """A note engine could not produce a note.
+
+    Attributes:
+        message: Human-readable reason; never contains patient data.
+        permanent: ``True`` when retrying the same request cannot help
+            (bad configuration, authentication, invalid request); ``False``
+            for transient failures (timeouts, rate limits, 5xx, network).
+    """
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+@runtime_checkable
+class NoteEngine(Protocol):
+    """Interface of every note engine."""
+
+    def generate(
+        self, *, turns: Sequence[Turn], template: TemplateSpec, language: str
+    ) -> NoteResult:
+        """Write a note for ``turns`` following ``template`` in ``language``.
+
+        Args:
+            turns: The diarized conversation in chronological order.
+            template: Sections to produce.
+            language: ISO 639-1 code of the note language (one of
+                ``templates.builtin.SUPPORTED_LANGUAGES``).
+
+        Raises:
+            NoteEngineError: if the note cannot be produced.
+        """
+        ...
+
+
+def not_discussed(language: str) -> str:
+    """Return the localized "Not discussed." placeholder (English fallback)."""
+    return NOT_DISCUSSED.get(language, NOT_DISCUSSED["en"])
+
+
+def render_markdown(template: TemplateSpec, language: str, sections: Mapping[str, str]) -> str:
+    """Render section bodies as a Markdown note.
+
+    Args:
+        template: Gives the section order and headings.
+        language: Language of the headings and of the placeholder.
+        sections: Section key -> body. Missing or blank bodies are rendered
+            as the localized "Not discussed." placeholder; keys that are not
+            in the template are ignored.
+
+    Returns:
+        ``"## Heading\\n<body>\\n\\n## Heading\\n<body>\\n"`` for every
+        section in template order (single trailing newline).
+    """
+    blocks: list[str] = []
+    for spec in template.sections:
+        body = (sections.get(spec.key) or "").strip()
+        if not body:
+            body = not_discussed(language)
+        blocks.append(f"## {spec.heading(language)}\n{body}")
+    return "\n\n".join(blocks) + "\n"
