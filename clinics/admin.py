@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from clinics.models import ApiKey, Clinic, Domain, StaffMembership, UsageRecord
-from clinics.services import api_key_create, api_key_revoke, hash_api_key, schema_name_for
+from clinics.models import ApiKey, Clinic, ClinicUser, Domain, StaffMembership, UsageRecord
+from clinics.services import api_key_create, api_key_revoke, clinic_user_create, hash_api_key, schema_name_for
 
 
 def is_platform_operator(request) -> bool:
@@ -55,7 +57,8 @@ class ClinicAdmin(PlatformOnlyAdmin):
     readonly_fields = ("schema_name", "created_at")
     inlines = [DomainInline, StaffMembershipInline]
     fields = (
-        "name", "client_id", "schema_name", "plan", "is_active", "speech_provider", "deepgram_api_key",
+        "name", "client_id", "schema_name", "plan", "subscription_status", "subscription_current_period_end",
+        "is_active", "speech_provider", "deepgram_api_key",
         "note_engine", "openai_api_key", "allow_offline_fallback", "created_at",
     )
 
@@ -125,3 +128,86 @@ class UsageRecordAdmin(PlatformOnlyAdmin):
         )
         response.context_data["generated_at"] = timezone.now()
         return response
+
+
+# --- MediSync users ------------------------------------------------------------------------------
+
+class ClinicUserForm(forms.ModelForm):
+    """Adds a clinician or staff user: e-mail, names and password create the Django user."""
+
+    email = forms.EmailField()
+    first_name = forms.CharField(required=False)
+    last_name = forms.CharField(required=False)
+    password = forms.CharField(
+        widget=forms.PasswordInput, required=False,
+        help_text="Required for a new user; on an existing one, fill it only to set a new password.",
+    )
+
+    class Meta:
+        model = ClinicUser
+        fields = ("clinic", "title", "role")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            user = self.instance.user
+            self.fields["email"].initial = user.email
+            self.fields["email"].disabled = True
+            self.fields["first_name"].initial = user.first_name
+            self.fields["last_name"].initial = user.last_name
+            self.fields["clinic"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            if not cleaned.get("password"):
+                self.add_error("password", "A new user needs a password.")
+            email = (cleaned.get("email") or "").strip().lower()
+            if email and get_user_model().objects.filter(email__iexact=email).exists():
+                self.add_error("email", "A user with this e-mail already exists.")
+        if cleaned.get("password"):
+            from django.contrib.auth.password_validation import validate_password
+
+            user = self.instance.user if self.instance.pk else None
+            try:
+                validate_password(cleaned["password"], user=user)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+@admin.register(ClinicUser)
+class ClinicUserAdmin(PlatformOnlyAdmin):
+    """Clinicians and staff who sign in to the MediSync API (``POST /api/login``)."""
+
+    form = ClinicUserForm
+    list_display = ("uid", "email", "display_name", "clinic", "role", "created_at")
+    list_filter = ("clinic", "role")
+    search_fields = ("uid", "user__email", "user__first_name", "user__last_name", "clinic__client_id")
+    readonly_fields = ("uid", "created_at")
+    list_select_related = ("user", "clinic")
+
+    def get_fields(self, request, obj=None):
+        fields = ["clinic", "email", "first_name", "last_name", "title", "role", "password"]
+        return fields + (["uid", "created_at"] if obj else [])
+
+    @admin.display(description="e-mail", ordering="user__email")
+    def email(self, obj: ClinicUser) -> str:
+        return obj.user.email
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            user = obj.user
+            user.first_name, user.last_name = data.get("first_name", ""), data.get("last_name", "")
+            if data.get("password"):
+                user.set_password(data["password"])
+            user.save()
+            super().save_model(request, obj, form, change)
+            return
+        created = clinic_user_create(
+            clinic=data["clinic"], email=data["email"], password=data["password"],
+            first_name=data.get("first_name", ""), last_name=data.get("last_name", ""),
+            title=data.get("title", ""), role=data["role"],
+        )
+        obj.pk, obj.user, obj.uid, obj.created_at = created.pk, created.user, created.uid, created.created_at

@@ -26,6 +26,15 @@ class NoteEngineChoice(models.TextChoices):
     OPENAI = "openai", "OpenAI-compatible LLM"
 
 
+class SubscriptionStatus(models.TextChoices):
+    """Subscription states (the usual billing life cycle: trial, active, unpaid, cancelled)."""
+
+    TRIALING = "trialing", "Trialing"
+    ACTIVE = "active", "Active"
+    PAST_DUE = "past_due", "Past due"
+    CANCELED = "canceled", "Canceled"
+
+
 class Clinic(TenantMixin):
     """A clinic: one PostgreSQL schema holds all of its clinical data.
 
@@ -51,6 +60,14 @@ class Clinic(TenantMixin):
         default=True,
         help_text="When a cloud speech or LLM provider fails, finish the job with the offline engines "
         "instead of answering 500.",
+    )
+    subscription_status = models.CharField(
+        max_length=20, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE,
+        help_text="Clinicians of a clinic without an active (or trialing) subscription get 403 on the "
+        "MediSync API (/api/...).",
+    )
+    subscription_current_period_end = models.DateTimeField(
+        null=True, blank=True, help_text="End of the paid or trial period; empty = open-ended."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -132,3 +149,37 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.clinic.client_id}"
+
+
+class ClinicUserRole(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    STAFF = "staff", "Staff"
+
+
+class ClinicUser(models.Model):
+    """A person who signs in to the MediSync API (``POST /api/login``) on behalf of one clinic.
+
+    The Django ``auth.User`` holds the e-mail (also its username, lower-cased), the names and the
+    password hash; this profile ties it to its clinic and carries the public ``uid``
+    (``user_<random>``) that the API returns and clients echo in ``?uid=``.
+    """
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="clinic_profile")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="users")
+    uid = models.CharField(max_length=40, unique=True, editable=False)
+    title = models.CharField(max_length=30, blank=True, help_text='Shown before the name, e.g. "Dr.".')
+    role = models.CharField(max_length=20, choices=ClinicUserRole.choices, default=ClinicUserRole.CLINICIAN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["clinic", "user__email"]
+        verbose_name = "clinic user"
+
+    def __str__(self) -> str:
+        return f"{self.user.email} ({self.clinic.client_id})"
+
+    @property
+    def display_name(self) -> str:
+        """``"Dr. Jane Smith"`` (title and names that are set)."""
+        parts = [self.title, self.user.first_name, self.user.last_name]
+        return " ".join(p for p in parts if p) or self.user.email

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from clinics.models import ApiKey, Clinic, Service, UsageRecord
+from clinics.models import ApiKey, Clinic, ClinicUser, Plan, Service, SubscriptionStatus, UsageRecord
 from clinics.services import hash_api_key
 
 
@@ -49,3 +49,48 @@ def usage_summary(*, clinic: Clinic, days: int) -> dict[str, dict[str, float | i
             "total_duration_seconds": int(total) if float(total).is_integer() else total,
         }
     return summary
+
+
+# --- MediSync users and subscriptions -----------------------------------------------------------
+
+
+def clinic_user_get(*, uid: str) -> ClinicUser | None:
+    """The active :class:`clinics.models.ClinicUser` with public id ``uid`` (user and clinic loaded), or ``None``.
+
+    Inactive Django users and users of inactive clinics do not match.
+    """
+    if not uid or len(uid) > 40:
+        return None
+    return (
+        ClinicUser.objects.select_related("user", "clinic")
+        .filter(uid=uid, user__is_active=True, clinic__is_active=True)
+        .first()
+    )
+
+
+def clinic_user_for_login(*, user) -> ClinicUser | None:
+    """The clinic profile of an authenticated Django ``user`` if its clinic is active, else ``None``."""
+    return ClinicUser.objects.select_related("user", "clinic").filter(user=user, clinic__is_active=True).first()
+
+
+def subscription_is_active(*, clinic: Clinic) -> bool:
+    """True when ``clinic`` may use subscription features: status active or trialing, period not over."""
+    if clinic.subscription_status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
+        return False
+    end = clinic.subscription_current_period_end
+    return end is None or end > timezone.now()
+
+
+def subscription_summary(*, clinic: Clinic) -> dict:
+    """``{"plan", "planName", "status", "active", "currentPeriodEnd", "rateLimitPerMinute"}`` of ``clinic``."""
+    from medsync.api.ratelimit import plan_limit
+
+    end = clinic.subscription_current_period_end
+    return {
+        "plan": clinic.plan,
+        "planName": Plan(clinic.plan).label.split(" (")[0],
+        "status": clinic.subscription_status,
+        "active": subscription_is_active(clinic=clinic),
+        "currentPeriodEnd": end.isoformat() if end else None,
+        "rateLimitPerMinute": plan_limit(clinic.plan),
+    }

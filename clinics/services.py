@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics.models import ApiKey, Clinic, Domain, Plan, Service, UsageRecord
+from clinics.models import ApiKey, Clinic, ClinicUser, ClinicUserRole, Domain, Plan, Service, UsageRecord
 
 API_KEY_PREFIX = "msk_"
 
@@ -107,3 +107,54 @@ def usage_record(*, clinic: Clinic, service: str, duration_seconds: float = 0.0,
     return UsageRecord.objects.create(
         clinic=clinic, service=service, duration_seconds=float(duration_seconds), api_key=api_key
     )
+
+
+# --- MediSync users (clinicians and staff) ------------------------------------------------------
+
+CLINIC_USER_UID_PREFIX = "user_"
+
+
+def new_clinic_user_uid() -> str:
+    """A fresh public user id, ``user_`` + 16 URL-safe random characters (96 bits)."""
+    return CLINIC_USER_UID_PREFIX + secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def clinic_user_create(
+    *, clinic: Clinic, email: str, password: str, first_name: str = "", last_name: str = "", title: str = "",
+    role: str = ClinicUserRole.CLINICIAN,
+) -> ClinicUser:
+    """Create a user who signs in to the MediSync API for ``clinic``.
+
+    The e-mail (lower-cased) is the Django username, so it is unique across every clinic; the
+    password is validated with ``AUTH_PASSWORD_VALIDATORS`` and stored with Django's hasher.
+
+    Returns:
+        The new :class:`clinics.models.ClinicUser`.
+    Raises:
+        ValueError: invalid e-mail or role, e-mail already used, or a password the validators refuse
+            (the message lists their reasons).
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValueError(f"Invalid e-mail address {email!r}.") from None
+    if role not in ClinicUserRole.values:
+        raise ValueError(f"Unknown role {role!r}; choose one of {', '.join(ClinicUserRole.values)}.")
+    user_model = get_user_model()
+    if user_model.objects.filter(username=email).exists() or user_model.objects.filter(email__iexact=email).exists():
+        raise ValueError(f"A user with e-mail {email!r} already exists.")
+    user = user_model(username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValueError("Password rejected: " + " ".join(exc.messages)) from None
+    user.set_password(password)
+    user.save()
+    return ClinicUser.objects.create(user=user, clinic=clinic, uid=new_clinic_user_uid(), title=title.strip(), role=role)

@@ -45,6 +45,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    "records",
     "transcription",
     "notes",
     "templates.apps.NoteTemplatesConfig",
@@ -181,6 +182,9 @@ MEDSYNC_TRANSCRIBE_MAX_BYTES = env.int("MEDSYNC_TRANSCRIBE_MAX_BYTES", default=1
 MEDSYNC_MAX_AUDIO_SECONDS = env.float("MEDSYNC_MAX_AUDIO_SECONDS", default=2 * 3600)
 DEEPGRAM_API_KEY = env.str("DEEPGRAM_API_KEY", default="")
 DEEPGRAM_MODEL = env.str("DEEPGRAM_MODEL", default="nova-3")
+# Self-hosted Deepgram (or a test double); empty = Deepgram's hosted API.
+DEEPGRAM_BASE_URL = env.str("DEEPGRAM_BASE_URL", default="") or None
+DEEPGRAM_TIMEOUT_SECONDS = env.float("DEEPGRAM_TIMEOUT_SECONDS", default=300.0)
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
@@ -200,4 +204,82 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
     },
+}
+
+# --- MediSync API / JWT ---
+import hashlib  # noqa: E402 - this block is appended to the settings
+
+# Bearer tokens of ``POST /api/login`` (PyJWT). HS256 signs with JWT_SECRET_KEY (default: from SECRET_KEY);
+# RS256 signs with JWT_PRIVATE_KEY and verifies with JWT_PUBLIC_KEY (PEM; "\n" escapes allowed).
+JWT_ALGORITHM = env.str("JWT_ALGORITHM", default="HS256")
+if JWT_ALGORITHM not in ("HS256", "RS256"):
+    raise RuntimeError("JWT_ALGORITHM must be HS256 or RS256")
+# Default: derived from SECRET_KEY (a separate 256-bit key, so tokens and Django's signatures never share one).
+JWT_SECRET_KEY = env.str("JWT_SECRET_KEY", default="") or hashlib.sha256(
+    b"medsync-jwt:" + SECRET_KEY.encode()).hexdigest()
+JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", default="").replace("\\n", "\n")
+JWT_PUBLIC_KEY = env.str("JWT_PUBLIC_KEY", default="").replace("\\n", "\n")
+if JWT_ALGORITHM == "RS256" and not (JWT_PRIVATE_KEY and JWT_PUBLIC_KEY):
+    raise RuntimeError("JWT_ALGORITHM=RS256 needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY")
+# Token lifetime: one working day, or JWT_REMEMBER_DAYS when the login asks to be remembered.
+JWT_EXPIRES_MINUTES = env.int("JWT_EXPIRES_MINUTES", default=8 * 60)
+JWT_REMEMBER_DAYS = env.int("JWT_REMEMBER_DAYS", default=30)
+# Login attempts per minute for one e-mail from one IP address, and for one IP address overall.
+MEDSYNC_LOGIN_ATTEMPTS_PER_MINUTE = env.int("MEDSYNC_LOGIN_ATTEMPTS_PER_MINUTE", default=5)
+MEDSYNC_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = env.int("MEDSYNC_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", default=30)
+# Requests per minute of one signed-in user (Bearer token) on /api/... and /v1/... .
+MEDSYNC_USER_RATE_LIMIT_PER_MINUTE = env.int("MEDSYNC_USER_RATE_LIMIT_PER_MINUTE", default=120)
+# Largest recording accepted by POST /api/recordings/add/{appointment_id}, bytes (seed: 500 MB).
+MEDSYNC_RECORDING_MAX_BYTES = env.int("MEDSYNC_RECORDING_MAX_BYTES", default=500 * 1024 * 1024)
+# Longest wait of GET /v1/threads/{thread_id}/runs/{run_id}/join, seconds.
+MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS = env.float("MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS", default=30.0)
+
+# --- WhatsApp booking ---------------------------------------------------------------------------
+# Platform Twilio account (clinics may set their own in their bot configuration).
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+# Default WhatsApp sender (E.164) for clinics that configured no number of their own.
+TWILIO_WHATSAPP_FROM = env.str("TWILIO_WHATSAPP_FROM", default="")
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
+# auto (Twilio when credentials are configured, else the local simulator) | twilio | simulator
+WHATSAPP_PROVIDER = env.str("WHATSAPP_PROVIDER", default="auto")
+# auto (LLM when an OpenAI key is configured, else rule-based) | offline | openai
+WHATSAPP_NLU = env.str("WHATSAPP_NLU", default="auto")
+WHATSAPP_LLM_TIMEOUT_SECONDS = env.float("WHATSAPP_LLM_TIMEOUT_SECONDS", default=20.0)
+# Public base URL Twilio calls (e.g. https://api.example.org): Twilio signs the exact URL it requests,
+# so behind a proxy this must be set for signature validation; it also builds status callback URLs.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# Clinic slots endpoint: read and connect timeouts (s) per attempt, attempts, days searched ahead.
+WHATSAPP_SLOTS_TIMEOUT_SECONDS = env.float("WHATSAPP_SLOTS_TIMEOUT_SECONDS", default=5.0)
+WHATSAPP_SLOTS_CONNECT_TIMEOUT_SECONDS = env.float("WHATSAPP_SLOTS_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WHATSAPP_SLOTS_ATTEMPTS = env.int("WHATSAPP_SLOTS_ATTEMPTS", default=2)
+WHATSAPP_SLOTS_LOOKAHEAD_DAYS = env.int("WHATSAPP_SLOTS_LOOKAHEAD_DAYS", default=7)
+# Minutes a picked slot stays held while the patient confirms.
+WHATSAPP_SLOT_HOLD_MINUTES = env.int("WHATSAPP_SLOT_HOLD_MINUTES", default=10)
+# Hours of silence after which a patient's next message starts a new conversation.
+WHATSAPP_CONVERSATION_IDLE_HOURS = env.int("WHATSAPP_CONVERSATION_IDLE_HOURS", default=24)
+# Attempts per outbound WhatsApp message on transient provider errors.
+WHATSAPP_SEND_ATTEMPTS = env.int("WHATSAPP_SEND_ATTEMPTS", default=3)
+# Appointment callbacks: timeout per attempt (s), backoff base and cap (s), give up after (h, >= 24).
+WHATSAPP_CALLBACK_TIMEOUT_SECONDS = env.float("WHATSAPP_CALLBACK_TIMEOUT_SECONDS", default=10.0)
+WHATSAPP_CALLBACK_RETRY_BASE_SECONDS = env.int("WHATSAPP_CALLBACK_RETRY_BASE_SECONDS", default=30)
+WHATSAPP_CALLBACK_RETRY_MAX_SECONDS = env.int("WHATSAPP_CALLBACK_RETRY_MAX_SECONDS", default=3600)
+WHATSAPP_CALLBACK_GIVE_UP_HOURS = max(24, env.int("WHATSAPP_CALLBACK_GIVE_UP_HOURS", default=72))
+# Accept callback/slots URLs on private or loopback addresses (self-hosted set-ups); false for SaaS.
+WHATSAPP_ALLOW_PRIVATE_URLS = env.bool("WHATSAPP_ALLOW_PRIVATE_URLS", default=True)
+# Retry due callbacks every minute (Celery beat; without a broker run `manage.py deliver_callbacks`).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "booking-deliver-due-callbacks": {"task": "booking.tasks.deliver_due_callbacks", "schedule": 60.0},
+}
+# The Twilio SDK logs request parameters (message bodies) at INFO: keep patient data out of logs.
+LOGGING["loggers"]["twilio.http_client"] = {"level": "WARNING"}
+# Names of the status enums in the OpenAPI schema (several models have a "status").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "AppointmentStatusEnum": "records.models.AppointmentStatus",
+    "RecordingStatusEnum": "transcription.models.Recording.Status",
+    "RunStatusEnum": "notes.models.Run.Status",
+    "ThreadStatusEnum": "notes.models.Thread.Status",
+    "SubscriptionStatusEnum": "clinics.models.SubscriptionStatus",
+    "LanguageEnum": "templates.builtin.SUPPORTED_LANGUAGES",
 }

@@ -121,3 +121,52 @@ def redis_url() -> str:
             pytest.fail(f"Redis is required on CI but {url} is unreachable")
         pytest.skip(f"no Redis at {url}")
     return url
+
+
+# --- MediSync users (Bearer JWT) -------------------------------------------------------------------
+
+DOCTOR_PASSWORD = "Correct-Horse-Battery-42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hash test passwords quickly (production uses Django's default PBKDF2; see tests/clinics/test_jwt.py)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def doctor(clinic):
+    """A clinician of clinic A (``ClinicUser``), password ``DOCTOR_PASSWORD``."""
+    from clinics.services import clinic_user_create
+
+    return clinic_user_create(clinic=clinic, email="john.doe@clinic-a.example", password=DOCTOR_PASSWORD,
+                              first_name="John", last_name="Doe", title="Dr.")
+
+
+@pytest.fixture
+def other_doctor(other_clinic):
+    """A clinician of clinic B."""
+    from clinics.services import clinic_user_create
+
+    return clinic_user_create(clinic=other_clinic, email="ann.lee@clinic-b.example", password=DOCTOR_PASSWORD,
+                              first_name="Ann", last_name="Lee", title="Dr.")
+
+
+def _bearer_client(clinic_user) -> APIClient:
+    from medsync.api.jwt import token_issue
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(clinic_user=clinic_user)}")
+    return client
+
+
+@pytest.fixture
+def doctor_client(doctor) -> APIClient:
+    """An API client signed in (Bearer JWT) as clinic A's clinician."""
+    return _bearer_client(doctor)
+
+
+@pytest.fixture
+def other_doctor_client(other_doctor) -> APIClient:
+    """An API client signed in (Bearer JWT) as clinic B's clinician."""
+    return _bearer_client(other_doctor)

@@ -82,3 +82,24 @@ class TranscriptSegment(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.start:.1f}-{self.end:.1f}] speaker {self.speaker}"
+
+
+class TranscriptionRecord(models.Model):
+    """A text transcription stored by a client (``POST /v1/transcriptions``, documentation workflow).
+
+    The first step of that workflow: the raw text of a clinician-patient conversation, kept as sent,
+    before any AI processing. Speech-to-text of uploaded audio lives in :class:`Recording`/:class:`Transcript`.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    duration_seconds = models.FloatField(help_text="Length of the recording, seconds (>= 0).")
+    original_transcript = models.TextField()
+    language_used = models.CharField(max_length=16, blank=True, help_text="Language code, e.g. en, es, fr.")
+    created_by = models.CharField(max_length=80, blank=True, help_text="User uid or api_key:<prefix>.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Transcription {self.uuid}"

@@ -74,10 +74,21 @@ def recording_store(
 
     ``file`` is read from its start; the stored name never contains the client's file name.
     """
-    extension = "." + audio.source_format if audio.source_format else os.path.splitext(original_filename)[1][:10]
+    return _recording_save(
+        file=file, original_filename=original_filename, source_format=audio.source_format,
+        duration_seconds=round(audio.duration_seconds, 3), language=language, template_key=template_key,
+        num_speakers=num_speakers, source=source,
+    )
+
+
+def _recording_save(
+    *, file: IO[bytes], original_filename: str, source_format: str, duration_seconds: float | None, language: str,
+    template_key: str, num_speakers: int | None, source: str,
+) -> Recording:
+    extension = "." + source_format if source_format else os.path.splitext(original_filename)[1][:10]
     recording = Recording(
         original_filename=os.path.basename(original_filename)[:255], extension=extension[:10],
-        source_format=audio.source_format, duration_seconds=round(audio.duration_seconds, 3),
+        source_format=source_format, duration_seconds=duration_seconds,
         language=language, template_key=template_key, num_speakers=num_speakers, source=source,
         status=Recording.Status.UPLOADED,
     )
@@ -85,9 +96,111 @@ def recording_store(
     file.seek(0, os.SEEK_END)
     recording.size_bytes = file.tell()
     file.seek(0)
+    # Storage copies File chunks (64 KiB), so even a 500 MB upload is never held whole in memory.
     recording.audio.save(f"audio{extension}", File(file), save=False)
     recording.save()
     return recording
+
+
+@dataclass(frozen=True)
+class AudioProbe:
+    """What :func:`audio_probe` learnt about an upload without decoding it all.
+
+    ``source_format`` is a public container name (``transcription.speech.audio.SUPPORTED_FORMATS``);
+    ``duration_seconds`` is the container's declared length, or ``None`` when it declares none.
+    """
+
+    source_format: str
+    duration_seconds: float | None
+    codec: str
+
+
+# Packets decoded by audio_probe to prove the stream is decodable (a few seconds of audio at most).
+_PROBE_PACKETS = 20
+
+
+def audio_probe(path: str | os.PathLike) -> AudioProbe:
+    """Check that the file at ``path`` is a supported, decodable recording, decoding only its start.
+
+    Used where a large upload is processed later (a Celery task decodes it in full), so the request
+    can refuse a bad file at once without decoding up to 2 hours of audio. Same format rules, error
+    types and duration limit (``MEDSYNC_MAX_AUDIO_SECONDS``, when the container declares a length)
+    as :func:`audio_decode`.
+
+    Raises:
+        AudioDecodeError: empty, not audio, no audio stream, undecodable, unsupported container
+            (``UnsupportedAudioFormat``) or declared too long (``AudioTooLong``).
+    """
+    import av
+
+    from transcription.speech.audio import (
+        _FORMAT_WHITELIST, _RECOGNISED_UNSUPPORTED, SUPPORTED_FORMATS, AudioTooLong, UnsupportedAudioFormat,
+    )
+
+    supported = ", ".join(sorted(set(SUPPORTED_FORMATS.values())))
+    if os.path.getsize(path) == 0:
+        raise AudioDecodeError("the audio file is empty", reason="empty")
+    try:
+        container = av.open(str(path), mode="r", options={"format_whitelist": _FORMAT_WHITELIST,
+                                                          "protocol_whitelist": "file"}, metadata_errors="ignore")
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        raise AudioDecodeError(f"the file is not a recognised audio recording (supported: {supported})",
+                               reason="not_audio") from exc
+    try:
+        demuxer = container.format.name
+        public = SUPPORTED_FORMATS.get(demuxer)
+        if public is None:
+            human = _RECOGNISED_UNSUPPORTED.get(demuxer, demuxer)
+            raise UnsupportedAudioFormat(f"unsupported audio format {human}; supported: {supported}", container=demuxer)
+        streams = [s for s in container.streams if s.type == "audio"]
+        if not streams:
+            raise AudioDecodeError("the file contains no audio stream", reason="no_audio_stream")
+        stream = streams[0]
+        declared = container.duration / 1_000_000 if container.duration is not None else None
+        limit = settings.MEDSYNC_MAX_AUDIO_SECONDS
+        if declared is not None and declared > limit + 1.0:
+            raise AudioTooLong(f"the recording is {declared:.0f} s long; the limit is {limit:.0f} s", limit)
+        decoded = 0
+        try:
+            for i, packet in enumerate(container.demux(stream)):
+                decoded += sum(frame.samples for frame in packet.decode())
+                if decoded or i >= _PROBE_PACKETS:
+                    break
+        except av.error.FFmpegError as exc:
+            raise AudioDecodeError("the audio data is corrupt and could not be decoded", reason="corrupt") from exc
+        if not decoded:
+            raise AudioDecodeError("the recording contains no decodable audio", reason="zero_duration")
+        codec = stream.codec_context.name if stream.codec_context is not None else ""
+        return AudioProbe(source_format=public, duration_seconds=declared, codec=codec)
+    finally:
+        container.close()
+
+
+def recording_store_upload(
+    *, file: IO[bytes], original_filename: str, probe: AudioProbe, language: str, template_key: str,
+    source: str = Recording.Source.APPOINTMENT,
+) -> Recording:
+    """Store a probed (not yet decoded) upload as a :class:`Recording` with status ``uploaded``.
+
+    Its duration is the container's declared one until processing measures it.
+    """
+    duration = round(probe.duration_seconds, 3) if probe.duration_seconds is not None else None
+    return _recording_save(
+        file=file, original_filename=original_filename, source_format=probe.source_format, duration_seconds=duration,
+        language=language, template_key=template_key, num_speakers=None, source=source,
+    )
+
+
+def recording_enqueue(*, clinic: Clinic, recording: Recording) -> None:
+    """Process ``recording`` with a Celery task once the current transaction commits.
+
+    ``robust``: without a broker the task runs in-process at commit time; a crash there is logged by
+    the task and must not turn the upload that stored the recording into an error.
+    """
+    from transcription.tasks import process_uploaded_recording
+
+    schema_name, recording_id = clinic.schema_name, recording.id
+    transaction.on_commit(lambda: process_uploaded_recording.delay(schema_name, recording_id), robust=True)
 
 
 def _local_engine() -> SpeechToText:
@@ -99,7 +212,10 @@ def _local_engine() -> SpeechToText:
 def _deepgram_engine(api_key: str) -> SpeechToText:
     from transcription.providers.deepgram import DeepgramEngine
 
-    return DeepgramEngine(api_key=api_key, model=settings.DEEPGRAM_MODEL)
+    return DeepgramEngine(
+        api_key=api_key, model=settings.DEEPGRAM_MODEL, base_url=settings.DEEPGRAM_BASE_URL,
+        timeout=settings.DEEPGRAM_TIMEOUT_SECONDS,
+    )
 
 
 def speech_engine_candidates(clinic: Clinic | None) -> list[tuple[str, Callable[[], SpeechToText]]]:
@@ -216,6 +332,6 @@ def transcribe_response(*, clinic: Clinic, result: EncounterResult, template_key
 
 
 __all__ = [
-    "AudioDecodeError", "EncounterProcessingError", "EncounterResult", "audio_decode", "encounter_process",
-    "recording_store", "recording_transcribe", "speech_engine_candidates", "transcribe_response", "transcript_store",
+    "AudioDecodeError", "AudioProbe", "EncounterProcessingError", "EncounterResult", "audio_decode", "audio_probe",
+    "encounter_process", "recording_enqueue", "recording_store", "recording_store_upload", "recording_transcribe", "speech_engine_candidates", "transcribe_response", "transcript_store",
 ]

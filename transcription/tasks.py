@@ -43,3 +43,27 @@ def process_recording(schema_name: str, recording_id: int) -> str:
         except EncounterProcessingError as exc:
             logger.warning("Recording %s failed at %s", recording.uuid, exc.stage)
         return Recording.objects.get(id=recording_id).status
+
+
+@shared_task(acks_late=True)
+def process_uploaded_recording(schema_name: str, recording_id: int) -> str:
+    """Run :func:`process_recording` for an upload and make any crash visible on the recording.
+
+    ``process_recording`` marks expected failures (bad audio, engine errors) itself; an unexpected
+    exception would leave the recording ``processing`` forever, so clients polling its status would
+    wait in vain. Here it is logged and the recording marked ``failed``; returns the final status.
+    """
+    from django.utils import timezone
+
+    from transcription.models import Recording
+
+    try:
+        return process_recording(schema_name, recording_id)
+    except Exception:  # noqa: BLE001 - any crash must end as a visible failure, not a stuck status
+        logger.exception("Processing of recording %s in %s crashed", recording_id, schema_name)
+        with schema_context(schema_name):
+            Recording.objects.filter(id=recording_id, status=Recording.Status.PROCESSING).update(
+                status=Recording.Status.FAILED, failure_reason="Processing failed unexpectedly; upload it again.",
+                processed_at=timezone.now(),
+            )
+        return Recording.Status.FAILED

@@ -81,11 +81,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return response
 
 
+def _surface_body(request, message: str) -> dict[str, Any]:
+    """The MediSync surface (``/api/...`` except the OpenAPI pages) wraps errors with ``success``."""
+    path = getattr(request, "path", "")
+    if path.startswith("/api/") and not path.startswith(("/api/schema", "/api/docs")):
+        return {"success": False, "error": message}
+    return {"error": message}
+
+
 def json_404(request, exception=None) -> JsonResponse:
-    """Django ``handler404``: unknown URLs answer JSON ``{"error": "Not found"}``."""
-    return JsonResponse({"error": "Not found"}, status=404)
+    """Django ``handler404``: unknown URLs answer JSON ``{"error": "Not found"}`` in the surface's shape."""
+    return JsonResponse(_surface_body(request, "Not found"), status=404)
 
 
 def json_500(request) -> JsonResponse:
     """Django ``handler500``: errors outside DRF views still answer JSON, never a stack trace."""
-    return JsonResponse({"error": "Internal error"}, status=500)
+    return JsonResponse(_surface_body(request, "Internal error"), status=500)

@@ -1,0 +1,195 @@
+"""Writes of patients and appointments, and the appointment workflow (recording, note, diagnosis)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinics.models import Clinic
+from notes.diagnosis.base import DiagnosisSuggestion, SourceText
+from notes.engines.base import CLINICIAN, Turn
+from notes.models import ClinicalNote
+from notes.services import clinical_note_write, diagnosis_suggest, note_generate
+from records.models import Appointment, Patient
+from records.selectors import appointment_note
+from templates.builtin import SUPPORTED_LANGUAGES, TemplateSpec
+from templates.selectors import TemplateNotFound, template_keys, template_resolve
+from transcription.models import Recording
+from transcription.selectors import transcript_segments
+from transcription.services import audio_probe, recording_enqueue, recording_store_upload
+
+
+class RecordInvalid(ValueError):
+    """Invalid input found beyond field validation; the message names the field (400)."""
+
+
+class RecordConflict(Exception):
+    """The request conflicts with the appointment's state (409)."""
+
+
+class NothingToDocument(Exception):
+    """The appointment has no transcript, note or clinician notes to work from."""
+
+
+# --- patients ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def patient_create(*, data: dict, created_by: str) -> Patient:
+    """Create a patient from validated fields (``first_name``, ``last_name``, ``date_of_birth``,
+    ``address``, ``insurance``, ``contact``)."""
+    return Patient.objects.create(created_by=created_by, **data)
+
+
+@transaction.atomic
+def patient_update(*, patient: Patient, data: dict) -> Patient:
+    """Change the given fields of ``patient`` (nested objects are replaced as a whole)."""
+    for name, value in data.items():
+        setattr(patient, name, value)
+    patient.save()
+    return patient
+
+
+def patient_archive(*, patient: Patient) -> None:
+    """Remove the patient from the API; its clinical records are kept (see :class:`records.models.Patient`)."""
+    patient.deleted_at = timezone.now()
+    patient.save(update_fields=["deleted_at", "updated_at"])
+
+
+# --- appointments ------------------------------------------------------------------------------
+
+
+def notes_type_template(notes_type: str) -> TemplateSpec:
+    """The note template an appointment's ``notes_type`` names (``"SOAP"``, ``"soap_clinical_notes_de"``, ...).
+
+    Raises:
+        RecordInvalid: no template of the clinic matches.
+    """
+    try:
+        return template_resolve(name=notes_type)
+    except TemplateNotFound:
+        raise RecordInvalid(
+            f"notes_type: unknown note template {notes_type!r}; available: {', '.join(template_keys())}"
+        ) from None
+
+
+def _check_appointment(data: dict) -> None:
+    if "notes_type" in data:
+        notes_type_template(data["notes_type"])
+    if "language" in data and data["language"] not in SUPPORTED_LANGUAGES:
+        raise RecordInvalid(f"language: unsupported language {data['language']!r}; "
+                            f"supported: {', '.join(SUPPORTED_LANGUAGES)}")
+
+
+@transaction.atomic
+def appointment_create(*, patient: Patient, data: dict, created_by: str) -> Appointment:
+    """Create an appointment of ``patient``.
+
+    Raises:
+        RecordInvalid: unknown ``notes_type`` or unsupported ``language``.
+    """
+    _check_appointment(data)
+    return Appointment.objects.create(patient=patient, created_by=created_by, **data)
+
+
+@transaction.atomic
+def appointment_update(*, appointment: Appointment, data: dict) -> Appointment:
+    """Change the given fields (status, date, time, template, ...) of ``appointment``."""
+    _check_appointment(data)
+    for name, value in data.items():
+        setattr(appointment, name, value)
+    appointment.save()
+    return appointment
+
+
+@transaction.atomic
+def appointment_recording_add(*, clinic: Clinic, appointment: Appointment, upload) -> Recording:
+    """Store an uploaded recording for ``appointment`` and queue its processing (Celery).
+
+    ``upload`` is a Django uploaded file already on disk (``temporary_file_path()``); it is checked
+    (container, codec, declared length) without decoding it all, copied to the clinic's media
+    folder, and the speech pipeline transcribes it and writes the note with the appointment's
+    template and language after the transaction commits. A new upload replaces an earlier,
+    finished recording of the appointment (which stays stored).
+
+    Raises:
+        AudioDecodeError: not a supported, decodable recording.
+        RecordConflict: the appointment's current recording is still being processed.
+    """
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    current = appointment.recording
+    if current is not None and current.status in (Recording.Status.UPLOADED, Recording.Status.PROCESSING):
+        raise RecordConflict("The appointment's recording is still being processed; wait for it to finish")
+    probe = audio_probe(upload.temporary_file_path())
+    template = notes_type_template(appointment.notes_type)
+    recording = recording_store_upload(
+        file=upload, original_filename=upload.name or "audio", probe=probe, language=appointment.language,
+        template_key=template.key,
+    )
+    appointment.recording = recording
+    appointment.note = None  # the recording's own note becomes the appointment's
+    appointment.save(update_fields=["recording", "note", "updated_at"])
+    recording_enqueue(clinic=clinic, recording=recording)
+    return recording
+
+
+def appointment_turns(*, appointment: Appointment) -> list[Turn]:
+    """The diarized transcript of the appointment's recording as note-engine turns (``[]`` if none yet)."""
+    if appointment.recording_id is None:
+        return []
+    return [Turn(speaker=s.speaker, text=s.text, start=s.start, end=s.end)
+            for s in transcript_segments(recording=appointment.recording)]
+
+
+@transaction.atomic
+def appointment_note_write(*, clinic: Clinic, appointment: Appointment, notes: str, summary: str,
+                           actor: str) -> ClinicalNote:
+    """Write the appointment's AI-enhanced note and store it (a new version if it has one).
+
+    The note engine gets the recording's transcript (when transcribed) followed by the clinician's
+    ``notes`` and ``summary`` as the clinician's dictation, and writes the note with the template of
+    the appointment's ``notes_type`` in its ``language``.
+
+    Raises:
+        NothingToDocument: no transcript and no notes or summary.
+        NoteEngineError: the note engine (and its fallback) failed.
+    """
+    dictation = [Turn(speaker=CLINICIAN, text=line.strip())
+                 for text in (notes, summary) for line in (text or "").splitlines() if line.strip()]
+    turns = appointment_turns(appointment=appointment) + dictation
+    if not turns:
+        raise NothingToDocument("Send notes or a summary, or upload the appointment's recording first")
+    template = notes_type_template(appointment.notes_type)
+    result = note_generate(clinic=clinic, turns=turns, template=template, language=appointment.language)
+    note = clinical_note_write(
+        note=appointment_note(appointment=appointment), result=result, template_key=template.key,
+        language=appointment.language, actor=actor, summary=summary or "", clinician_notes=notes or "",
+        recording=appointment.recording,
+    )
+    Appointment.objects.filter(pk=appointment.pk).update(note=note, updated_at=timezone.now())
+    appointment.note = note
+    return note
+
+
+def appointment_diagnosis(*, clinic: Clinic, appointment: Appointment) -> tuple[str, list[DiagnosisSuggestion]]:
+    """ICD-10-CM suggestions from the appointment's note and transcript.
+
+    Returns:
+        ``(engine, suggestions)``.
+    Raises:
+        NothingToDocument: the appointment has neither a note nor a transcript.
+        DiagnosisError: the LLM failed and the clinic allows no offline fallback.
+    """
+    sources: list[SourceText] = []
+    note = appointment_note(appointment=appointment)
+    if note is not None:
+        sources += [SourceText(source="note", text=body, section=key) for key, body in note.sections.items()
+                    if isinstance(body, str) and body.strip()]
+        sources += [SourceText(source="note", text=text, section=section)
+                    for section, text in (("clinician_notes", note.clinician_notes), ("summary", note.summary))
+                    if text.strip()]
+    sources += [SourceText(source="transcript", text=t.text, speaker=t.speaker, start_time=t.start, end_time=t.end)
+                for t in appointment_turns(appointment=appointment)]
+    if not sources:
+        raise NothingToDocument("The appointment has no clinical note or transcription yet")
+    return diagnosis_suggest(clinic=clinic, sources=sources, language=appointment.language)
