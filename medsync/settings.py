@@ -276,6 +276,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The Twilio SDK logs request parameters (message bodies) at INFO: keep patient data out of logs.
 LOGGING["loggers"]["twilio.http_client"] = {"level": "WARNING"}
+
+# --- OpenAPI enum names -------------------------------------------------------------------------
 # Names of the status enums in the OpenAPI schema (several models have a "status").
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AppointmentStatusEnum": "records.models.AppointmentStatus",

@@ -1,0 +1,1 @@
+"""The booking conversation: vocabulary, language detection, dates, understanding, replies, engine."""
