@@ -25,7 +25,11 @@ def embedded_database(data_dir: Path) -> dict[str, str]:
     Raises:
         RuntimeError: when ``pgserver`` is not installed or the server cannot start.
     """
+    import logging
     import warnings
+
+    # pgserver logs every start-up step at INFO, before Django's logging is configured.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
 
     # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); pgserver then uses
     # /tmp/runtime-<uid> for its lock file, which is fine.

@@ -15,7 +15,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(environ.Env().str("MEDSYNC_DATA_DIR", default=str(BASE_DIR / ".data")))
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The development default key is only accepted when DEBUG is on or no production flag is set;
@@ -287,3 +288,31 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "SubscriptionStatusEnum": "clinics.models.SubscriptionStatus",
     "LanguageEnum": "templates.builtin.SUPPORTED_LANGUAGES",
 }
+
+# --- Live transcription ---
+# /ws/transcribe (transcription.consumers). Concurrent live sessions per clinic, by plan.
+MEDSYNC_LIVE_SESSIONS_PER_PLAN = {
+    "starter": env.int("MEDSYNC_LIVE_SESSIONS_STARTER", default=2),
+    "professional": env.int("MEDSYNC_LIVE_SESSIONS_PROFESSIONAL", default=10),
+    "enterprise": env.int("MEDSYNC_LIVE_SESSIONS_ENTERPRISE", default=50),
+}
+# Longest live session (wall clock or audio), seconds; clients are warned END_WARNING seconds before.
+MEDSYNC_LIVE_MAX_SESSION_SECONDS = env.float("MEDSYNC_LIVE_MAX_SESSION_SECONDS", default=MEDSYNC_MAX_AUDIO_SECONDS)
+MEDSYNC_LIVE_END_WARNING_SECONDS = env.float("MEDSYNC_LIVE_END_WARNING_SECONDS", default=60.0)
+# Without any audio frame: warn after NO_AUDIO_WARNING seconds, end the session after IDLE_TIMEOUT.
+MEDSYNC_LIVE_NO_AUDIO_WARNING_SECONDS = env.float("MEDSYNC_LIVE_NO_AUDIO_WARNING_SECONDS", default=10.0)
+MEDSYNC_LIVE_IDLE_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_IDLE_TIMEOUT_SECONDS", default=300.0)
+# Warn when audio arrives but holds no speech for this long (repeated as long as it lasts), seconds.
+MEDSYNC_LIVE_NO_SPEECH_WARNING_SECONDS = env.float("MEDSYNC_LIVE_NO_SPEECH_WARNING_SECONDS", default=30.0)
+# A session's slot expires this long after its process stops renewing it (crash), seconds.
+MEDSYNC_LIVE_SLOT_TTL_SECONDS = env.float("MEDSYNC_LIVE_SLOT_TTL_SECONDS", default=60.0)
+# Threads for the offline live engine's speech work, shared by all sessions of a process.
+MEDSYNC_LIVE_WORKERS = env.int("MEDSYNC_LIVE_WORKERS", default=2)
+# Untranscribed audio (seconds) above which a client's frames wait (back-pressure).
+MEDSYNC_LIVE_MAX_BACKLOG_SECONDS = env.float("MEDSYNC_LIVE_MAX_BACKLOG_SECONDS", default=30.0)
+# Largest binary frame accepted, bytes (Daphne's own limit is 1 MiB).
+MEDSYNC_LIVE_MAX_FRAME_BYTES = env.int("MEDSYNC_LIVE_MAX_FRAME_BYTES", default=1024 * 1024)
+# Longest wait for the engine's last words after "stop" or a disconnect, seconds.
+MEDSYNC_LIVE_FINISH_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_FINISH_TIMEOUT_SECONDS", default=8.0)
+# Another Deepgram streaming endpoint (self-hosted Deepgram), e.g. wss://deepgram.example.org; empty = Deepgram's.
+MEDSYNC_LIVE_DEEPGRAM_URL = env.str("MEDSYNC_LIVE_DEEPGRAM_URL", default="")
