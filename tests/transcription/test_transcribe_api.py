@@ -164,6 +164,22 @@ def test_full_pipeline_stores_everything_in_callers_clinic(api_client, clinic, o
     assert {s["speaker"] for s in segments} == {0, 1}
     assert "## " in body["clinical_note"] and body["clinical_note"].count("## ") >= 4
 
+    # Words recognised and speaker turns right, as the API reports them.
+    from tests.transcription.test_local_engine import word_error_rate
+
+    reference_text = " ".join(t["text"] for t in ref["turns"])
+    assert word_error_rate(reference_text, " ".join(s["text"] for s in segments)) < 0.25
+    role_of = {"doctor": 0, "patient": 1}
+    right = total = 0.0
+    for turn in ref["turns"]:
+        for seg in segments:
+            overlap = min(turn["end"], seg["end"]) - max(turn["start"], seg["start"])
+            if overlap > 0:
+                total += overlap
+                right += overlap if seg["speaker"] == role_of[turn["speaker"]] else 0.0
+    assert total > 0.8 * sum(t["end"] - t["start"] for t in ref["turns"])
+    assert right / total >= 0.8
+
     from notes.models import ClinicalNote
     from transcription.models import Recording
 
