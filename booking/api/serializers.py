@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from rest_framework import serializers
 
+from clinics.api.serializers import ErrorSerializer  # noqa: F401  (re-exported: one "Error" schema component)
+
 from booking.models import LANGUAGES, BookingStatus, NluChoice, ProviderChoice
 from booking.phones import to_e164
 
@@ -178,10 +180,6 @@ class BookingOutputSerializer(serializers.Serializer):
 class BookingListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=BookingStatus.values, required=False)
     date = serializers.DateField(required=False)
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField()
 
 
 class BookingDecisionInputSerializer(serializers.Serializer):
