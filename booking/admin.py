@@ -8,7 +8,6 @@ Only staff of the clinic whose host is used see these (the tables live in the cl
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import connection
 
 from booking import services
 from booking.callbacks import callback_retry_now
@@ -21,38 +20,7 @@ from booking.models import (
     Message,
     SlotHold,
 )
-
-
-def is_clinic_staff(request) -> bool:
-    """True on a clinic's host for its staff members (and superusers); never on the public host.
-
-    The same rule as the note templates' admin; it lives here too so the booking app does not
-    depend on another app's admin module.
-    """
-    if connection.schema_name == "public" or not request.user.is_active or not request.user.is_staff:
-        return False
-    if request.user.is_superuser:
-        return True
-    from clinics.models import StaffMembership
-
-    return StaffMembership.objects.filter(user=request.user, clinic__schema_name=connection.schema_name).exists()
-
-
-class ClinicStaffAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return is_clinic_staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_clinic_staff(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return is_clinic_staff(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from clinics.admin import ClinicStaffAdmin, is_clinic_staff
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -19,6 +19,47 @@ def is_platform_operator(request) -> bool:
     return bool(request.user.is_active and request.user.is_superuser and connection.schema_name == "public")
 
 
+def is_clinic_staff(request) -> bool:
+    """True on a clinic's host (``<clinic>.localhost``) for its staff members and superusers.
+
+    Never on the public host, whose schema has no clinic tables. Clinic apps' admins use this
+    through :class:`ClinicStaffAdmin`.
+    """
+    from django.db import connection
+
+    if connection.schema_name == "public" or not request.user.is_active or not request.user.is_staff:
+        return False
+    if request.user.is_superuser:
+        return True
+    return StaffMembership.objects.filter(user=request.user, clinic__schema_name=connection.schema_name).exists()
+
+
+class ClinicStaffAdmin(admin.ModelAdmin):
+    """Admin of a clinic's own data (tenant schema): visible to that clinic's staff on its host.
+
+    Subclasses narrow it further: ``allow_add`` / ``allow_delete`` (both off by default, because
+    clinical records are archived rather than deleted and most rows are created by the app).
+    """
+
+    allow_add = False
+    allow_delete = False
+
+    def has_module_permission(self, request):
+        return is_clinic_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_clinic_staff(request)
+
+    def has_add_permission(self, request, *args):
+        return self.allow_add and is_clinic_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_clinic_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.allow_delete and is_clinic_staff(request)
+
+
 class PlatformOnlyAdmin(admin.ModelAdmin):
     """Visible only to platform operators on the public host."""
 

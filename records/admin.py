@@ -4,29 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from clinics.admin import ClinicStaffAdmin
 from records.models import Appointment, Patient
-from templates.admin import is_clinic_staff
-
-
-class ClinicStaffAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return is_clinic_staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_clinic_staff(request)
-
-    def has_add_permission(self, request):
-        return is_clinic_staff(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_clinic_staff(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # archived through the API; clinical records are not deleted
 
 
 @admin.register(Patient)
 class PatientAdmin(ClinicStaffAdmin):
+    # Patients are archived through the API; clinical records are never deleted here.
+    allow_add = True
     list_display = ("last_name", "first_name", "date_of_birth", "created_at", "deleted_at")
     search_fields = ("first_name", "last_name")
     readonly_fields = ("uuid", "created_by", "created_at", "updated_at")
@@ -34,6 +19,7 @@ class PatientAdmin(ClinicStaffAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(ClinicStaffAdmin):
+    allow_add = True
     list_display = ("date", "time", "name", "patient", "status", "notes_type", "language")
     list_filter = ("status", "appointment_type", "language")
     search_fields = ("name", "patient__first_name", "patient__last_name")
