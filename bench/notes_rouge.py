@@ -8,7 +8,9 @@ Runs ``OfflineNoteEngine`` with the ``general_consultation`` template in
 English on every encounter of the CSV (default
 ``/work/shared/datasets/aci-bench/train.csv``; columns ``dataset,
 encounter_id, dialogue, note``) and prints ROUGE-1, ROUGE-2 and ROUGE-Lsum F1
-(x100, averaged over encounters) and the mean generation time per note.
+(x100, averaged over encounters) and the mean (and slowest) generation time
+per note, after one untimed warm-up note (regex compilation happens once per
+process).
 
 Scoring follows the ACI-Bench paper (Yim et al., 2023, Section 5): the
 ``rouge-score`` package with ``use_stemmer=True``; for ROUGE-Lsum sentences
@@ -57,7 +59,7 @@ def run(csv_path: str, show: int = 0) -> dict[str, float]:
 
     Returns:
         ``{"rouge1": F1x100, "rouge2": ..., "rougeLsum": ..., "seconds_per_note": s,
-        "n": count}``.
+        "max_seconds_per_note": s (slowest note), "n": count}``.
 
     Raises:
         FileNotFoundError: if ``csv_path`` does not exist.
@@ -70,6 +72,10 @@ def run(csv_path: str, show: int = 0) -> dict[str, float]:
     elapsed: list[float] = []
     with open(csv_path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    if rows:
+        # One untimed note first: compiling the engine's regexes happens once
+        # per process and is not part of the time per note.
+        engine.generate(turns=parse_dialogue(rows[0]["dialogue"]), template=template, language="en")
     for i, row in enumerate(rows):
         turns = parse_dialogue(row["dialogue"])
         t0 = time.perf_counter()
@@ -83,6 +89,7 @@ def run(csv_path: str, show: int = 0) -> dict[str, float]:
             print(note.markdown)
     summary = {key: statistics.mean(vals) for key, vals in scores.items()}
     summary["seconds_per_note"] = statistics.mean(elapsed)
+    summary["max_seconds_per_note"] = max(elapsed)
     summary["n"] = float(len(rows))
     return summary
 
@@ -98,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         f"encounters={int(summary['n'])} "
         f"ROUGE-1={summary['rouge1']:.2f} ROUGE-2={summary['rouge2']:.2f} "
         f"ROUGE-Lsum={summary['rougeLsum']:.2f} "
-        f"time_per_note={summary['seconds_per_note'] * 1000:.1f} ms"
+        f"time_per_note={summary['seconds_per_note'] * 1000:.1f} ms "
+        f"(max {summary['max_seconds_per_note'] * 1000:.1f} ms)"
     )
     return 0
 

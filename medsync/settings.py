@@ -306,6 +306,11 @@ MEDSYNC_LIVE_IDLE_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_IDLE_TIMEOUT_SECONDS
 MEDSYNC_LIVE_NO_SPEECH_WARNING_SECONDS = env.float("MEDSYNC_LIVE_NO_SPEECH_WARNING_SECONDS", default=30.0)
 # A session's slot expires this long after its process stops renewing it (crash), seconds.
 MEDSYNC_LIVE_SLOT_TTL_SECONDS = env.float("MEDSYNC_LIVE_SLOT_TTL_SECONDS", default=60.0)
+# New audio (seconds) the offline live engine waits for before transcribing again: lower gives
+# earlier partials and costs more CPU per session (see bench/live.py).
+MEDSYNC_LIVE_STEP_SECONDS = env.float("MEDSYNC_LIVE_STEP_SECONDS", default=0.5)
+# CTranslate2 threads of one live Whisper step (0 = every CPU; see transcription.live.local_engine).
+MEDSYNC_LIVE_WHISPER_THREADS = env.int("MEDSYNC_LIVE_WHISPER_THREADS", default=1)
 # Threads for the offline live engine's speech work, shared by all sessions of a process.
 MEDSYNC_LIVE_WORKERS = env.int("MEDSYNC_LIVE_WORKERS", default=2)
 # Untranscribed audio (seconds) above which a client's frames wait (back-pressure).

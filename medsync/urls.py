@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from medsync.health import health
+from transcription.views_live import live_demo
 
 urlpatterns = [
     path("health", health, name="health"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
+    path("live/", live_demo, name="live-demo"),
 ]
 
 handler404 = "medsync.api.errors.json_404"

@@ -5,13 +5,24 @@ conversation without any model or network access. It is an extractive,
 rule-based summariser:
 
 1. Each turn is normalised (ASR tokenisation artefacts such as ``do n't``,
-   spoken numbers -> digits, ``milligrams`` -> ``mg``), split into sentences
-   (at punctuation, and at discourse markers for unpunctuated ASR output)
-   and cleaned of fillers ("um", "you know", "okay", repeated words).
+   spoken numbers -> digits, ``milligrams`` -> ``mg``) and cleaned of
+   disfluencies (``notes.engines.speech_cleanup``: fillers per language,
+   repeated words and phrases such as "four, four days" or "I heard that I
+   heard that"), then split into sentences: at punctuation, at
+   acknowledgements and questions inside a sentence ("..., okay, now do you
+   ..."), at commas that open a new main clause in long run-on sentences,
+   and at discourse markers for unpunctuated ASR output. Conjunctions left
+   dangling at the end of a sentence ("..., and.") are dropped.
 2. Every sentence is scored against clinical *topics* (symptoms/history,
    medications, social history, examination, results, assessment, plan,
    dental and behavioural-health topics) using per-language cue lists,
-   weighted by who said it.
+   weighted by who said it. Sentence-level rules then send a clinician's
+   diagnosis ("so this is strep throat", "consistent with ...") to the
+   assessment, test/lab/imaging results ("the rapid test is positive",
+   "x-ray shows", "labs show ...") to the results (bedside manoeuvres such
+   as "McMurray test is positive" stay in the examination), and a
+   clinician restating the history with a time ("so 4 days ago you started
+   feeling badly") to the history of present illness.
 3. Template sections are mapped to topics: built-in section keys have a
    fixed mapping; custom sections are matched through the words of their
    key, headings and guidance. Each sentence goes to the single best section.
@@ -20,21 +31,32 @@ rule-based summariser:
 5. English sentences are rewritten in note style: first person -> third
    person ("I have had ..." -> "She has had ..."), second person addressed to
    the patient -> third person, "I'm going to order ..." -> "We will order
-   ...". Other languages keep the speaker's wording, prefixed with a
+   ...". When the patient's gender is unknown, the first mention in a
+   sentence is "the patient" and later ones "they"/"them"/"their" ("The
+   patient thinks they had a fever"), never "the patient thinks the
+   patient". Other languages keep the speaker's wording, prefixed with a
    localized "Reports:" for patient statements.
+6. The chief complaint is a noun phrase: the reason for the visit the
+   clinician states, else the problem the clinician names when opening the
+   visit or the patient names in answer to the opening question ("my
+   throat has been hurting" -> "Throat pain", "I twisted my ankle" ->
+   "Ankle injury"), with the duration the patient gives ("for 4 days").
+   A clause that is not a complaint is never used.
 
 Nothing is invented: every phrase of a section comes from the conversation
 (plus fixed connective words such as "Reports", "Denies"). The output depends
 only on the input, so the engine is deterministic. An ACI-Bench visit (about
-1,300 words) takes about 50 ms on one core; a 15-minute visit well under 1 s.
+1,300 words) takes about 40 ms on one core; a 15-minute visit well under 1 s.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
+from notes.engines import speech_cleanup
 from notes.engines.base import CLINICIAN, PATIENT, NoteResult, Turn, render_markdown
 from templates.builtin import SUPPORTED_LANGUAGES, SectionSpec, TemplateSpec
 
@@ -42,20 +64,7 @@ from templates.builtin import SUPPORTED_LANGUAGES, SectionSpec, TemplateSpec
 # Lexicons
 # ---------------------------------------------------------------------------
 
-# Fillers removed anywhere in a sentence, per language. Matched as whole words.
-_FILLERS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "um", "umm", "uh", "uhh", "uh-huh", "mm-hmm", "mhm", "hmm", "er", "ah", "oh",
-        "you know", "i mean", "kind of", "kinda", "sort of", "sorta", "like i said",
-        "gosh", "basically", "actually", "honestly", "literally", "pretty much",
-    ),
-    "es": ("eh", "em", "este", "o sea", "pues", "bueno", "vale", "mmm", "ajá", "digamos", "sabe", "¿sabe?"),
-    "ca": ("eh", "em", "doncs", "bé", "vale", "d'acord", "mmm", "o sigui", "saps"),
-    "fr": ("euh", "heu", "ben", "bah", "bon", "hein", "voilà", "du coup", "en fait", "genre", "quoi"),
-    "pt": ("hã", "tipo", "né", "pois", "então", "olha", "sabe"),
-    "de": ("äh", "ähm", "hm", "naja", "also", "halt", "eben", "quasi", "sozusagen", "ja gut"),
-    "it": ("ehm", "eh", "cioè", "allora", "dunque", "insomma", "diciamo", "praticamente", "tipo", "beh"),
-}
+# Fillers, repetitions and clause splitting: see ``notes.engines.speech_cleanup``.
 
 # Words stripped from the start of a sentence (acknowledgements, connectives).
 _LEADING: dict[str, tuple[str, ...]] = {
@@ -64,7 +73,7 @@ _LEADING: dict[str, tuple[str, ...]] = {
         "yep", "sure", "great", "good", "now", "but", "then", "also", "perfect", "nice",
         "wow", "cool", "got it", "i see", "mm", "understood", "hey", "hi", "hello",
         "thank you", "thanks", "fine", "sounds good", "excellent", "awesome", "no problem",
-        "or", "because", "just",
+        "or", "because", "just", "yet", "anyway", "anyways",
     ),
     "es": ("vale", "bueno", "bien", "pues", "entonces", "y", "sí", "si", "claro", "de acuerdo", "ok", "perfecto", "muy bien", "pero", "ahora", "mire", "oiga"),
     "ca": ("vale", "bé", "molt bé", "doncs", "llavors", "i", "sí", "clar", "d'acord", "ok", "perfecte", "però", "ara", "escolti"),
@@ -127,7 +136,7 @@ _SMALLTALK = re.compile(
 # guidelines' list of 14 systems.
 _ROS_SYSTEMS: dict[str, dict[str, tuple[str, ...]]] = {
     "Constitutional": {
-        "en": ("fever", "fevers", "chills", "night sweats", "sweats", "weight loss", "weight gain", "fatigue", "tired", "tiredness", "appetite"),
+        "en": ("fever", "fevers", "chills", "night sweats", "sweats", "sweating", "sweaty", "weight loss", "weight gain", "fatigue", "tired", "tiredness", "appetite"),
         "es": ("fiebre", "escalofríos", "sudores", "pérdida de peso", "cansancio", "fatiga", "apetito"),
         "ca": ("febre", "calfreds", "suors", "pèrdua de pes", "cansament", "fatiga", "gana"),
         "fr": ("fièvre", "frissons", "sueurs", "perte de poids", "fatigue", "appétit"),
@@ -142,7 +151,8 @@ _ROS_SYSTEMS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("verschwommen", "doppelbilder", "sehstörung"), "it": ("vista offuscata", "visione doppia"),
     },
     "Ears, Nose, Mouth and Throat": {
-        "en": ("sore throat", "congestion", "runny nose", "ear pain", "nasal", "sinus", "hoarse", "difficulty swallowing", "trouble swallowing"),
+        "en": ("sore throat", "congestion", "runny nose", "ear pain", "nasal", "sinus", "hoarse", "difficulty swallowing", "trouble swallowing",
+               "hard to swallow", "painful to swallow", "hurts to swallow", "pain with swallowing", "pain when i swallow"),
         "es": ("dolor de garganta", "congestión", "mocos", "dolor de oído", "ronquera"),
         "ca": ("mal de coll", "congestió", "mocs", "mal d'orella", "ronquera"),
         "fr": ("mal de gorge", "mal à la gorge", "congestion", "nez qui coule", "mal à l'oreille", "enrouement"),
@@ -237,7 +247,8 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"blood (?:sugar|pressure)s? (?:has|have|are|is|was|were|running|go)", r"sleep", r"stress",
             r"ice", r"ibuprofen", r"tylenol", r"advil", r"motrin", r"relie", r"help(?:s|ed)?\b",
             r"at night", r"wak(?:e|es|ing) up", r"woke up", r"hard time", r"can't", r"unable", r"drop(?:s|ped|ping)? things",
-            r"asleep", r"tight", r"pressure in", r"lump", r"bump",
+            r"asleep", r"tight", r"pressure in", r"lump", r"bump", r"sweat", r"chills", r"swallow",
+            r"feeling (?:badly|bad|sick|unwell|ill|terrible|awful|lousy|worse)", r"not feeling well", r"temperature",
         ),
         "es": (r"dolor", r"duele", r"molest", r"hinch", r"desde hace", r"hace \w+ (?:días|semanas|meses)", r"empez", r"peor", r"mejor", r"fiebre", r"tos", r"mareo", r"náusea", r"cansad", r"sangr", r"picor", r"síntoma", r"ca[íi]d", r"golpe"),
         "ca": (r"dolor", r"fa mal", r"mal de", r"molèst", r"infla", r"des de fa", r"fa \w+ (?:dies|setmanes|mesos)", r"va començar", r"pitjor", r"millor", r"febre", r"tos", r"mareig", r"nàusees", r"cansat", r"sang", r"símptoma", r"caiguda"),
@@ -302,7 +313,7 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"pulses?", r"rhythm", r"sign\b", r"test is (?:positive|negative)", r"positive", r"negative",
             r"blood pressure (?:is|was|today|here)", r"vital signs", r"vitals", r"temperature",
             r"oxygen", r"saturation", r"bmi", r"weigh",
-            r"looks? (?:good|normal|fine|clear|swollen|red|inflamed|healthy|great|okay)", r"i (?:see|hear|feel|notice|appreciate)",
+            r"looks? (?:good|normal|fine|clear|swollen|red|inflamed|healthy|great|okay)", r"i (?:see|hear|feel|notice|appreciate)\b",
             r"there (?:is|are|'s) (?:no|some|a|an|mild|slight)", r"when i press", r"abdomen", r"belly",
             r"soft", r"nontender", r"non-tender", r"bilateral", r"lesion", r"wound", r"mass",
         ),
@@ -756,7 +767,7 @@ class OfflineNoteEngine:
         """
         note_lang = language if language in SUPPORTED_LANGUAGES else "en"
         src_lang = _detect_language(turns, default=note_lang)
-        ctx = _Context(src_lang, note_lang, _detect_gender(turns, src_lang))
+        ctx = _Context(src_lang, note_lang, _detect_gender(turns, src_lang), _greeted_names(turns))
         sentences = self._prepare(turns, src_lang)
 
         section_topics = {s.key: self._topics_for_section(s) for s in template.sections}
@@ -833,7 +844,7 @@ class OfflineNoteEngine:
         last_question: _Sentence | None = None
         last_question_turn = -10
         for t_idx, turn in enumerate(turns):
-            text = _normalise(turn.text, lang)
+            text = speech_cleanup.preclean(_normalise(turn.text, lang), lang)
             if not text:
                 continue
             raw_sentences = _split_sentences(text, lang)
@@ -856,6 +867,7 @@ class OfflineNoteEngine:
                     sent.question = last_question
                 if cleaned:
                     sent.scores = _score(cleaned, turn.speaker, cues)
+                    _adjust_scores(sent, lang)
                 if sent.question is not None and polarity == 0 and lang == "en":
                     wh = _wh_answer_statement(sent.question.text, cleaned)
                     if wh:
@@ -993,6 +1005,8 @@ class _Context:
     src_lang: str
     note_lang: str
     gender: str  # "female", "male" or "unknown"
+    # Names the speakers greet each other with (lower case), never note content.
+    names: frozenset[str] = frozenset()
 
     @property
     def subject(self) -> str:
@@ -1139,7 +1153,12 @@ def _split_sentences(text: str, lang: str) -> list[str]:
     output without punctuation) are further cut before discourse markers so
     no unit exceeds about 40 words.
     """
-    parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", text) if p.strip()]
+    parts = [
+        clause
+        for p in re.split(r"(?<=[.?!])\s+", text)
+        if p.strip()
+        for clause in speech_cleanup.split_clauses(p.strip(), lang)
+    ]
     marker = re.compile(r"\s(?=" + _SPLIT_MARKERS.get(lang, _SPLIT_MARKERS["en"]) + r"\b)", re.I)
     out: list[str] = []
     for part in parts:
@@ -1165,29 +1184,26 @@ def _split_sentences(text: str, lang: str) -> list[str]:
 
 def _remove_fillers(text: str, lang: str) -> str:
     """Remove filler words/phrases (whole words only)."""
-    # ASR writes English-style hesitations in every language; "um" is a
-    # German word, so it is only a filler elsewhere.
-    extra = () if lang == "en" else ("uh", "uhm", "uhh", "mm-hmm", "mhm", "hmm") + (() if lang == "de" else ("um", "umm"))
-    fillers = _FILLERS.get(lang, ()) + extra
-    for f in sorted(fillers, key=len, reverse=True):
-        text = re.sub(r"(?<![\w'])" + re.escape(f) + r"(?![\w'])[,]?", " ", text, flags=re.I)
-    return re.sub(r"\s+", " ", text).strip()
+    return speech_cleanup.remove_fillers(text, lang)
+
+
+@lru_cache(maxsize=None)
+def _leading_re(lang: str, keep_answers: bool) -> re.Pattern[str]:
+    leading = _LEADING.get(lang, _LEADING["en"])
+    if keep_answers:
+        leading = tuple(w for w in leading if w not in ("yes", "yeah", "yep", "sí", "si", "oui", "sim", "ja"))
+    alternation = "|".join(re.escape(w) for w in sorted(leading, key=len, reverse=True))
+    return re.compile(r"^(?:" + alternation + r")(?![\w'])[\s,.;:!-]*", re.I)
 
 
 def _strip_leading(text: str, lang: str, keep_answers: bool = False) -> str:
     """Strip acknowledgements/connectives from the start of a sentence."""
-    leading = _LEADING.get(lang, _LEADING["en"])
-    if keep_answers:
-        leading = tuple(w for w in leading if w not in ("yes", "yeah", "yep", "sí", "si", "oui", "sim", "ja"))
-    changed = True
-    while changed and text:
-        changed = False
-        for w in sorted(leading, key=len, reverse=True):
-            m = re.match(r"^" + re.escape(w) + r"(?![\w'])[\s,.;:!-]*", text, flags=re.I)
-            if m and m.end() > 0:
-                text = text[m.end():]
-                changed = True
-                break
+    pattern = _leading_re(lang, keep_answers)
+    while text:
+        m = pattern.match(text)
+        if not m:
+            break
+        text = text[m.end():]
     return text.strip()
 
 
@@ -1214,24 +1230,22 @@ def _drop_acknowledgements(text: str) -> str:
 
 
 def _clean(sentence: str, lang: str) -> str:
-    """Remove fillers, repeated words and leading acknowledgements."""
+    """Remove fillers, repeated words, leading acknowledgements and dangling conjunctions."""
     text = _remove_fillers(sentence, lang)
     if lang == "en":
         text = re.sub(r"^(?:hi|hey|hello)\b,?\s*(?:\w+\s*,?\s*)?(?=how are you)", "", text, flags=re.I)
         text = re.sub(r"\bhow are you(?: doing| feeling)?(?: today| this morning| this afternoon)?\b[?,.]?", " ", text, flags=re.I)
         text = re.sub(r"^(?:hi|hey|hello)\b[,.!]?\s*(?:\w+[,.!]\s*)?", "", text, flags=re.I)
         text = _drop_acknowledgements(text)
-    # Stutters: "i i i think", "your your", "the , the".
-    prev = None
-    while prev != text:
-        prev = text
-        text = re.sub(r"\b(\w+(?:'\w+)?)(?:[ ,]+\1\b)+", r"\1", text, flags=re.I)
+    # Stutters and repeated phrases: "i i i think", "your your", "I heard that I heard that".
+    text = speech_cleanup.remove_repetitions(text)
     text = re.sub(r"\s*,\s*(?:,\s*)+", ", ", text)
     text = _strip_leading(text, lang)
     if lang != "en":
         # Also drop the English acknowledgements common in code-switching.
         text = _strip_leading(text, "en")
     text = re.sub(r"^(?:no|non|nein|não)[,.]?\s+(?=no\b|non\b)", "", text, flags=re.I)
+    text = speech_cleanup.strip_dangling(text, lang)
     text = text.strip(" ,;-")
     return text
 
@@ -1315,6 +1329,87 @@ def _score(text: str, speaker: int, cues: dict[str, re.Pattern[str]]) -> dict[st
     return scores
 
 
+# Test, laboratory and imaging results ("the rapid strep test is positive",
+# "x-ray shows", "hemoglobin is 9"), per language.
+_RESULT_STATEMENT: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:test|swab|screen|culture|panel|labs?|lab work|blood ?work|x-?rays?|mri|ct(?: scan)?|cat scan|ultrasound|"
+        r"ekg|ecg|echo(?:cardiogram)?|urinalysis|urine|a1c|hemoglobin|hematocrit|platelets?|white (?:blood )?(?:cell )?count|"
+        r"creatinine|potassium|sodium|glucose|tsh|ldl|hdl|triglycerides|biopsy|pathology|mammogram|scan|results?|levels?|"
+        r"count|imaging|film)s?\b(?:[\w\s,'/.-]{0,40}?)\b(?:is|was|were|are|came back|come back|comes back|shows?|showed|"
+        r"revealed?|demonstrated?|indicates?|indicated|looks?|looked)\b"
+        r"|\b(?:positive|negative) for\b|\b(?:tested|came back|comes back) (?:positive|negative|normal|abnormal)\b",
+        re.I,
+    ),
+    "es": re.compile(r"\b(?:prueba|test|análisis|analítica|radiografía|ecografía|resonancia|cultivo|frotis|hemoglobina|resultado)s?\b.{0,40}?\b(?:es|fue|ha salido|salió|sale|da|dio|ha dado|muestra|mostró)\b", re.I),
+    "ca": re.compile(r"\b(?:prova|test|anàlisi|analítica|radiografia|ecografia|ressonància|cultiu|frotis|hemoglobina|resultat)s?\b.{0,40}?\b(?:és|va ser|ha sortit|surt|dona|ha donat|mostra)\b", re.I),
+    "fr": re.compile(r"\b(?:test|analyse|bilan|radio(?:graphie)?|échographie|irm|scanner|prélèvement|hémoglobine|résultat)s?\b.{0,40}?\b(?:est|était|sont|revenu|revient|montre|a montré)\b", re.I),
+    "pt": re.compile(r"\b(?:teste|análise|exame|radiografia|raio-?x|ecografia|ressonância|cultura|zaragatoa|hemoglobina|resultado)s?\b.{0,40}?\b(?:é|foi|deu|veio|mostra|mostrou)\b", re.I),
+    # German compounds: "Schnelltest", "Röntgenbild", "Laborwerte".
+    "de": re.compile(r"\b\w*(?:test|abstrich|labor|blutwerte|röntgen|ultraschall|mrt|ct|hämoglobin|ergebnis|befund)\w*\b.{0,40}?\b(?:ist|war|sind|zeigt|zeigte|positiv|negativ)\b", re.I),
+    "it": re.compile(r"\b(?:test|tampone|esami?|analisi|radiografia|ecografia|risonanza|emoglobina|risultat[oi])\b.{0,40}?\b(?:è|era|sono|risulta|risultato|mostra|ha mostrato)\b", re.I),
+}
+# Bedside manoeuvres are examination findings even when "positive".
+_EXAM_MANEUVER = re.compile(
+    r"\b(?:lachman|mcmurray|drawer|phalen|tinel|spurling|straight leg|romberg|finkelstein|hawkins|neer|murphy|mcburney|"
+    r"babinski|homan|thompson|apley|faber|patrick|trendelenburg|empty can|speed|yergason|apprehension|pivot shift|"
+    r"valgus|varus|rovsing|psoas|obturator|kernig|brudzinski|grind|squeeze|slump|tilt)(?:'s)?\b",
+    re.I,
+)
+# Statements about what will be done ("I'll order labs to see if ...") are plan.
+_FUTURE = re.compile(
+    r"\b(?:going to|gonna|will|'ll|want to|would like|'d like|let's|order|schedule|check|get (?:a|an|some)|see if|"
+    r"vamos a|voy a|pedir|anem a|demanar|on va|je vais|vamos|vou|wir werden|ich werde|faremo|vado a)\b",
+    re.I,
+)
+# The clinician restating the history ("so 4 days ago you started feeling badly").
+_RESTATEMENT_EN = re.compile(
+    r"\b(?:you|you've|you're)\s+(?:(?:also|just|still|really|recently|first|then|actually|never|kind of)\s+)*"
+    r"(?:had|have had|started|noticed|developed|felt|hurt|fell|injured|twisted|began|went|were|got|tried|took|used to|"
+    r"been|having|experiencing|dealing|have been|experienced|woke|came|hit|slipped|landed|mentioned|said|told me|"
+    r"reported|described)\b",
+    re.I,
+)
+
+# A time or duration: what makes a restatement part of the history.
+_WHEN_EN = re.compile(
+    r"\b(?:ago|yesterday|last (?:night|week|month|year)|this morning|for (?:about |the past |a few |a couple )?\d+|"
+    r"days?|weeks?|months?)\b",
+    re.I,
+)
+
+_SYMPTOM_WORDS_EN = re.compile(r"\b(?:pain|hurt|hurts|hurting|ache|aches|aching|swell\w*|swollen|sore|numb\w*|tingl\w*|stiff\w*|cramp\w*)\b", re.I)
+# Social-history words that are never about a symptom.
+_SOCIAL_CORE_EN = re.compile(r"\b(?:smok\w*|cigarettes?|tobacco|vap\w*|alcohol|drinks?|drinking|beer|wine|drugs|marijuana|married|job|retired)\b", re.I)
+
+
+def _adjust_scores(sent: "_Sentence", lang: str) -> None:
+    """Sentence-level routing rules on top of the cue counts.
+
+    A clinician naming a diagnosis goes to the assessment; a test, lab or
+    imaging result (not a bedside manoeuvre, not an order) to the results; a
+    clinician restating the history to the history of present illness.
+    """
+    if sent.is_question or not sent.text:
+        return
+    text = sent.text
+    scores = sent.scores
+    clinician = sent.speaker == CLINICIAN
+    result = _RESULT_STATEMENT.get(lang)
+    if result is not None and result.search(text) and not _EXAM_MANEUVER.search(text) and not _FUTURE.search(text):
+        scores["results"] = scores.get("results", 0.0) + (1.5 if clinician else 0.5)
+    if lang == "en" and "social" in scores and "hpi" in scores and _SYMPTOM_WORDS_EN.search(text) and not _SOCIAL_CORE_EN.search(text):
+        # "it swells up after I walk": a symptom, not an exercise habit.
+        scores["social"] *= 0.6
+    if clinician and _diagnosis_phrases(text, lang):
+        scores["assessment"] = scores.get("assessment", 0.0) + 2.0
+    if (
+        clinician and lang == "en" and "hpi" in scores and _RESTATEMENT_EN.search(text)
+        and _WHEN_EN.search(text) and not _FUTURE.search(text)
+    ):
+        scores["hpi"] *= 2.5
+
+
 def _detect_language(turns: Sequence[Turn], default: str) -> str:
     """Guess the transcript language from stop-word counts (fallback ``default``)."""
     words = re.findall(r"[\w'·]+", " ".join(t.text for t in turns[:60]).lower())
@@ -1386,7 +1481,7 @@ def _note_style(sent: _Sentence, ctx: _Context, topic: str = "") -> str:
         text = sent.derived
         if ctx.src_lang == "en":
             text = _swap_person(text, first=False, ctx=ctx)
-            text = f"{ctx.subject} {text}"
+            text = _pronouns_for_repeats(f"{ctx.subject} {text}", ctx)
         return _finish(text, ctx.src_lang)
     text = sent.text
     if len(text.split()) < 2:
@@ -1396,11 +1491,103 @@ def _note_style(sent: _Sentence, ctx: _Context, topic: str = "") -> str:
             text = _clinician_to_note(text, ctx, findings=topic in _FINDING_TOPICS)
         else:
             text = _patient_to_note(text, ctx, other=sent.speaker not in (CLINICIAN, PATIENT))
+        text = _pronouns_for_repeats(text, ctx)
     elif sent.speaker != CLINICIAN:
         text, changed = _person_to_third(text, ctx.src_lang)
         if not changed and ctx.note_lang == ctx.src_lang:
             text = f"{_REPORTS.get(ctx.note_lang, 'Reports')}: {text}"
     return _finish(text, ctx.src_lang)
+
+
+# Words after which "the patient" starts a clause (is a subject) rather than
+# being an object: clause starts, conjunctions and verbs taking a clause.
+_CLAUSE_BEFORE = re.compile(
+    r"(?:^|[,;:(]|\b(?:and|but|or|because|so|that|if|when|whenever|while|since|as|although|though|until|unless|"
+    r"once|where|then|before|after|thinks?|thought|says?|said|reports?|reported|feels?|felt|believes?|knows?|knew|"
+    r"notices?|noticed|mentions?|mentioned|states?|stated|guess(?:es)?|hopes?|worried|worries|realized|remembers?|"
+    r"tells?|told|sure|how|why|what|whether))\s*$",
+    re.I,
+)
+# A preposition or a verb before "the patient" makes it an object.
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|for|with|at|on|in|by|from|about|of|than|like|into|onto|toward|towards|gave|give|gives|told|tell|tells|"
+    r"asked|ask|asks|sent|send|let|lets|make|makes|made|help|helps|helped|call|called|see|saw|seen|bothering|hurting|"
+    r"keeping|keeps|kept|getting|waking|wakes|woke)\s*$",
+    re.I,
+)
+# Finite verb forms that show "the patient" is the subject.
+_FINITE_AFTER = re.compile(
+    r"^(?:is|was|has|had|does|did|will|would|can|could|should|may|might|must|isn't|wasn't|hasn't|hadn't|doesn't|didn't|"
+    r"won't|wouldn't|can't|couldn't|shouldn't|\w+ed|\w+[^s\W]s)$",
+    re.I,
+)
+_PLURAL_VERB: dict[str, str] = {
+    "is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
+    "hasn't": "haven't", "doesn't": "don't",
+}
+_REPEAT_SUBJECT = re.compile(r"\bthe patient('s)?\b", re.I)
+
+
+def _plural_verb(word: str) -> str:
+    """Verb form after "they" for a form that agreed with "the patient"."""
+    trail = re.search(r"[.,;:!?]+$", word)
+    if trail:
+        return _plural_verb(word[: trail.start()]) + trail.group(0)
+    low = word.lower()
+    if low in _PLURAL_VERB:
+        return _PLURAL_VERB[low]
+    if low in _KEEP_VERB or low in _ADVERBS or not low.isalpha() or len(low) < 4 or not low.endswith("s"):
+        return word
+    if low.endswith(("ss", "us", "is")):
+        return word
+    if re.search(r"[^aeiou]ies$", low):
+        return word[:-3] + "y"
+    if re.search(r"(?:sh|ch|x|z|ss|o)es$", low):
+        return word[:-2]
+    return word[:-1]
+
+
+def _pronouns_for_repeats(text: str, ctx: _Context) -> str:
+    """Avoid "the patient thinks the patient had ...": later mentions become "they"/"them"/"their".
+
+    Only used when the patient's gender is unknown (else the pronouns are
+    already "she"/"he"). The first mention in a sentence stays "the
+    patient"; a later subject becomes "they" with the verb made plural
+    ("was" -> "were", "thinks" -> "think"), a later object "them" and a
+    later possessive "their".
+    """
+    if ctx.gender != "unknown":
+        return text
+    matches = list(_REPEAT_SUBJECT.finditer(text))
+    if len(matches) < 2:
+        return text
+    out: list[str] = [text[: matches[1].start()]]
+    for i, m in enumerate(matches[1:], start=1):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        rest = text[m.end() : end]
+        if m.group(1):
+            out.append("their" + rest)
+            continue
+        words = rest.split(" ")
+        # words[0] is "" (the space after the match); skip adverbs.
+        j = 1
+        while j < len(words) and words[j].lower() in _ADVERBS:
+            j += 1
+        following = words[j].lower().strip(",.;") if j < len(words) else ""
+        before = text[: m.start()]
+        if _OBJECT_BEFORE.search(before):
+            subject = False
+        elif _FINITE_AFTER.match(following) and following not in _NOT_VERBS:
+            subject = True
+        else:
+            subject = bool(_CLAUSE_BEFORE.search(before))
+        if subject:
+            if j < len(words):
+                words[j] = _plural_verb(words[j])
+            out.append("they" + " ".join(words))
+        else:
+            out.append("them" + rest)
+    return "".join(out)
 
 
 # First-person -> third-person forms of frequent verbs and possessives in
@@ -1572,6 +1759,23 @@ def _swap_person(text: str, first: bool, ctx: _Context) -> str:
     return text
 
 
+_LEADING_TIME = re.compile(
+    r"^((?:about |around |almost |maybe )?(?:\d+|a few|a couple of|several) (?:hours?|days?|weeks?|months?|years?) ago|"
+    r"last (?:night|week|month|year|\w+day)|yesterday|this (?:morning|afternoon|week)),?\s+"
+    r"(the patient|she|he)\s+(?=\w)",
+    re.I,
+)
+
+
+def _time_to_end(text: str) -> str:
+    """"4 days ago she started feeling badly." -> "She started feeling badly 4 days ago."."""
+    m = _LEADING_TIME.match(text)
+    if not m or re.search(r"[,;]", text[m.end():]):
+        return text
+    rest = text[m.end():].rstrip(" .")
+    return f"{m.group(2)} {rest} {m.group(1)}"
+
+
 def _patient_to_note(text: str, ctx: _Context, other: bool = False) -> str:
     """"I have had pain for 3 weeks" -> "She has had pain for 3 weeks".
 
@@ -1581,14 +1785,26 @@ def _patient_to_note(text: str, ctx: _Context, other: bool = False) -> str:
     subject prepended.
     """
     low = text.lower()
-    text = re.sub(r"^(?:no|yes|yeah|yep|nope)[,.]?\s+(?=\w)", "", text, flags=re.I) if len(text.split()) > 4 else text
+    # A leading answer word goes ("Yes, I take it daily"), but "no" only when
+    # it stands alone ("No, ..."): "no locking" is content.
+    if len(text.split()) > 4:
+        text = re.sub(
+            r"^(?:(?:yes|yeah|yep)[,.]?|(?:no|nope)[,.]|(?:no|nope)(?=\s+(?:i|i'm|i've|we|it|it's|that|they|he|she|not)\b))\s+(?=\w)",
+            "", text, flags=re.I,
+        )
+    # "my throat has been hurting me" says no more than "my throat has been hurting".
+    text = re.sub(r"\b(hurting|hurts|hurt|bothering|bothers)\s+me\b", r"\1", text, flags=re.I)
     low = text.lower()
     starts_with_i = bool(re.match(r"^(?:i|i'm|i've|i'd|i'll)\b", low))
     rewritten = _swap_person(text, first=True, ctx=ctx)
     if other:
         return f"A family member reports that {rewritten}"
     if starts_with_i:
-        return rewritten
+        return _time_to_end(rewritten)
+    if ctx.gender == "unknown" and low.startswith("my "):
+        # "my throat has been hurting" -> "the patient's throat has been
+        # hurting" rather than "the patient reports their throat ...".
+        return "the patient's " + rewritten.split(" ", 1)[1]
     first = low.split(" ", 1)[0]
     if first in _KEEP_VERB - {"can", "could", "will", "would", "should", "might", "must", "may", "had", "used"} or (
         first.endswith("ed") and first not in ("need", "bed", "red", "seed", "feed")
@@ -1631,7 +1847,7 @@ def _clinician_to_note(text: str, ctx: _Context, findings: bool = False) -> str:
         text = re.sub(r"(?<![\w'])your(?![\w'])", "the", text, flags=re.I)
     # "your" in examination and plan statements refers to the patient.
     text = _swap_person(text, first=False, ctx=ctx)
-    return text
+    return _time_to_end(text)
 
 
 # ---------------------------------------------------------------------------
@@ -1654,19 +1870,24 @@ _CC_PATTERNS: dict[str, tuple[str, ...]] = {
     "it": (r"(?:viene|è venut[oa]|si presenta) (?:oggi )?(?:per|a causa di) (.{3,80})", r"motivo della visita (?:è )?(.{3,80})"),
 }
 _CC_STOP = re.compile(
-    r"\s(?:and (?:i|we|you|she|he|it|so|that)|so|but|which|that's|okay|how|is|are|was|i|we|because|who|and has|"
-    r"and that|since|today|now|accompanied|their|his|her|your|my|with (?:her|his|my|your) (?:mother|father|wife|husband|daughter|son))\b|[,.?!;]",
+    r"\s(?:and (?:i|we|you|she|he|it|so|that|also)|so|but|which|that's|okay|how|is|are|was|i|we|because|who|and has|"
+    r"and that|since|today|now|accompanied|also|has|had|have|can|could|would|tell|what|with an? (?:past )?(?:medical )?history|"
+    r"with (?:her|his|my|your|their) (?:mother|father|wife|husband|daughter|son|partner|friend|mom|dad))\b|[,.?!;]",
     re.I,
 )
 
 
 def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
-    """Short reason for visit.
+    """Short reason for visit, as a noun phrase ("Sore throat for 4 days.").
 
     In order of preference: what the clinician says the visit is for ("here
-    for ...", "presents with ..."); the first "<side> <body part> <symptom>"
-    phrase (English); the first problem the clinician names; for other
-    languages the patient's first symptom statement. Empty when none applies.
+    for ...", "presents with ..."); (English) the symptom the clinician names
+    when opening the visit ("I heard you're having a sore throat") or the
+    patient names in answer to the opening question, with its duration when
+    the patient gives one; the first symptom of the visit; for other
+    languages the patient's first symptom statement. A clause that is not a
+    complaint ("was jumping on a trampoline") is never used. Empty when none
+    applies.
     """
     pats = [re.compile(p, re.I) for p in _CC_PATTERNS.get(ctx.src_lang, _CC_PATTERNS["en"])]
     for s in sentences[:80]:
@@ -1678,35 +1899,30 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
                 continue
             phrase = _CC_STOP.split(m.group(1))[0].strip()
             if ctx.src_lang == "en":
-                phrase = _swap_person(phrase, first=False, ctx=ctx)
-                phrase = _swap_person(phrase, first=True, ctx=ctx)
+                phrase = re.sub(r"(?<![\w'])(?:your|my|his|her|their)\s+(?=\w)", "", phrase, flags=re.I)
                 phrase = re.sub(
-                    r"^(?:(?:evaluation of|follow[- ]up (?:of|for)|an?|some|the|your|her|his|their|my|this|that)\s+)+",
+                    r"^(?:(?:evaluation of|complaints? of|c/o|concerns? (?:about|of)|an?|some|the|this|that)\s+)+",
                     "", phrase, flags=re.I,
                 )
+                phrase = re.sub(r"\s+(?:of|in|for|to|with|and|or|at|on|from|about|like|the|an?|some|any)$", "", phrase, flags=re.I)
+                if not _is_noun_phrase(phrase):
+                    continue
+            phrase = _drop_vocatives(phrase, ctx)
             if _content_words(phrase, ctx.src_lang) >= 1 and len(phrase.split()) <= 10:
                 return _finish(phrase, ctx.src_lang)
-    opening = _opening_answer(sentences)
     if ctx.src_lang == "en":
-        patient_first = [s for s in sentences[:30] if s.speaker == PATIENT]
-        phrase = _symptom_phrase(([opening] if opening else []) + patient_first)
+        phrase = _chief_complaint_en(sentences)
         if phrase:
-            return _finish(phrase, ctx.src_lang)
+            phrase = _swap_person(_swap_person(phrase, first=False, ctx=ctx), first=True, ctx=ctx)
+        return _finish(phrase, ctx.src_lang) if phrase else ""
+    opening = _opening_answer(sentences)
     if opening is not None:
         found = _symptoms_in(opening.text, ctx.src_lang)
         if found:
             return _finish(_ros_display(found[0][1], ctx.src_lang), ctx.src_lang)
-        text = _trim_complaint(opening.text, ctx.src_lang)
-        if ctx.src_lang == "en":
-            text = _swap_person(text, first=True, ctx=ctx)
-        else:
-            text = _person_to_third(text, ctx.src_lang)[0]
+        text = _person_to_third(_trim_complaint(opening.text, ctx.src_lang), ctx.src_lang)[0]
         if _content_words(text, ctx.src_lang) >= 1:
             return _finish(text, ctx.src_lang)
-    if ctx.src_lang == "en":
-        phrase = _symptom_phrase([s for s in sentences[:30] if s.speaker == CLINICIAN])
-        if phrase:
-            return _finish(phrase, ctx.src_lang)
     # The first symptom the patient mentions without negating it.
     neg = re.compile(r"\b(?:no|not|never|don't|haven't|denies|sin|sans|ohne|senza|sem|sense|nicht|kein\w*|pas|non|não)\b", re.I)
     for s in sentences[:25]:
@@ -1714,13 +1930,276 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
             found = _symptoms_in(s.text, ctx.src_lang)
             if found:
                 return _finish(_ros_display(found[0][1], ctx.src_lang), ctx.src_lang)
-    if ctx.src_lang == "en":
-        return ""
-    # Other languages: the patient's first symptom statement.
+    # The patient's first symptom statement.
     for s in sentences[:60]:
         if s.speaker == PATIENT and s.scores.get("hpi", 0) >= 0.7 and not s.is_question and s.answer_polarity >= 0:
             phrase = " ".join(s.text.split()[:14])
             return _finish(phrase, ctx.src_lang)
+    return ""
+
+
+_GREETING_NAME = re.compile(
+    r"\b(?:hi|hey|hello|good (?:morning|afternoon|evening)|morning|afternoon|hola|bonjour|buongiorno|bom dia|"
+    r"guten (?:tag|morgen)|bon dia|buenos días)[,!.]?\s+(?:there\s+)?(?:(?:mrs|mr|ms|miss|mister|dr|doctor|señora?|senhora?|"
+    r"madame|monsieur|frau|herr|signora?)\.?\s+)?([^\W\d_]+)",
+    re.I,
+)
+_NOT_NAMES = frozenset(
+    "how there doctor doc everyone everybody good nice it's i'm so again guys all thanks thank you yes yeah okay ok "
+    "um uh nice come welcome".split()
+)
+
+
+def _greeted_names(turns: Sequence[Turn]) -> frozenset[str]:
+    """Names said right after a greeting in the first turns ("hi teresa")."""
+    names = set()
+    for turn in turns[:12]:
+        for m in _GREETING_NAME.finditer(turn.text):
+            if m.group(1).lower() not in _NOT_NAMES:
+                names.add(m.group(1).lower())
+    return frozenset(names)
+
+
+def _drop_vocatives(phrase: str, ctx: _Context) -> str:
+    """Remove a trailing name the speakers greeted each other with ("... twitch karen")."""
+    words = phrase.split()
+    if len(words) >= 2 and words[-1].lower().strip(".,") in ctx.names:
+        return " ".join(words[:-1])
+    return phrase
+
+
+# English chief complaint ---------------------------------------------------
+
+# The clinician naming the problem when opening the visit: "I heard you're
+# having a sore throat", "it looks like you hurt your left ankle".
+_CLIN_OPENING = re.compile(
+    r"\b(?:you(?:'re| are| were) (?:having|experiencing|dealing with|struggling with|suffering from|here (?:for|with|about|because of)|"
+    r"coming in (?:for|with|about)|in (?:for|with))|you(?:'ve| have) (?:been )?(?:having|had|got|experiencing|noticed|dealing with)|"
+    r"you (?:hurt|injured|twisted|sprained|broke|fractured|cut|burned|hit|fell|rolled|jammed)|"
+    r"(?:heard|hear|told me|see|says|said|understand|notified|mentioned|noticed|looks like|seems like)(?: that)? you)",
+    re.I,
+)
+_NP_BODY = (
+    r"(?:lower back|upper back|big toe|back|foot|feet|knees?|hips?|shoulders?|neck|wrists?|hands?|fingers?|arms?|elbows?|"
+    r"ankles?|legs?|chest|head|abdomen|belly|stomach|throat|ears?|eyes?|tooth|teeth|molar|jaw|gums?|skin|toes?|thumbs?|"
+    r"calf|calves|thighs?|groin|side|face|nose|mouth|tongue|lips?|heel|scalp|ribs?|pelvis|bladder)"
+)
+_NP_PRE = r"(?:(?:my|your|his|her|their|the|both|both of my|both of your)\s+)?(?:(?P<side>right|left|both)\s+)?"
+_BODY_HURTS = re.compile(
+    r"\b" + _NP_PRE + r"(?P<body>" + _NP_BODY + r")\s+(?:(?:is|are|has been|have been|'s been|'s|keeps?|started|was|were|"
+    r"still|been|is still|has|have|gets?|got|kind of|kinda)\s+)*(?:(?:really|very|so|a little|a bit|extremely|pretty|just|super|"
+    r"still|always|constantly|quite)\s+)*(?:hurting|hurts|hurt|aching|aches|sore|killing (?:me|him|her|them)|bothering|painful|throbbing)\b",
+    re.I,
+)
+_BODY_INJURY = re.compile(
+    r"\b(?:hurt|injured|twisted|sprained|broke|fractured|jammed|bruised|banged|rolled|strained|cut|burned|burnt)\s+"
+    r"(?:my|your|his|her|their|the)\s+(?:(?P<side>right|left)\s+)?(?P<body>" + _NP_BODY + r")\b",
+    re.I,
+)
+_BODY_PROBLEM = re.compile(
+    r"\b(?:problems?|issues?|trouble)\s+(?:with|in)\s+(?:my|your|his|her|their|the)\s+(?:(?P<side>right|left|both)\s+)?"
+    r"(?P<body>" + _NP_BODY + r")\b",
+    re.I,
+)
+# Complaints said as a clause that have a usual noun-phrase name.
+_NAMED_COMPLAINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bblood pressures? (?:has been |have been |is |are |was |were |'s been |been |running |keeps? )*"
+                r"(?:(?:really|very|quite|pretty|so|a little|a bit|too)\s+)*(?:high|elevated|up)\b", re.I), "high blood pressure"),
+    (re.compile(r"\b(?:blood )?sugars? (?:has been |have been |is |are |was |were |'s been |been |running |keeps? )*"
+                r"(?:(?:really|very|quite|pretty|so|a little|a bit|too)\s+)*(?:high|elevated|up)\b", re.I), "high blood sugar"),
+    (re.compile(r"\b(?:quit|quitting|stop|stopping) smoking\b", re.I), "smoking cessation"),
+)
+_BARE_SYMPTOM = re.compile(
+    r"\b(?:pain|ache|aching|swelling|numbness|tingling|bleeding|burning|itching|discharge|stiffness|sensitivity|lump|"
+    r"rash|soreness|tenderness|weakness|pressure)\s+(?:when|with|after|in|on|at|around|over|while|whenever|if)\s[^,;.?!]{3,80}",
+    re.I,
+)
+_GERUND = {"swallow": "swallowing", "breathe": "breathing", "walk": "walking", "sleep": "sleeping", "pee": "peeing",
+           "urinate": "urinating", "eat": "eating", "chew": "chewing", "talk": "talking", "speak": "speaking",
+           "hear": "hearing", "see": "seeing", "move": "moving", "stand": "standing", "concentrate": "concentrating"}
+_DIFFICULTY = re.compile(
+    r"\b(?:(?P<kind>difficulty|trouble|problems?|a hard time|hard time|pain with|pain when)\s+(?:with\s+|when\s+)?"
+    r"(?P<act>swallowing|breathing|urinating|peeing|sleeping|walking|hearing|seeing|speaking|talking|concentrating|eating|"
+    r"chewing|standing|moving)"
+    r"|(?:it's|it is|it's been|it has been)?\s*(?P<adj>hard|difficult|painful|hurts|tough) to (?P<verb>" + "|".join(_GERUND) + r"))\b",
+    re.I,
+)
+_NP_NEGATED = re.compile(r"\b(?:no|not|denies|without|never|don't|didn't|haven't|hasn't|isn't|aren't|wasn't|any)\b[^.,;]*$", re.I)
+_DURATION = re.compile(
+    r"\b(?:(?P<for>for|over|in)\s+(?:(?:about|around|almost|nearly|roughly|maybe|probably|at least|more than|over|"
+    r"like|the (?:past|last))\s+)*(?P<n>\d+|a|an|a few|a couple(?: of)?|several|couple of)\s+(?P<unit>hours?|days?|weeks?|months?|years?)"
+    r"|since\s+(?P<since>yesterday|last (?:night|week|month|year|\w+day)|this (?:morning|week)|(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b",
+    re.I,
+)
+
+
+def _complaint_np(text: str) -> tuple[str, int]:
+    """The first complaint named in ``text`` as a noun phrase, and where it ends.
+
+    "my right knee has been hurting" -> "right knee pain"; "I twisted my
+    ankle" -> "ankle injury"; "it's hard to swallow" -> "difficulty
+    swallowing"; "I have a cough" -> "cough". Negated mentions ("no chest
+    pain") are skipped. Returns ``("", -1)`` when there is none.
+    """
+    found: list[tuple[int, int, str]] = []
+
+    def ok(start: int) -> bool:
+        return not _NP_NEGATED.search(text[max(0, start - 30) : start])
+
+    def side_of(m: re.Match[str], body: str) -> str:
+        side = m.group("side")
+        if not side:
+            near = re.search(r"\b(right|left)\s+(?:\w+\s+)?" + re.escape(body) + r"\b", text, re.I)
+            side = near.group(1) if near else ""
+        return "bilateral" if (side or "").lower() == "both" else (side or "").lower()
+
+    for m in _SYMPTOM_NP.finditer(text):
+        if ok(m.start()):
+            if m.group("sym1"):
+                side, body, sym = m.group("side1"), m.group("body1"), m.group("sym1")
+            else:
+                side, body, sym = m.group("side2"), m.group("body2"), m.group("sym2")
+            if not side:
+                near = re.search(r"\b(right|left)\s+(?:\w+\s+)?" + re.escape(body) + r"\b", text, re.I)
+                side = near.group(1) if near else None
+            found.append((m.start(), m.end(), " ".join(w for w in (side, body, sym) if w).lower()))
+            break
+    for m in _BODY_HURTS.finditer(text):
+        if ok(m.start()):
+            body = m.group("body").lower()
+            if body == "throat" and re.search(r"\bsore\b", m.group(0), re.I):
+                phrase = "sore throat"  # the usual name of "my throat is sore"
+            else:
+                phrase = " ".join(w for w in (side_of(m, body), body, "pain") if w)
+            found.append((m.start(), m.end(), phrase))
+            break
+    for m in _BODY_INJURY.finditer(text):
+        if ok(m.start()):
+            body = m.group("body").lower()
+            found.append((m.start(), m.end(), " ".join(w for w in (side_of(m, body), body, "injury") if w)))
+            break
+    for m in _BODY_PROBLEM.finditer(text):
+        if ok(m.start()):
+            body = m.group("body").lower()
+            found.append((m.start(), m.end(), " ".join(w for w in (side_of(m, body), body, "problems") if w)))
+            break
+    for pattern, label in _NAMED_COMPLAINTS:
+        m = pattern.search(text)
+        if m and ok(m.start()):
+            found.append((m.start(), m.end(), label))
+            break
+    for m in _DIFFICULTY.finditer(text):
+        if ok(m.start()):
+            if m.group("act"):
+                kind = m.group("kind").lower()
+                phrase = f"{'pain with' if kind.startswith('pain') else 'difficulty'} {m.group('act').lower()}"
+            else:
+                act = _GERUND[m.group("verb").lower()]
+                phrase = f"{'pain with' if m.group('adj').lower() in ('painful', 'hurts') else 'difficulty'} {act}"
+            found.append((m.start(), m.end(), phrase.replace("peeing", "urinating")))
+            break
+    for system, term in _symptoms_in(text, "en"):
+        at = text.lower().find(term.lower())
+        if at >= 0 and ok(at):
+            found.append((at, at + len(term), _ros_display(term, "en")))
+            break
+    if not found:
+        # A bare symptom with what qualifies it: "pain when I bite down on the left side".
+        for m in _BARE_SYMPTOM.finditer(text):
+            if ok(m.start()):
+                phrase = re.split(r"\s(?:and|but|so|because|since|it|which|that)\s|[,;.?!]", m.group(0))[0]
+                phrase = re.sub(r"\s+(?:of|in|for|to|with|and|or|at|on|from|about|like|the|an?|some|any|my|your)$", "", phrase)
+                if len(phrase.split()) <= 10:
+                    found.append((m.start(), m.start() + len(phrase), phrase))
+                break
+    if not found:
+        return "", -1
+    # The earliest mention; on a tie the longest (most specific) phrase.
+    start, end, phrase = min(found, key=lambda f: (f[0], -len(f[2])))
+    return phrase, end
+
+
+def _duration_after(texts: list[str]) -> str:
+    """First duration ("for about 2 weeks", "since yesterday") in ``texts``."""
+    for text in texts:
+        m = _DURATION.search(text)
+        if m and _symptoms_in(text[: m.start()], "en"):
+            # "... sore and I have a fever since yesterday": the duration
+            # belongs to another symptom.
+            return ""
+        if m:
+            if m.group("since"):
+                return f"since {m.group('since').lower()}"
+            words = m.group(0).split()
+            # Drop hedges that are fillers in speech ("for like 2 weeks").
+            words = [w for w in words if w.lower() not in ("like", "maybe", "probably")]
+            if words[0].lower() in ("over", "in") and words[1].lower() not in ("the",):
+                words[0] = "for"
+            return " ".join(words).lower()
+    return ""
+
+
+_NOT_NP = re.compile(
+    r"\b(?:is|are|was|were|am|been|being|has|have|had|do|does|did|i|we|you|they|he|she|it|i'm|it's|went|got|get|"
+    r"going|will|would|can|could|should|said|says|think|thinks)\b",
+    re.I,
+)
+
+
+def _is_noun_phrase(phrase: str) -> bool:
+    """False for clauses ("was jumping on ...") and dangling fragments ("follow up of")."""
+    if not phrase or _NOT_NP.search(phrase):
+        return False
+    return not re.search(r"\b(?:of|in|for|to|with|and|or|at|on|from|about|like|the|an?|some|any|their|his|her)$", phrase, re.I)
+
+
+def _chief_complaint_en(sentences: list[_Sentence]) -> str:
+    """English complaint phrase when no explicit reason for visit was said.
+
+    The symptom the clinician names when opening the visit, else the one
+    the patient names in answer to the opening question or in the first
+    sentences, else the first one the clinician names; with the duration
+    the patient gives in the same turn.
+    """
+    opening = _opening_answer(sentences)
+    limit = opening.idx if opening is not None else min(len(sentences), 12)
+
+    def turn_texts(sent: _Sentence, after: int) -> list[str]:
+        """Rest of ``sent`` after the complaint, then the rest of its turn."""
+        later = [s.text for s in sentences[sent.idx + 1 : sent.idx + 4] if s.turn == sent.turn and s.text]
+        return [sent.text[after:]] + later
+
+    def with_duration(phrase: str, texts: list[str]) -> str:
+        duration = _duration_after(texts)
+        return f"{phrase} {duration}" if duration else phrase
+
+    for s in sentences[: limit + 1]:
+        if s.speaker != CLINICIAN or not s.text:
+            continue
+        m = _CLIN_OPENING.search(s.text)
+        if not m:
+            continue
+        phrase, _ = _complaint_np(s.text[m.start() :])
+        if phrase:
+            texts: list[str] = []
+            if opening is not None:
+                answer = opening.text.lower()
+                key_words = [w for w in phrase.split() if w not in ("right", "left", "bilateral", "pain", "injury")]
+                if any(w in answer for w in key_words) or not key_words:
+                    texts = turn_texts(opening, 0)
+            return with_duration(phrase, texts)
+    candidates = ([opening] if opening is not None else []) + [s for s in sentences[:30] if s.speaker == PATIENT]
+    for s in candidates:
+        if not s.text or s.answer_polarity < 0:
+            continue
+        phrase, end = _complaint_np(s.text)
+        if phrase:
+            return with_duration(phrase, turn_texts(s, end))
+    for s in sentences[:30]:
+        if s.speaker == CLINICIAN and s.text and not s.is_question:
+            phrase, _ = _complaint_np(s.text)
+            if phrase:
+                return phrase
     return ""
 
 
@@ -1735,10 +2214,11 @@ _BODY_PARTS = (
     r"leg|legs|chest|head|abdomen|belly|stomach|throat|ears?|eyes?|tooth|teeth|molar|jaw|gums?|skin|toes?|thumb|"
     r"calf|thigh|groin|side|face|nose|mouth|tongue|lip)"
 )
+_BODY_MOD = r"(?:(?:middle|index|ring|little|pinky|big|great|lower|upper|inner|outer|front)\s+)?"
 _SYMPTOM_NP = re.compile(
-    r"\b(?:(?P<side1>right|left|bilateral)\s+)?(?P<body1>" + _BODY_PARTS + r")\s+(?P<sym1>" + _SYMPTOM_NOUNS + r")\b"
-    r"|\b(?P<sym2>" + _SYMPTOM_NOUNS + r")\s+(?:in|on|of|around)\s+(?:my|your|the|his|her|their)\s+"
-    r"(?:(?P<side2>right|left)\s+)?(?P<body2>" + _BODY_PARTS + r")\b",
+    r"\b(?:(?P<side1>right|left|bilateral)\s+)?(?P<body1>" + _BODY_MOD + _BODY_PARTS + r")\s+(?P<sym1>" + _SYMPTOM_NOUNS + r")\b"
+    r"|\b(?P<sym2>" + _SYMPTOM_NOUNS + r")\s+(?:in|on|of|around|at|over|behind|under)\s+(?:the\s+(?:\w+\s+){1,2}of\s+)?"
+    r"(?:my|your|the|his|her|their)\s+(?:(?P<side2>right|left)\s+)?(?P<body2>" + _BODY_MOD + _BODY_PARTS + r")\b",
     re.I,
 )
 
@@ -1803,34 +2283,6 @@ def _opening_answer(sentences: list[_Sentence]) -> "_Sentence | None":
                 return nxt
         return None
     return None
-
-
-def _symptom_phrase(sentences: list[_Sentence]) -> str:
-    """First "<side> <body part> <symptom>" phrase of the visit, e.g. "Right knee pain".
-
-    "pain in my right knee" is reordered to "right knee pain" (the usual
-    chief-complaint wording); nothing is added that was not said.
-    """
-    for s in sentences:
-        if not s.text or s.speaker not in (CLINICIAN, PATIENT):
-            continue
-        m = None
-        for cand in _SYMPTOM_NP.finditer(s.text):
-            before = s.text[max(0, cand.start() - 25) : cand.start()].lower()
-            if not re.search(r"\b(?:no|not|denies|without|any|never)\b", before):
-                m = cand
-                break
-        if not m:
-            continue
-        if m.group("sym1"):
-            side, body, sym = m.group("side1"), m.group("body1"), m.group("sym1")
-        else:
-            side, body, sym = m.group("side2"), m.group("body2"), m.group("sym2")
-        if not side:
-            near = re.search(r"\b(right|left)\s+(?:\w+\s+)?" + re.escape(body) + r"\b", s.text, re.I)
-            side = near.group(1) if near else None
-        return " ".join(w for w in (side, body, sym) if w).lower()
-    return ""
 
 
 _ROS_Q_PREFIX = re.compile(
@@ -1930,6 +2382,12 @@ _ROS_DISPLAY_EN: dict[str, str] = {
     "blood in your urine": "blood in urine",
     "trouble breathing": "difficulty breathing",
     "trouble swallowing": "difficulty swallowing",
+    "hard to swallow": "difficulty swallowing",
+    "painful to swallow": "painful swallowing",
+    "hurts to swallow": "painful swallowing",
+    "pain with swallowing": "painful swallowing",
+    "pain when i swallow": "painful swallowing",
+    "sweaty": "sweating",
     "trouble sleeping": "difficulty sleeping",
     "fevers": "fever",
     "headaches": "headache",
@@ -1955,17 +2413,26 @@ def _ros_display(term: str, lang: str) -> str:
     return term
 
 
+@lru_cache(maxsize=None)
+def _ros_terms(lang: str) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """(system, term, compiled pattern) of the review-of-systems lexicon for ``lang``."""
+    return tuple(
+        (system, term, re.compile(r"(?<![\w])" + re.escape(term) + r"(?![\w])"))
+        for system, by_lang in _ROS_SYSTEMS.items()
+        for term in by_lang.get(lang, ()) or by_lang["en"]
+    )
+
+
 def _symptoms_in(text: str, lang: str) -> list[tuple[str, str]]:
     """(system, symptom) pairs mentioned in ``text`` for the review of systems."""
     low = text.lower()
     found: list[tuple[str, str]] = []
-    for system, by_lang in _ROS_SYSTEMS.items():
-        for term in by_lang.get(lang, ()) or by_lang["en"]:
-            m = re.search(r"(?<![\w])" + re.escape(term) + r"(?![\w])", low)
-            if m:
-                # German nouns keep their capital letter from the transcript.
-                said = text[m.start() : m.end()] if lang == "de" else term
-                found.append((m.start(), system, said))
+    for system, term, pattern in _ros_terms(lang):
+        m = pattern.search(low)
+        if m:
+            # German nouns keep their capital letter from the transcript.
+            said = text[m.start() : m.end()] if lang == "de" else term
+            found.append((m.start(), system, said))
     found.sort(key=lambda x: (x[0], -len(x[2])))
     out: list[tuple[str, str]] = []
     for _, system, term in found:
@@ -2051,6 +2518,28 @@ _PROBLEM_PATTERNS: dict[str, tuple[str, ...]] = {
     "de": (r"(?:diagnose ist|diagnose lautet|vereinbar mit|es handelt sich um|ich denke,? (?:sie haben|es ist|das ist))\s+(?:eine?[nrm]? |die |der |das )?(.{3,70})",),
     "it": (r"(?:diagnosi è|diagnosi di|compatibile con|si tratt[ai] di|penso che (?:lei abbia|sia))\s+(?:una? |il |la |lo )?(.{3,70})",),
 }
+# Statements of an impression, only read in sentences that are not questions.
+_IMPRESSION_PATTERNS: dict[str, tuple[str, ...]] = {
+    "en": (
+        # "so this is strep throat", "it's most likely a sprain" (clause start only).
+        r"(?:^|\b(?:so|and|but|well|yeah|okay|now)\s+|[,;]\s*|\bi (?:think|believe|suspect)(?: that)?\s+)(?:this|that|it)(?:'s| is)"
+        r"(?: most likely| likely| probably| definitely| actually)?\s+(?:an? |some |the )?"
+        r"(?!result|normal|fine|good|okay|almost|like|kind|sort|not|no\b|a little|pretty|really|very|so\b|too\b|just|going|been|all\b|"
+        r"for\b|to\b|from\b|with\b|in\b|on\b|at\b|about\b|because|why|what|how|when|where)"
+        r"((?:[\w'-]+ ?){1,5})",
+        r"\b(?:looks|sounds|seems) like (?:you (?:have|'ve got|have got|might have|may have|probably have) |it's |it is |this is )"
+        r"(?:an? |some |the )?(.{3,70})",
+        r"\b(?:looks|sounds|seems) like (?:an? )(.{3,70})",
+        r"\b(?:my |the )?(?:impression|assessment) (?:is|would be) (?:that )?(?:this is |you have |it's )?(?:an? |some |the )?(.{3,70})",
+        r"\b(?:most likely|probably) (?:have |has |is |dealing with )?(?:an? |some )(.{3,50})",
+    ),
+    "es": (r"(?:^|[,;]\s*|\b(?:así que|entonces|pues)\s+)(?:esto|eso) es (?:una? |el |la )?(.{3,60})", r"\bparece (?:una? )(.{3,60})"),
+    "ca": (r"(?:^|[,;]\s*|\b(?:així que|doncs)\s+)(?:això|aixó) és (?:una? |el |la )?(.{3,60})", r"\bsembla (?:una? )(.{3,60})"),
+    "fr": (r"(?:^|[,;]\s*|\b(?:donc|alors)\s+)c'est (?:une? |la |le )?(.{3,60})", r"\bressemble à (?:une? )(.{3,60})"),
+    "pt": (r"(?:^|[,;]\s*|\b(?:então|portanto)\s+)(?:isto|isso) é (?:uma? |o |a )?(.{3,60})", r"\bparece (?:uma? )(.{3,60})"),
+    "de": (r"(?:^|[,;]\s*|\b(?:also)\s+)das ist (?:eine?[nrm]? |die |der |das )?(.{3,60})", r"\bsieht nach (?:einer? |einem )(.{3,60}) aus"),
+    "it": (r"(?:^|[,;]\s*|\b(?:quindi|allora)\s+)(?:questa|questo) è (?:una? |il |la |lo )?(.{3,60})", r"\bsembra (?:una? )(.{3,60})"),
+}
 _CONDITION_HINT = re.compile(
     r"(?:itis|osis|emia|pathy|algia|oma|syndrome|disease|disorder|pain|fracture|strain|sprain|infection|ulcer|"
     r"cancer|tumou?r|failure|hypertension|pressure|diabetes|asthma|copd|depression|anxiety|reflux|gout|"
@@ -2058,40 +2547,78 @@ _CONDITION_HINT = re.compile(
     r"hyperthyroidism|migraine|headache|nodule|murmur|anemia|caries|decay|cavity|crack|cracked|abscess|"
     r"dolor|diabetes|hipertensi|fractura|infecci|douleur|diabète|hypertension|fracture|schmerz|"
     r"bluthochdruck|fraktur|dolore|ipertensione|frattura|infezione|cárie|carie|karies|pulpit|gingivit|periodontit|"
-    r"parodontit|gengivit|angine|entzündung|"
+    r"parodontit|gengivit|angine|angina|entzündung|strep|viral|virus|bacterial|influenza|flu|covid|pneumonia|uti|concussion|"
+    r"contusion|laceration|sciatica|vertigo|gerd|eczema|acne|hernia|stones?|shingles|sepsis|dehydration|\w+iasis|"
     # Disease-name suffixes in the supported languages (-itis/-ite, -osis/-ose, ...).
     r"\w+(?:itis|ite|ites|osis|ose|oma|emia|émie|ämie|emie|patia|pathie|algia|algie))\b",
     re.I,
 )
 
 
+# English needs no French/Portuguese suffixes ("-ite", "-ose"): in English
+# they match words such as "white" or "dose".
+_CONDITION_HINT_EN = re.compile(
+    _CONDITION_HINT.pattern.replace("itis|ite|ites|osis|ose|", "itis|osis|"), re.I
+)
+
 _PROBLEM_STOP = re.compile(
     r"\s(?:and (?:i|we|you|she|he|it|so|that|then)|so|but|which|that|okay|how|is|are|was|i|we|you|to|it|it's|"
-    r"because|who|since|usually|now|right|let's|continue|things|looks|seems|has|have|just|if)\b|[,.?!;]",
+    r"because|who|since|usually|now|right|let's|continue|things|looks|seems|has|have|just|if|"
+    r"(?:from|by|at) (?:your|my|his|her|their|the) (?:pcp|doctor|primary|provider|physician|cardiologist|emergency|er)|what)\b|[,.?!;]",
     re.I,
 )
 
 
+# Things a clinician calls "this" that are not a diagnosis.
+_NOT_A_PROBLEM = re.compile(
+    r"\b(?:medications?|medicines?|pills?|mg|dose|prescription|tests?|results?|x-?rays?|scans?|appointment|referral|"
+    r"plan|option|exam|examination|visit|insurance|shot|injection|cream|ointment|inhaler|surgery|procedure)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=None)
+def _problem_patterns(lang: str, statement: bool) -> tuple[re.Pattern[str], ...]:
+    pats = _PROBLEM_PATTERNS.get(lang, _PROBLEM_PATTERNS["en"])
+    if statement:
+        pats = pats + _IMPRESSION_PATTERNS.get(lang, ())
+    return tuple(re.compile(p, re.I) for p in pats)
+
+
+def _diagnosis_phrases(text: str, lang: str, question: bool = False) -> list[str]:
+    """Conditions a clinician names as a diagnosis or impression in ``text``.
+
+    "so this is strep throat" -> ["strep throat"]; "I think you have a
+    sprain" -> ["sprain"]. Only phrases that look like a condition (disease
+    suffixes, condition words) count; "this is the result" does not.
+    """
+    phrases: list[str] = []
+    for p in _problem_patterns(lang, not question):
+        for m in p.finditer(text):
+            phrase = _PROBLEM_STOP.split(m.group(1))[0].strip(" ,.")
+            phrase = re.sub(
+                r"^(?:(?:beginning to have|likely|probably|possibly|some|a|an|the|mild|a little|your|an acute|going to be|that|this|these|those)\s+)+",
+                "", phrase, flags=re.I,
+            )
+            phrase = re.sub(r"\b(?:and|or|with|of|the|a|an|your|some)$", "", phrase).strip()
+            if not phrase or not _CONDITION_HINT.search(phrase) or len(phrase.split()) > 8:
+                continue
+            if lang == "en" and (_NOT_A_PROBLEM.search(phrase) or not _CONDITION_HINT_EN.search(phrase)):
+                continue
+            phrases.append(phrase)
+    return phrases
+
+
 def _problems(sents: list[_Sentence], ctx: _Context) -> list[str]:
     """Problem list from explicit diagnostic statements of the clinician."""
-    pats = [re.compile(p, re.I) for p in _PROBLEM_PATTERNS.get(ctx.src_lang, _PROBLEM_PATTERNS["en"])]
     problems: list[str] = []
     for s in sents:
         if s.speaker != CLINICIAN:
             continue
-        for p in pats:
-            for m in p.finditer(s.text):
-                phrase = _PROBLEM_STOP.split(m.group(1))[0].strip(" ,.")
-                phrase = re.sub(
-                    r"^(?:(?:beginning to have|likely|probably|possibly|some|a|an|the|mild|a little|your|an acute|going to be)\s+)+",
-                    "", phrase, flags=re.I,
-                )
-                phrase = re.sub(r"\b(?:and|or|with|of|the|a|an|your|some)$", "", phrase).strip()
-                if not phrase or not _CONDITION_HINT.search(phrase) or len(phrase.split()) > 8:
-                    continue
-                if ctx.src_lang == "en":
-                    phrase = _swap_person(phrase, first=False, ctx=ctx)
-                phrase = phrase[0].upper() + phrase[1:]
-                if not any(phrase.lower() in q.lower() or q.lower() in phrase.lower() for q in problems):
-                    problems.append(phrase)
+        for phrase in _diagnosis_phrases(s.text, ctx.src_lang, s.is_question):
+            if ctx.src_lang == "en":
+                phrase = _swap_person(phrase, first=False, ctx=ctx)
+            phrase = phrase[0].upper() + phrase[1:]
+            if not any(phrase.lower() in q.lower() or q.lower() in phrase.lower() for q in problems):
+                problems.append(phrase)
     return problems

@@ -288,3 +288,262 @@ def test_parse_dialogue_nothing_parses(text: str) -> None:
 def test_parse_dialogue_text_before_first_tag() -> None:
     with pytest.raises(ValueError, match="line 1"):
         parse_dialogue("hello there\n[doctor] hi")
+
+
+# -- speech-to-text input (ASR punctuation, disfluencies) ---------------------
+#
+# Written for these tests in the style of Whisper output: its punctuation and
+# casing, fillers, repeated words and phrases, run-on sentences joined by
+# commas, a question glued to a statement.
+
+from notes.engines import speech_cleanup  # noqa: E402
+
+ASR_KNEE = [
+    Turn(0, "Morning, Sam, so what brings you in today?"),
+    Turn(1, "So, um, my left knee, my left knee has been, you know, really hurting for like, two, two weeks now, "
+            "and it swells up after I walk, and."),
+    Turn(0, "Okay, all right, so two weeks ago you noticed the swelling, okay, any locking or giving way?"),
+    Turn(1, "No, no locking, but I think I twisted it when I was playing soccer, because I felt a pop, but I didn't "
+            "go to urgent care, because I thought it would get better."),
+    Turn(0, "On exam there is a moderate effusion of the left knee and, uh, tenderness along the medial joint line. "
+            "McMurray test is positive."),
+    Turn(0, "The x-ray shows no fracture. So this looks like a medial meniscus tear. I'm going to order an MRI and "
+            "refer you to physical therapy."),
+]
+
+ASR_COUGH = [
+    Turn(0, "Hi, what's going on today?"),
+    Turn(1, "I've had this, you know, this cough for about ten days, you know, and it's, it's worse at night, and "
+            "I mean I've been coughing up yellow stuff."),
+    Turn(0, "Any fever?"),
+    Turn(1, "Yeah, I had a fever, like, 101 on Sunday, you know."),
+    Turn(0, "Your lungs have some crackles in the right lower lobe. The chest x-ray shows a right lower lobe "
+            "infiltrate. Your white count is 14,000."),
+    Turn(0, "This is consistent with community acquired pneumonia. I'm going to start you on azithromycin 500 mg today."),
+]
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
+
+
+def _asr_note(turns: list[Turn], template: str = "general_consultation", language: str = "en"):
+    return ENGINE.generate(turns=turns, template=get_builtin_template(template), language=language)
+
+
+def _assert_reads_cleanly(note) -> None:
+    body = "\n".join(note.sections.values())
+    assert not re.search(r"\byou know\b|\bI mean\b|\blike,|\b(?:um|uh)\b", body, re.I)
+    # No "the patient thinks the patient had ...": one "the patient" per sentence.
+    for sentence in _SENTENCE.findall(body):
+        assert len(re.findall(r"\bthe patient\b", sentence, re.I)) <= 1, sentence
+    # No clause cut after a conjunction ("..., and."), no stutters left ("2, 2").
+    assert not re.search(r"\b(?:and|but|or|because)[,]?\.", body, re.I)
+    assert not re.search(r"\b(\w+),? \1\b", body, re.I)
+    assert ",," not in body and " ," not in body
+
+
+def test_asr_knee_visit_with_repetitions_and_fillers() -> None:
+    note = _asr_note(ASR_KNEE)
+    s = note.sections
+    _assert_reads_cleanly(note)
+    assert s["chief_complaint"] == "Left knee pain for 2 weeks."
+    hpi = s["history_of_present_illness"]
+    assert "left knee has been really hurting for 2 weeks" in hpi
+    assert "no locking" in hpi and "reports locking" not in hpi  # the negation is kept
+    assert "felt a pop" in hpi and "didn't go to urgent care" in hpi
+    # The clinician's restatement supports the history.
+    assert "noticed the swelling 2 weeks ago" in hpi
+    assert "McMurray test is positive" in s["physical_examination"]  # a bedside manoeuvre, not a result
+    assert "x-ray shows no fracture" in s["results"]
+    assert "x-ray" not in s["physical_examination"]
+    assert "medial meniscus tear" in s["assessment"].lower()
+    assert "MRI" in s["plan"]
+
+
+def test_asr_cough_visit_with_you_know_fillers() -> None:
+    note = _asr_note(ASR_COUGH)
+    s = note.sections
+    _assert_reads_cleanly(note)
+    assert s["chief_complaint"] == "Cough for about 10 days."
+    assert "coughing up yellow stuff" in s["history_of_present_illness"]
+    assert "worse at night" in s["history_of_present_illness"]
+    assert "crackles" in s["physical_examination"]
+    assert "chest x-ray shows a right lower lobe infiltrate" in s["results"]
+    assert "white count is 14,000" in s["results"]
+    assert "community acquired pneumonia" in s["assessment"].lower()
+    assert "azithromycin 500 mg" in s["plan"]
+
+
+def test_asr_run_on_answer_is_split_and_rewritten_in_third_person() -> None:
+    turns = [
+        Turn(0, "Hello, Alex, what's going on, I heard that I heard that you have an earache, you're not sleeping well."),
+        Turn(1, "Yeah, my ear has been hurting me for like, three, three days, and I think I had chills last night, "
+                "because I was shaking, but I didn't check my temperature, because I was too tired."),
+    ]
+    note = _asr_note(turns)
+    _assert_reads_cleanly(note)
+    cc = note.sections["chief_complaint"]
+    assert cc in ("Ear pain for 3 days.", "Earache for 3 days.", "Ear pain.", "Earache.")
+    hpi = note.sections["history_of_present_illness"]
+    assert "The patient thinks they had chills last night" in hpi
+    assert "didn't check their temperature" in hpi
+    assert "I " not in hpi and " my " not in hpi
+
+
+def test_known_gender_uses_pronouns() -> None:
+    turns = [
+        Turn(0, "Good morning, Mrs. Lee, what brings you in?"),
+        Turn(1, "I think I had a fever on Monday, because I was really sweaty, and my back has been aching."),
+    ]
+    hpi = _asr_note(turns).sections["history_of_present_illness"]
+    assert "She thinks she had a fever on Monday" in hpi
+    assert "the patient" not in hpi.lower()
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("I was playing basketball and somebody ran into me and the inside of my right knee hurts.", "Right knee pain."),
+        ("Well, I twisted my ankle on the stairs, like, a week ago.", "Ankle injury."),
+        ("It's really hard to swallow, it's been going on for about a month.", "Difficulty swallowing for about a month."),
+        ("I'm ready to quit smoking, I've tried before.", "Smoking cessation."),
+    ],
+)
+def test_chief_complaint_is_a_noun_phrase(opening: str, expected: str) -> None:
+    turns = [Turn(0, "Hi there, what brings you in today?"), Turn(1, opening)]
+    assert _asr_note(turns).sections["chief_complaint"] == expected
+
+
+def test_chief_complaint_from_the_clinicians_opening() -> None:
+    turns = [
+        Turn(0, "Hi, so I see from the nurse that you've been having some chest pain, tell me about it."),
+        Turn(1, "Yeah, it started, um, three days ago when I was climbing the stairs."),
+    ]
+    assert _asr_note(turns).sections["chief_complaint"] == "Chest pain."
+
+
+def test_diagnosis_goes_to_assessment_and_test_result_to_results() -> None:
+    turns = [
+        Turn(0, "What's bothering you today?"),
+        Turn(1, "I've got body aches and a fever since yesterday."),
+        Turn(0, "Your temperature is 101.8. The rapid covid test is negative, but the flu swab came back positive. "
+                "So this is influenza A. I'm going to prescribe oseltamivir 75 mg twice a day for five days."),
+    ]
+    s = _asr_note(turns).sections
+    assert "flu swab came back positive" in s["results"]
+    assert "covid test is negative" in s["results"]
+    assert "swab" not in s["physical_examination"] and "covid" not in s["physical_examination"]
+    assert "101.8" in s["physical_examination"]
+    assert "influenza a" in s["assessment"].lower()
+    assert "oseltamivir 75 mg" in s["plan"]
+
+
+def test_lab_values_go_to_results() -> None:
+    turns = [
+        Turn(0, "What can I do for you today?"),
+        Turn(1, "I've been really tired, I mean really, really tired for a month, and I get dizzy when I stand up."),
+        Turn(0, "Okay. So your labs show a hemoglobin of 9.2, and your ferritin is low. I think you have iron "
+                "deficiency anemia. We'll start iron supplements."),
+    ]
+    note = _asr_note(turns)
+    s = note.sections
+    _assert_reads_cleanly(note)
+    assert s["chief_complaint"] == "Fatigue for a month."
+    assert "hemoglobin of 9.2" in s["results"]
+    assert "hemoglobin" not in s["physical_examination"]
+    assert "iron deficiency anemia" in s["assessment"].lower()
+
+
+def test_asr_spanish_visit_drops_fillers_and_keeps_content_words() -> None:
+    turns = [
+        Turn(0, "Buenos días, ¿qué le trae por aquí?"),
+        Turn(1, "Bueno, pues, me duele, o sea, la rodilla derecha desde hace dos semanas, este, y tengo fiebre y"),
+        Turn(0, "La radiografía es normal. Creo que se trata de una tendinitis. Le voy a recetar ibuprofeno 600 mg."),
+    ]
+    note = _asr_note(turns, language="es")
+    s = note.sections
+    body = "\n".join(s.values())
+    assert not re.search(r"\bo sea\b|\bpues\b|\bbueno\b|\beste\b", body, re.I)
+    assert "rodilla derecha desde hace dos semanas" in s["history_of_present_illness"]
+    assert "tiene fiebre" in s["history_of_present_illness"]
+    assert not s["history_of_present_illness"].endswith(" y.")
+    assert "radiografía es normal" in s["results"]
+    assert "tendinitis" in s["assessment"].lower()
+
+
+def test_asr_german_rapid_test_is_a_result() -> None:
+    turns = [
+        Turn(0, "Guten Tag, was führt Sie zu mir?"),
+        Turn(1, "Also, äh, ich habe halt seit drei Tagen Halsschmerzen und, ähm, Fieber."),
+        Turn(0, "Der Schnelltest ist positiv. Ich verschreibe Penicillin."),
+    ]
+    s = _asr_note(turns, language="de").sections
+    assert s["history_of_present_illness"] == "Der Patient hat seit drei Tagen Halsschmerzen und Fieber."
+    assert "Schnelltest ist positiv" in s["results"]
+
+
+# -- speech_cleanup unit tests --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("my knee has been, you know, hurting for like, 2 weeks", "en", "my knee has been hurting for 2 weeks"),
+        ("it's like 3 days, I mean, maybe 4", "en", "it's 3 days maybe 4"),
+        ("Um, so, I think it's, uh, better", "en", "I think it's better"),
+        ("it feels like a knife", "en", "it feels like a knife"),
+        ("things like chest pain or swelling", "en", "things like chest pain or swelling"),
+        ("do you know what medication you take", "en", "do you know what medication you take"),
+        ("Bueno, me duele, pues, mucho, o sea, la garganta", "es", "me duele mucho la garganta"),
+        ("este dolor empezó ayer", "es", "este dolor empezó ayer"),
+        ("Doncs, em fa mal el genoll", "ca", "em fa mal el genoll"),
+        ("Euh, ben, j'ai mal à la gorge, quoi", "fr", "j'ai mal à la gorge"),
+        ("Tipo, dói muito, né, desde ontem", "pt", "dói muito desde ontem"),
+        ("que tipo de dor é", "pt", "que tipo de dor é"),
+        ("Also, äh, ich habe halt Halsschmerzen", "de", "ich habe Halsschmerzen"),
+        ("Allora, cioè, ho mal di testa, tipo, da ieri", "it", "ho mal di testa da ieri"),
+    ],
+)
+def test_remove_fillers(text: str, lang: str, expected: str) -> None:
+    assert speech_cleanup.remove_fillers(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I heard that I heard that you're sick", "I heard that you're sick"),
+        ("for 4, 4 days", "for 4 days"),
+        ("it's, it's worse at night", "it's worse at night"),
+        ("the left knee and the right knee", "the left knee and the right knee"),
+    ],
+)
+def test_remove_repetitions(text: str, expected: str) -> None:
+    assert speech_cleanup.remove_repetitions(text) == expected
+
+
+def test_strip_dangling_and_split_clauses() -> None:
+    assert speech_cleanup.strip_dangling("it hurts for 4 days, and.", "en") == "it hurts for 4 days."
+    assert speech_cleanup.clean_disfluencies("um, it's, it's been, like, 2 days, and", "en") == "it's been 2 days"
+    assert speech_cleanup.strip_dangling("tengo fiebre y", "es") == "tengo fiebre"
+    assert speech_cleanup.strip_dangling("I don't know what I'm dealing with", "en") == "I don't know what I'm dealing with"
+    assert speech_cleanup.split_clauses("So 4 days ago you started feeling badly, okay, now are you having chills?", "en") == [
+        "So 4 days ago you started feeling badly.",
+        "now are you having chills?",
+    ]
+    long = ("my throat has been hurting for 4 days, and I think I had a fever last night, because I was sweaty, "
+            "but I didn't take my temperature.")
+    assert speech_cleanup.split_clauses(long, "en") == [
+        "my throat has been hurting for 4 days.",
+        "and I think I had a fever last night, because I was sweaty.",
+        "but I didn't take my temperature.",
+    ]
+    # A dependent first clause stays with its main clause.
+    conditional = "if the pain gets worse over the next few days or you notice any numbness, you should call the office"
+    assert speech_cleanup.split_clauses(conditional, "en") == [conditional]
+
+
+def test_long_unpunctuated_turn_is_fast() -> None:
+    text = ("so um my left knee you know has been really hurting for like two weeks and it swells up after i walk "
+            "and i think i twisted it when i was playing soccer and i felt a pop ") * 40
+    start = time.perf_counter()
+    _asr_note([Turn(0, "what brings you in today"), Turn(1, text)])
+    assert time.perf_counter() - start < 1.0

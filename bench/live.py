@@ -1,0 +1,278 @@
+"""Live transcription benchmark: latency, CPU and concurrent sessions of the offline engine.
+
+Starts Daphne (``medsync.asgi``, the embedded database, models loaded at start) unless ``--url``
+names a running server, creates a benchmark clinic and API key, and streams a visit recording to
+``/ws/transcribe`` as a WAV in 250 ms chunks at real-time pace (chunk k leaves when its audio would
+have been recorded, i.e. 250 ms after it starts), from 1, 2, 3... clients at once.
+
+Reported per run:
+
+* **latency to partial / to final** of each word: arrival time of the message in which the word
+  first appears (as a partial, or as a final) minus the time its end was spoken. Word end times come
+  from the batch engine on the whole file (Whisper tiny.en word timestamps, ~0.1 s accurate); the
+  words of the live output are matched to those by sequence alignment, unmatched (misrecognised)
+  words are left out and counted in "matched". Includes network, chunking and queueing: what a user sees.
+* **CPU**: CPU seconds used by the Daphne process per second of audio per session (1.0 = one core),
+  and the machine's total CPU use during the run (other users of this shared machine included).
+* **WER** of the finals against the fixture's reference text.
+
+A number of sessions is *sustained* while the median latency to final stays <= 3 s and the 95th
+percentile latency to the first appearance stays <= 3 s. Recordings made by the benchmark are
+deleted at the end; the clinic ``bench-live`` is kept for the next run.
+
+    .venv/bin/python bench/live.py                        # 1 session on the 74 s visit, then 2, 3, ...
+    .venv/bin/python bench/live.py --sessions 1 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import difflib
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medsync.settings")
+DEFAULT_FILE = ROOT.parent / "shared" / "fixtures" / "audio" / "visit_D2N006_12turns.wav"
+CHUNK_SECONDS = 0.25
+SR = 16000
+LIMIT_SECONDS = 3.0
+
+
+def token(text: str) -> str:
+    return re.sub(r"[^\w']+", "", text.lower())
+
+
+@dataclass
+class SessionLog:
+    started: float = 0.0  # wall time of audio time 0
+    events: list[tuple[float, dict]] = field(default_factory=list)
+    closed: float = 0.0
+
+
+async def stream_session(url: str, api_key: str, wav: bytes, audio_seconds: float, delay: float) -> SessionLog:
+    from websockets.asyncio.client import connect
+
+    log = SessionLog()
+    await asyncio.sleep(delay)
+    header = 44
+    chunk = int(CHUNK_SECONDS * SR) * 2
+    data = wav[header:header + int(audio_seconds * SR) * 2]
+    async with connect(url, additional_headers={"X-API-Key": api_key}, max_size=None, open_timeout=60) as ws:
+        init = json.loads(await ws.recv())
+        assert init["type"] == "session_init", init
+
+        async def receive():
+            async for raw in ws:
+                log.events.append((time.monotonic(), json.loads(raw)))
+
+        receiver = asyncio.create_task(receive())
+        log.started = time.monotonic()
+        for k, offset in enumerate(range(0, len(data), chunk)):
+            send_at = log.started + (k + 1) * CHUNK_SECONDS  # when chunk k has been recorded
+            await asyncio.sleep(max(0.0, send_at - time.monotonic()))
+            piece = data[offset:offset + chunk]
+            await ws.send(wav[:header] + piece if k == 0 else piece)
+        await ws.send(json.dumps({"type": "stop"}))
+        await receiver
+        log.closed = time.monotonic()
+    return log
+
+
+async def run_sessions(url: str, api_key: str, wav: bytes, seconds: float, n: int) -> list[SessionLog]:
+    """``n`` simultaneous sessions, started ~0.1 s apart so their steps do not run in lockstep."""
+    return await asyncio.gather(*(stream_session(url, api_key, wav, seconds, delay=i * 0.097) for i in range(n)))
+
+
+def latencies(log: SessionLog, ref_tokens: list[str], ref_ends: list[float], audio_seconds: float):
+    """Per reference word (spoken before ``audio_seconds``): seconds to first appearance and to final."""
+    first_seen: dict[int, float] = {}
+    first_final: dict[int, float] = {}
+    finals: list[str] = []
+    for at, message in log.events:
+        if message.get("type") != "transcription":
+            continue
+        new = [token(w) for w in message["text"].split()]
+        if message["is_final"]:
+            finals += new
+            shown, final_upto = finals, len(finals)
+        else:
+            shown, final_upto = finals + new, len(finals)
+        matcher = difflib.SequenceMatcher(None, ref_tokens, shown, autojunk=False)
+        for a, b, n in matcher.get_matching_blocks():
+            for k in range(n):
+                first_seen.setdefault(a + k, at)
+                if message["is_final"] and b + k < final_upto:
+                    first_final.setdefault(a + k, at)
+    spoken = [i for i, end in enumerate(ref_ends) if end <= audio_seconds]
+    seen = [first_seen[i] - (log.started + ref_ends[i]) for i in spoken if i in first_seen]
+    final = [first_final[i] - (log.started + ref_ends[i]) for i in spoken if i in first_final]
+    return seen, final, len(spoken)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def start_daphne() -> tuple[subprocess.Popen, int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "MEDSYNC_WARM_UP_SPEECH": "true", "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                                "medsync.asgi:application"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit("daphne exited during start-up")
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("daphne did not start")
+
+
+def bench_credentials():
+    """The ``bench-live`` clinic (enterprise plan: 50 live sessions) and a fresh API key."""
+    import django
+
+    django.setup()
+    from clinics.models import Clinic, Plan
+    from clinics.services import api_key_create, clinic_create
+
+    clinic = Clinic.objects.filter(client_id="bench-live").first()
+    if clinic is None:
+        clinic = clinic_create(client_id="bench-live", name="Live benchmark", plan=Plan.ENTERPRISE)
+    return clinic, *api_key_create(clinic=clinic, name="bench-live")
+
+
+def cleanup(clinic, api_key, recording_ids: list[str]) -> None:
+    from django_tenants.utils import schema_context
+
+    from transcription.models import Recording
+
+    with schema_context(clinic.schema_name):
+        for recording in Recording.objects.filter(uuid__in=recording_ids):
+            recording.audio.delete(save=False)
+            recording.delete()
+    api_key.delete()
+
+
+def reference_words(path: Path) -> tuple[list[str], list[float]]:
+    """Word end times of the whole file from the batch engine (see the module docstring)."""
+    from transcription.providers.local_whisper import LocalWhisperEngine
+    from transcription.speech.audio import decode_audio
+
+    _, words = LocalWhisperEngine().recognise(decode_audio(path), language="en")
+    kept = [(token(w.text), w.end) for w in words if token(w.text)]
+    return [t for t, _ in kept], [e for _, e in kept]
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    import jiwer
+
+    def norm(text: str) -> str:
+        text = text.lower().replace(" n't", "n't").replace("-", " ")
+        return " ".join(re.sub(r"[^\w' ]+", " ", text).split())
+
+    return jiwer.wer(norm(reference), norm(hypothesis))
+
+
+def main() -> None:
+    import psutil
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="ws://host:port of a running server (default: start Daphne)")
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--sessions", default="1,2,3,4", help="comma-separated numbers of simultaneous sessions")
+    parser.add_argument("--seconds", type=float, default=None, help="stream only this much of the file")
+    parser.add_argument("--multi-seconds", type=float, default=40.0,
+                        help="audio per session in runs with more than one session (keeps the run short)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+
+    wav = args.file.read_bytes()
+    total = (len(wav) - 44) / (2 * SR)
+    ref_json = args.file.with_suffix(".json")
+    reference = json.loads(ref_json.read_text()) if ref_json.exists() else None
+    print(f"file {args.file.name}: {total:.1f} s; computing reference word times with the batch engine...")
+    ref_tokens, ref_ends = reference_words(args.file)
+    clinic, api_key, raw_key = bench_credentials()
+
+    process = None
+    if args.url:
+        url, server = args.url.rstrip("/") + "/ws/transcribe", None
+    else:
+        process, port = start_daphne()
+        url, server = f"ws://127.0.0.1:{port}/ws/transcribe", psutil.Process(process.pid)
+        time.sleep(2.0)  # let the warm-up finish
+    results, recording_ids = [], []
+    try:
+        for n in [int(x) for x in args.sessions.split(",")]:
+            seconds = args.seconds or (total if n == 1 else min(total, args.multi_seconds))
+            psutil.cpu_percent(None)
+            cpu_before = sum(server.cpu_times()[:2]) if server else 0.0
+            wall = time.monotonic()
+
+            logs = asyncio.run(run_sessions(url, raw_key, wav, seconds, n))
+            wall = time.monotonic() - wall
+            cpu = (sum(server.cpu_times()[:2]) - cpu_before) if server else float("nan")
+            machine = psutil.cpu_percent(None)
+            seen, final, spoken = [], [], 0
+            wers = []
+            for log in logs:
+                s, f, count = latencies(log, ref_tokens, ref_ends, seconds)
+                seen += s
+                final += f
+                spoken += count
+                transcript = next((m for _, m in log.events if m.get("type") == "transcript"), None)
+                if transcript and transcript.get("recording_id"):
+                    recording_ids.append(transcript["recording_id"])
+                if reference and n == 1 and seconds >= total - 0.5:
+                    finals = " ".join(m["text"] for _, m in log.events
+                                      if m.get("type") == "transcription" and m["is_final"])
+                    wers.append(wer(" ".join(t["text"] for t in reference["turns"]), finals))
+            row = {
+                "sessions": n, "audio_seconds_per_session": round(seconds, 1),
+                "partial_median_s": round(statistics.median(seen), 2), "partial_p95_s": round(percentile(seen, 95), 2),
+                "final_median_s": round(statistics.median(final), 2), "final_p95_s": round(percentile(final, 95), 2),
+                "matched_words": f"{len(seen)}/{spoken}",
+                "server_cpu_per_audio_second": round(cpu / (seconds * n), 2),
+                "machine_cpu_percent": round(machine, 0),
+                "stop_to_close_s": round(statistics.median(log.closed - log.started - seconds for log in logs), 2),
+                "wer": round(wers[0], 3) if wers else None,
+            }
+            row["sustained"] = row["final_median_s"] <= LIMIT_SECONDS and row["partial_p95_s"] <= LIMIT_SECONDS
+            results.append(row)
+            print(json.dumps(row))
+            if not row["sustained"]:
+                break
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(15)
+        cleanup(clinic, api_key, recording_ids)
+    sustained = [r["sessions"] for r in results if r["sustained"]]
+    print(f"sustained: up to {max(sustained) if sustained else 0} simultaneous session(s) "
+          f"(median latency to final and p95 latency to first appearance <= {LIMIT_SECONDS:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

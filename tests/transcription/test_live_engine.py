@@ -1,0 +1,343 @@
+"""Live transcription building blocks without the WebSocket: LocalAgreement commits, online speaker
+labels, decoding of client frames, pace/level warnings, and the offline streaming engine.
+
+Tests marked ``slow`` run the packaged Whisper model / voice encoder on the visit fixtures.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import re
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from transcription.live.agreement import HypothesisBuffer
+from transcription.live.audio_input import AudioInput, WavHeaderError, parse_wav_header
+from transcription.live.base import LiveNotice, LiveSegment
+from transcription.live.local_engine import LocalLiveConfig, OnlineTranscriber
+from transcription.live.monitor import AudioMonitor
+from transcription.live.speakers import OnlineSpeakerTracker
+from transcription.providers.base import Word
+from transcription.speech.audio import decode_audio
+
+AUDIO = Path(__file__).resolve().parents[1] / "fixtures" / "audio"
+V041 = AUDIO / "visit_D2N041_4turns"
+V018 = AUDIO / "visit_D2N018_12turns"
+SR = 16000
+
+
+def words(*items: tuple[str, float, float]) -> list[Word]:
+    return [Word(text, start, end) for text, start, end in items]
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace(" n't", "n't").replace("-", " ")
+    return " ".join(re.sub(r"[^\w' ]+", " ", text).split())
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    import jiwer
+
+    return jiwer.wer(normalise(reference), normalise(hypothesis))
+
+
+def wav_bytes(samples: np.ndarray, rate: int = SR, subtype: str = "PCM_16", channels: int = 1) -> bytes:
+    buf = io.BytesIO()
+    data = samples if channels == 1 else np.stack([samples] * channels, axis=1)
+    soundfile.write(buf, data, rate, format="WAV", subtype=subtype)
+    return buf.getvalue()
+
+
+# --- LocalAgreement-2 -------------------------------------------------------------------------------
+
+
+def test_agreement_commits_only_the_prefix_two_hypotheses_share():
+    buf = HypothesisBuffer()
+    assert buf.insert(words(("so", 0.0, 0.3), ("you", 0.3, 0.5))) == []  # nothing to agree with yet
+    committed = buf.insert(words(("So,", 0.0, 0.3), ("you", 0.3, 0.5), ("feel", 0.5, 0.8)))
+    assert [w.text for w in committed] == ["So,", "you"]  # case and punctuation do not matter
+    assert [w.text for w in buf.pending] == ["feel"]
+    assert buf.committed_until == 0.5
+    # A revised word stops the commit at the disagreement.
+    committed = buf.insert(words(("fine", 0.5, 0.8), ("today", 0.8, 1.1)))
+    assert committed == [] and [w.text for w in buf.pending] == ["fine", "today"]
+    assert [w.text for w in buf.insert(words(("fine", 0.5, 0.8), ("today", 0.8, 1.1)))] == ["fine", "today"]
+
+
+def test_agreement_ignores_old_words_and_a_repeated_seam():
+    buf = HypothesisBuffer()
+    buf.insert(words(("how", 0.0, 0.2), ("are", 0.2, 0.4), ("you", 0.4, 0.6)))
+    buf.insert(words(("how", 0.0, 0.2), ("are", 0.2, 0.4), ("you", 0.4, 0.6)))
+    assert buf.committed_until == 0.6
+    # The buffer was cut: Whisper hears the last committed words again with shifted times.
+    hyp = words(("are", 0.55, 0.7), ("you", 0.7, 0.9), ("doing", 0.9, 1.2))
+    buf.insert(hyp)
+    assert [w.text for w in buf.pending] == ["doing"]
+
+
+def test_agreement_flush_and_forced_commit():
+    buf = HypothesisBuffer()
+    buf.insert(words(("one", 0.0, 0.3), ("two", 0.4, 0.7), ("three", 2.0, 2.3)))
+    assert [w.text for w in buf.commit_before(1.0)] == ["one", "two"]
+    assert [w.text for w in buf.pending] == ["three"]
+    assert [w.text for w in buf.flush()] == ["three"]
+    assert buf.pending == [] and buf.committed_until == 2.3
+    assert [w.text for w in buf.flush(words(("four", 2.5, 2.9)))] == ["four"]
+
+
+# --- online speaker labels --------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["visit_D2N041_4turns", "visit_D2N018_12turns"])
+def test_online_speakers_follow_the_reference_turns(name):
+    ref = json.loads((AUDIO / f"{name}.json").read_text())
+    samples = decode_audio(AUDIO / f"{name}.wav").samples
+    tracker = OnlineSpeakerTracker()
+    labels = [tracker.assign(samples[int(t["start"] * SR):int(t["end"] * SR)]) for t in ref["turns"]]
+    order = list(dict.fromkeys(t["speaker"] for t in ref["turns"]))
+    expected = [order.index(t["speaker"]) for t in ref["turns"]]
+    seconds = [t["end"] - t["start"] for t in ref["turns"]]
+    right = sum(s for s, got, want in zip(seconds, labels, expected) if got == want)
+    assert labels[0] == 0 and tracker.num_speakers == 2
+    assert right / sum(seconds) >= 0.9, list(zip(labels, expected))
+
+
+def test_speaker_tracker_needs_enough_audio_and_caps_speakers():
+    class Encoder:  # one fixed direction per call order: every turn looks like a new voice
+        calls = 0
+
+        def embed_windows(self, wav, starts, window):
+            Encoder.calls += 1
+            emb = np.zeros((len(starts), 256), dtype=np.float32)
+            emb[:, Encoder.calls] = 1.0
+            return emb
+
+    tracker = OnlineSpeakerTracker(encoder=Encoder())
+    assert tracker.assign(np.zeros(int(0.1 * SR), dtype=np.float32)) is None  # too short to embed
+    assert tracker.assign(np.ones(3 * SR, dtype=np.float32)) == 0
+    assert tracker.assign(np.ones(int(0.8 * SR), dtype=np.float32)) == 0  # too short for a new voice
+    assert tracker.assign(np.ones(3 * SR, dtype=np.float32)) == 1
+    assert tracker.assign(np.ones(3 * SR, dtype=np.float32)) in (0, 1)  # at most 2 speakers by default
+    assert tracker.num_speakers == 2
+
+
+# --- decoding client frames -------------------------------------------------------------------------
+
+
+def test_raw_pcm_frames_split_mid_sample_are_joined():
+    pcm = (np.arange(-1000, 1000, dtype=np.int16) * 16).tobytes()
+    audio = AudioInput()
+    out = [audio.feed(pcm[i:i + 333])[0] for i in range(0, len(pcm), 333)]  # odd sizes
+    joined = np.concatenate(out)
+    assert joined.size == 2000
+    np.testing.assert_allclose(joined, np.frombuffer(pcm, dtype=np.int16) / 32768.0, atol=1e-6)
+
+
+def test_wav_header_then_raw_continuation_and_wav_per_frame():
+    samples = np.sin(np.linspace(0, 200, 8000)).astype(np.float32) * 0.5
+    data = wav_bytes(samples)
+    streamed = AudioInput()
+    parts = [streamed.feed(data[i:i + 1001]) for i in range(0, len(data), 1001)]  # header + odd slices
+    assert all(notices == [] for _, notices in parts)
+    got = np.concatenate([p for p, _ in parts])
+    np.testing.assert_allclose(got, samples, atol=1 / 32768 + 1e-6)
+
+    per_frame = AudioInput()
+    chunks = [per_frame.feed(wav_bytes(samples[i:i + 4000]))[0] for i in (0, 4000)]
+    np.testing.assert_allclose(np.concatenate(chunks), samples, atol=1 / 32768 + 1e-6)
+
+
+def test_wav_of_another_rate_and_layout_is_converted_with_one_warning():
+    t = np.arange(44100) / 44100
+    tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    data = wav_bytes(tone, rate=44100, subtype="FLOAT", channels=2)
+    audio = AudioInput()
+    first, notices = audio.feed(data[:20000])
+    rest, more = audio.feed(data[20000:])
+    tail, _ = audio.close()
+    assert [n.code for n in notices] == ["audio_format"] and "44100 Hz" in notices[0].message
+    assert more == []
+    total = first.size + rest.size + tail.size
+    assert abs(total - SR) <= 32  # one second at 16 kHz
+    out = np.concatenate([first, rest, tail])
+    # FFmpeg's downmix (as for uploads): each channel at -3 dB, so 0.3 * sqrt(2), not a plain sum (0.6).
+    assert 0.40 < np.abs(out[2000:14000]).max() < 0.45
+
+
+def test_wav_24_bit_and_bad_headers():
+    samples = np.linspace(-0.9, 0.9, 1000).astype(np.float32)
+    got, notices = AudioInput().feed(wav_bytes(samples, subtype="PCM_24"))
+    assert notices == []
+    np.testing.assert_allclose(got, samples, atol=1e-5)
+
+    alaw = bytearray(wav_bytes(samples))
+    struct.pack_into("<H", alaw, 20, 6)  # format tag 6 = A-law
+    got, notices = AudioInput().feed(bytes(alaw))
+    assert got.size == 0 and notices[0].code == "malformed_frame" and "unsupported WAV encoding" in notices[0].message
+    with pytest.raises(WavHeaderError):
+        parse_wav_header(b"RIFF\x00\x00\x00\x00WAVEfmt ")
+
+
+@pytest.mark.slow
+def test_webm_opus_chunks_decode_incrementally():
+    data = (V041.with_suffix(".webm")).read_bytes()
+    audio = AudioInput()
+    decoded = []
+    for i in range(0, len(data), 3000):  # MediaRecorder-like slices, arriving a little apart
+        time.sleep(0.01)
+        samples, notices = audio.feed(data[i:i + 3000])
+        assert notices == []
+        decoded.append(samples)
+    tail, notices = audio.close()
+    total = sum(d.size for d in decoded) + tail.size
+    assert notices == [] and abs(total / SR - 28.1) < 0.2
+    assert sum(d.size for d in decoded) > 0.9 * total  # decoded as it arrived, not only at the end
+
+
+def test_corrupt_container_and_empty_frames_only_warn():
+    audio = AudioInput()
+    samples, notices = audio.feed(b"")
+    assert samples.size == 0 and notices[0].code == "malformed_frame"
+    header = b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 8  # EBML magic, then garbage
+    codes = []
+    for _ in range(3):
+        samples, notices = audio.feed(header[4:] if codes else header)
+        codes += [n.code for n in notices]
+    _, notices = audio.close()
+    codes += [n.code for n in notices]
+    assert codes.count("malformed_frame") == 1  # said once, not once per frame
+
+
+# --- pace and level ---------------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_monitor_pace_and_levels():
+    clock = Clock()
+    monitor = AudioMonitor(clock=clock)
+    speech = (0.1 * np.sin(np.arange(SR) * 0.3)).astype(np.float32)
+    for _ in range(6):  # real time: no warning
+        assert monitor.observe(speech) == []
+        clock.now += 1.0
+    codes = [n.code for _ in range(6) for n in monitor.observe(speech)]  # 6 s of audio at once
+    assert codes.count("too_fast") == 1
+
+    loud = Clock()
+    clipped = np.clip(speech * 40, -1, 1)
+    codes = []
+    monitor = AudioMonitor(clock=loud)
+    for _ in range(6):
+        codes += [n.code for n in monitor.observe(clipped)]
+        loud.now += 1.0
+    assert codes == ["too_loud"]
+
+    quiet = Clock()
+    monitor = AudioMonitor(clock=quiet)
+    codes = []
+    for _ in range(6):
+        codes += [n.code for n in monitor.observe(speech * 0.02)]
+        quiet.now += 1.0
+    assert codes == ["too_quiet"]
+
+    silent = Clock()
+    monitor = AudioMonitor(clock=silent)
+    for _ in range(6):
+        assert monitor.observe(np.zeros(SR, dtype=np.float32)) == []  # silence is not "too quiet"
+        silent.now += 1.0
+
+
+# --- the offline streaming algorithm ----------------------------------------------------------------
+
+
+def test_silence_never_reaches_the_recogniser_and_is_reported():
+    calls = []
+
+    def recognise(samples):
+        calls.append(samples.size)
+        return [Word("hallucination", 0.0, 1.0)]
+
+    config = LocalLiveConfig(no_speech_warning_seconds=5.0)
+    transcriber = OnlineTranscriber(recognise=recognise, detect_speech=lambda s: [],
+                                    speakers=OnlineSpeakerTracker(), config=config)
+    events = []
+    for _ in range(14):
+        events += transcriber.process(np.zeros(SR // 2, dtype=np.float32))
+    events += transcriber.process(np.zeros(0, dtype=np.float32), final=True)
+    assert calls == []
+    assert [e.code for e in events if isinstance(e, LiveNotice)] == ["no_speech"]
+    assert not any(isinstance(e, LiveSegment) for e in events)
+
+
+def test_the_buffer_stays_bounded_when_speech_yields_no_words():
+    sizes = []
+
+    def recognise(samples):
+        sizes.append(samples.size / SR)
+        return []
+
+    config = LocalLiveConfig(max_buffer_seconds=5.0)
+    transcriber = OnlineTranscriber(recognise=recognise, detect_speech=lambda s: [(0, s.size)],
+                                    speakers=OnlineSpeakerTracker(), config=config)
+    for _ in range(60):  # 30 s of "speech" (noise the VAD takes for speech) that Whisper finds no words in
+        assert transcriber.process(np.full(SR // 2, 0.01, dtype=np.float32)) == []
+    # At most one step (and one VAD window of rounding) over the cap: it is cut after each step.
+    assert len(sizes) == 60 and max(sizes) <= config.max_buffer_seconds + config.step_seconds + 0.04
+
+
+@pytest.mark.slow
+def test_streaming_engine_on_a_visit_matches_reference_words_and_turns():
+    """Real Whisper + VAD + voice encoder, audio fed in 0.5 s steps as the live engine does."""
+    from faster_whisper.vad import get_vad_model
+
+    from transcription.live.local_engine import silero_speech_regions
+    from transcription.providers.local_whisper import LocalWhisperEngine
+    from transcription.speech.audio import DecodedAudio
+
+    ref = json.loads(V041.with_suffix(".json").read_text())
+    samples = decode_audio(V041.with_suffix(".wav")).samples
+    config = LocalLiveConfig()
+    whisper = LocalWhisperEngine(settings=config.whisper)
+    get_vad_model()
+    recognised = []
+
+    def recognise(buffer):
+        recognised.append(buffer.size / SR)
+        return whisper.recognise(DecodedAudio(samples=buffer, duration_seconds=buffer.size / SR), language="en")[1]
+
+    transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
+                                    speakers=OnlineSpeakerTracker(config.speakers), config=config)
+    events = []
+    for i in range(0, samples.size, SR // 2):
+        events += transcriber.process(samples[i:i + SR // 2])
+    events += transcriber.process(np.zeros(0, dtype=np.float32), final=True)
+    finals = [e for e in events if isinstance(e, LiveSegment) and e.is_final]
+    partials = [e for e in events if isinstance(e, LiveSegment) and not e.is_final and e.text]
+
+    reference = " ".join(t["text"] for t in ref["turns"])
+    assert wer(reference, " ".join(f.text for f in finals)) < 0.3
+    assert partials, "partials must precede finals"
+    assert max(recognised) <= config.max_buffer_seconds + 1.0  # the buffer really rolls
+    # Speaker turns: each reference turn's finals carry the speaker of its turn (first voice = 0).
+    order = list(dict.fromkeys(t["speaker"] for t in ref["turns"]))
+    for turn in ref["turns"]:
+        inside = [f for f in finals if turn["start"] - 0.3 <= (f.start + f.end) / 2 <= turn["end"] + 0.3]
+        assert inside, turn
+        assert {f.speaker for f in inside} == {order.index(turn["speaker"])}, (turn, inside)
+    # Times are monotonic and inside the audio.
+    assert all(a.end <= b.start + 0.05 for a, b in itertools.pairwise(finals))
+    assert finals[-1].end <= samples.size / SR + 0.1

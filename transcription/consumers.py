@@ -1,0 +1,600 @@
+"""Live transcription over WebSocket: ``/ws/transcribe`` (MediSync Live API seed).
+
+Handshake (before the socket opens; refusals are HTTP answers, see :mod:`transcription.live.daphne`):
+authentication (:mod:`transcription.live.auth`: 401 / 403), a per-credential rate limit (429), query
+parameters (400), the clinic's concurrent-session limit (429) and an engine (503).
+
+Query parameters: ``language`` (default ``en``), ``template`` (write a clinical note with this
+template when the session ends), ``num_speakers`` (1-4, default 2), ``encoding`` (``auto`` |
+``linear16`` | ``wav`` | ``webm`` | ``ogg``), ``sample_rate`` and ``channels`` (for raw PCM),
+``token`` (browsers' JWT). ``session_id`` instead opens a read-only *watch* connection to a running
+session of the same clinic (e.g. a clinician's screen following a session streamed by an exam-room
+device, possibly on another Daphne process: events travel over the channel layer).
+
+Messages, server -> client (JSON text frames):
+``{"type": "session_init", "session_id", "engine", "sample_rate", "max_duration_seconds"}``;
+``{"type": "transcription", "text", "speaker", "start", "end", "is_final"}`` (a partial replaces the
+previous partial; a final is appended and replaces the partial it covers; an empty partial clears it);
+``{"type": "warning", "code", "message"}`` for problems the session survives;
+``{"type": "transcript", "session_id", "recording_id", "transcript": [...], "text", "duration_seconds",
+"language", "engine", "template", "clinical_note"}`` after ``stop``, then the socket closes (1000);
+``{"type": "error", "code", "message"}`` before a close for a failure the session cannot survive.
+A watcher first gets ``{"type": "transcript_so_far", "transcript": [...]}`` (the finals sent before it
+joined), then the session's messages as they happen, each final exactly once.
+
+Client -> server: binary frames of audio (:mod:`transcription.live.audio_input`), and JSON
+``{"type": "stop"}`` (optionally ``"template"``). A client that disconnects without ``stop`` loses
+nothing: what it sent is transcribed and stored the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import tempfile
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from transcription.live.audio_input import ENCODINGS, AudioInput
+from transcription.live.auth import (
+    HandshakeRejected,
+    LiveCaller,
+    authenticate_handshake,
+    scope_query,
+)
+from transcription.live.base import (
+    SAMPLE_RATE,
+    LiveEngine,
+    LiveEngineError,
+    LiveNotice,
+    LiveSegment,
+    UnsupportedLanguage,
+)
+from transcription.live.daphne import DENIAL_EXTENSION
+from transcription.live.engines import live_engine_start
+from transcription.live.monitor import AudioMonitor
+from transcription.live.slots import session_limit, session_slots
+
+__all__ = ["LiveParams", "LiveTranscriptionConsumer"]
+
+logger = logging.getLogger(__name__)
+
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})?$")
+_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+
+# Close codes: 1000 normal; 1011 server failure; 4400 malformed use after the handshake.
+CLOSE_NORMAL, CLOSE_ERROR = 1000, 1011
+
+
+@dataclass(frozen=True)
+class LiveParams:
+    """Validated query parameters of a live connection (see the module docstring)."""
+
+    language: str = "en"
+    template: str | None = None
+    num_speakers: int | None = None
+    encoding: str = "auto"
+    sample_rate: int = SAMPLE_RATE
+    channels: int = 1
+    watch: str | None = None
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> LiveParams:
+        """Raises: HandshakeRejected(400) naming the bad parameter."""
+        def bad(message: str) -> HandshakeRejected:
+            return HandshakeRejected(400, message)
+
+        language = query.get("language", "en").strip() or "en"
+        if not _LANGUAGE.match(language):
+            raise bad(f"language: invalid language code {language!r}")
+        watch = query.get("session_id", "").strip() or None
+        if watch is not None and not _SESSION_ID.match(watch):
+            raise bad("session_id: not a live session id")
+        encoding = query.get("encoding", "auto").strip().lower() or "auto"
+        if encoding not in ENCODINGS:
+            raise bad(f"encoding: use one of {', '.join(ENCODINGS)}")
+
+        def integer(name: str, default: int | None, low: int, high: int) -> int | None:
+            raw = query.get(name, "").strip()
+            if not raw:
+                return default
+            if not raw.isdigit() or not low <= int(raw) <= high:
+                raise bad(f"{name}: must be a whole number from {low} to {high}")
+            return int(raw)
+
+        return cls(
+            language=language, template=query.get("template", "").strip() or None,
+            num_speakers=integer("num_speakers", None, 1, 4), encoding=encoding,
+            sample_rate=integer("sample_rate", SAMPLE_RATE, 8000, 192000), channels=integer("channels", 1, 1, 8),
+            watch=watch,
+        )
+
+
+class _SessionAudio:
+    """The session's decoded audio: written to an anonymous temporary FLAC file as it arrives (stored
+    with the recording at the end), plus the last ``recent_seconds`` in memory so a fallback engine can
+    re-transcribe what the failed one had not finalised."""
+
+    FORMAT = "flac"
+
+    def __init__(self, recent_seconds: float = 60.0) -> None:
+        import soundfile
+
+        self.file = tempfile.TemporaryFile(suffix=".flac")
+        self._writer = soundfile.SoundFile(self.file, mode="w", samplerate=SAMPLE_RATE, channels=1,
+                                           format="FLAC", subtype="PCM_16")
+        self.samples = 0
+        self._recent: deque[np.ndarray] = deque()
+        self._recent_samples = 0
+        self._recent_max = int(recent_seconds * SAMPLE_RATE)
+
+    @property
+    def seconds(self) -> float:
+        return self.samples / SAMPLE_RATE
+
+    def write(self, samples: np.ndarray) -> None:
+        self._writer.write(samples)
+        self.samples += samples.size
+        self._recent.append(samples)
+        self._recent_samples += samples.size
+        while self._recent and self._recent_samples - self._recent[0].size >= self._recent_max:
+            self._recent_samples -= self._recent.popleft().size
+
+    def since(self, seconds: float) -> tuple[float, np.ndarray]:
+        """Recent audio from ``seconds`` on (or from the oldest kept): ``(start_seconds, samples)``."""
+        recent = np.concatenate(list(self._recent)) if self._recent else np.zeros(0, dtype=np.float32)
+        first = self.samples - recent.size
+        start = min(max(int(seconds * SAMPLE_RATE), first), self.samples)
+        return start / SAMPLE_RATE, recent[start - first:]
+
+    def finish(self):
+        """Close the FLAC stream and return the file, rewound."""
+        self._writer.close()
+        self.file.seek(0)
+        return self.file
+
+    def discard(self) -> None:
+        if not self._writer.closed:
+            self._writer.close()
+        self.file.close()
+
+
+class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
+    """One live transcription session (or a watcher of one); see the module docstring."""
+
+    caller: LiveCaller | None = None
+    engine: LiveEngine | None = None
+
+    # -- handshake ---------------------------------------------------------------------------------
+    async def websocket_connect(self, message):
+        self.state = "connecting"
+        self.session_id = uuid.uuid4().hex
+        self._slot_held = False
+        try:
+            self.caller = await database_sync_to_async(authenticate_handshake)(self.scope)
+            await database_sync_to_async(self._check_rate_limit)(self.caller)
+            self.params = LiveParams.from_query(scope_query(self.scope))
+            if self.params.watch:
+                await self._connect_watcher(self.params.watch)
+                return
+            await self._connect_session()
+        except Exception as exc:
+            if not isinstance(exc, HandshakeRejected):
+                logger.exception("live handshake failed")
+                exc = HandshakeRejected(500, "Internal server error")
+            if self.engine is not None:
+                await self.engine.aclose()
+            await self._release_slot()
+            await self._deny(exc)
+            raise StopConsumer() from None
+
+    async def _deny(self, exc: HandshakeRejected) -> None:
+        """Answer the handshake with an HTTP error when the server supports it, else close (Daphne
+        without :mod:`transcription.live.daphne` turns that into 403)."""
+        logger.info("live handshake refused", extra={"status": exc.status})
+        if DENIAL_EXTENSION in (self.scope.get("extensions") or {}):
+            body = json.dumps({"error": exc.message}).encode()
+            headers = [(b"content-type", b"application/json")]
+            headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in exc.headers]
+            await self.base_send({"type": "websocket.http.response.start", "status": exc.status, "headers": headers})
+            await self.base_send({"type": "websocket.http.response.body", "body": body})
+        else:
+            await self.close()
+
+    @staticmethod
+    def _check_rate_limit(caller: LiveCaller) -> None:
+        from medsync.api.ratelimit import check_rate_limit, plan_limit
+
+        if caller.api_key is not None:
+            decision = check_rate_limit(key_id=str(caller.api_key.pk), per_minute=plan_limit(caller.clinic.plan))
+        else:
+            assert caller.clinic_user is not None
+            decision = check_rate_limit(key_id=caller.clinic_user.uid, namespace="user",
+                                        per_minute=settings.MEDSYNC_USER_RATE_LIMIT_PER_MINUTE)
+        if not decision.allowed:
+            raise HandshakeRejected(429, "Rate limit exceeded", (("Retry-After", str(decision.retry_after)),))
+
+    async def _connect_session(self) -> None:
+        clinic = self.caller.clinic
+        params = self.params
+        if params.template:
+            from templates.selectors import TemplateNotFound
+            from transcription.live.services import live_template_check
+
+            try:
+                self.template_key = await database_sync_to_async(live_template_check)(
+                    clinic=clinic, key=params.template)
+            except TemplateNotFound:
+                raise HandshakeRejected(400, f"template: unknown template {params.template!r}") from None
+        else:
+            self.template_key = None
+        try:
+            self.audio_input = AudioInput(encoding=params.encoding, sample_rate=params.sample_rate,
+                                          channels=params.channels)
+        except ValueError as exc:
+            raise HandshakeRejected(400, str(exc)) from None
+        limit = session_limit(clinic.plan)
+        if not await session_slots().acquire(clinic.pk, self.session_id, limit):
+            raise HandshakeRejected(429, f"Too many live sessions: the {clinic.plan} plan allows {limit} at a time; "
+                                         "end another session first", (("Retry-After", "30"),))
+        self._slot_held = True
+        try:
+            self.engine, notices = await live_engine_start(clinic, language=params.language,
+                                                           num_speakers=params.num_speakers)
+        except UnsupportedLanguage as exc:
+            raise HandshakeRejected(400, f"language: {exc.message}") from None
+        except LiveEngineError as exc:
+            raise HandshakeRejected(503, f"No speech engine is available ({exc.message})") from None
+
+        self.engine_names = [self.engine.name]
+        self.monitor = AudioMonitor()
+        self.audio = _SessionAudio()
+        self.finals: list[LiveSegment] = []
+        self.last_partial: LiveSegment | None = None
+        self.started = time.monotonic()
+        self.last_frame = self.started
+        self._finish_lock = asyncio.Lock()
+        self._warned: set[str] = set()
+        self.group = f"live.session.{self.session_id}"
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        self.state = "streaming"
+        await self._emit({"type": "session_init", "session_id": self.session_id, "engine": self.engine.name,
+                          "sample_rate": SAMPLE_RATE,
+                          "max_duration_seconds": settings.MEDSYNC_LIVE_MAX_SESSION_SECONDS})
+        for notice in notices:
+            await self._warn(notice)
+        self._pump = asyncio.create_task(self._pump_events(), name=f"live-pump-{self.session_id}")
+        self._watchdog = asyncio.create_task(self._watch(), name=f"live-watchdog-{self.session_id}")
+        logger.info("live session started", extra={"session": self.session_id, "engine": self.engine.name,
+                                                   "clinic": clinic.client_id})
+
+    async def _connect_watcher(self, session_id: str) -> None:
+        if not await session_slots().is_active(self.caller.clinic.pk, session_id):
+            raise HandshakeRejected(404, "Unknown live session")
+        self.session_id = session_id
+        self.group = f"live.session.{session_id}"
+        self._synced, self._held = False, []
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        self.state = "watching"
+        await self.send(text_data=json.dumps({"type": "session_init", "session_id": session_id, "mode": "watch"}))
+        await self.channel_layer.group_send(self.group, {"type": "live.sync", "reply_to": self.channel_name})
+
+    # -- incoming frames ---------------------------------------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.state == "watching":
+            await self.send(text_data=json.dumps({"type": "warning", "code": "watch_only",
+                                                  "message": "This connection only watches a session."}))
+            return
+        if self.state != "streaming":
+            return
+        if bytes_data is not None:
+            await self._receive_audio(bytes_data)
+        else:
+            await self._receive_control(text_data or "")
+
+    async def _receive_audio(self, frame: bytes) -> None:
+        self.last_frame = time.monotonic()
+        if len(frame) > settings.MEDSYNC_LIVE_MAX_FRAME_BYTES:
+            await self._warn(LiveNotice("malformed_frame", f"Audio frame of {len(frame)} bytes ignored: frames may "
+                                        f"hold at most {settings.MEDSYNC_LIVE_MAX_FRAME_BYTES} bytes."))
+            return
+        samples, notices = self.audio_input.feed(frame)
+        for notice in notices:
+            await self._warn(notice)
+        await self._take_audio(samples)
+        if self.audio.seconds >= settings.MEDSYNC_LIVE_MAX_SESSION_SECONDS:
+            await self._end_for_duration()
+
+    async def _take_audio(self, samples: np.ndarray) -> None:
+        if not samples.size:
+            return
+        self.audio.write(samples)
+        for notice in self.monitor.observe(samples):
+            await self._warn(notice)
+        engine = self.engine
+        try:
+            await engine.push(samples)
+        except LiveEngineError:
+            return  # the pump task sees the failure in events() and handles it
+        # Back-pressure: a client far ahead of the engine waits here (its frames queue in the server).
+        while (self.state == "streaming" and self.engine is engine
+               and getattr(engine, "backlog_seconds", 0.0) > settings.MEDSYNC_LIVE_MAX_BACKLOG_SECONDS):
+            await asyncio.sleep(0.1)
+
+    async def _receive_control(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self._warn(LiveNotice("malformed_message",
+                                        'Text frames must be JSON objects such as {"type": "stop"}.'))
+            return
+        kind = message["type"]
+        if kind == "stop":
+            template = message.get("template")
+            if template is not None and not isinstance(template, str):
+                await self._warn(LiveNotice("malformed_message", "stop: template must be a string."))
+                template = None
+            await self._finish(reason="stop", template=template)
+        elif kind in ("keepalive", "ping"):
+            return
+        else:
+            await self._warn(LiveNotice("malformed_message", f"Unknown message type {kind[:40]!r}; "
+                                        'send binary audio frames and {"type": "stop"} to end.'))
+
+    # -- engine output -----------------------------------------------------------------------------
+    async def _pump_events(self) -> None:
+        """Forward engine events to the client; replace a failed engine when the clinic allows it."""
+        while True:
+            engine = self.engine
+            try:
+                async for event in engine.events():
+                    if isinstance(event, LiveNotice):
+                        await self._warn(event)
+                        continue
+                    if event.is_final:
+                        self.finals.append(event)
+                        self.last_partial = None
+                    else:
+                        self.last_partial = event if event.text else None
+                    await self._emit(event.as_message())
+                return
+            except LiveEngineError as exc:
+                if self.state != "streaming" or not await self._replace_engine(exc):
+                    await self._fail(exc)
+                    return
+
+    async def _replace_engine(self, failure: LiveEngineError) -> bool:
+        """Continue with another kind of engine from the end of the last final, re-sending the audio after
+        it (at most once per session: a second failure ends the session)."""
+        await self.engine.aclose()
+        if len(self.engine_names) > 1:
+            return False
+        resume = self.finals[-1].end if self.finals else 0.0
+        start, samples = self.audio.since(resume)
+        failed_kind = self.engine.name.split(":", 1)[0]
+        try:
+            engine, _ = await live_engine_start(self.caller.clinic, language=self.params.language,
+                                                num_speakers=self.params.num_speakers, time_offset=start,
+                                                exclude=frozenset({failed_kind}))
+        except LiveEngineError:
+            return False
+        self.engine = engine
+        self.engine_names.append(engine.name)
+        await self._warn(LiveNotice("engine_fallback", f"The speech engine failed ({failure.message}); "
+                                    f"continuing with {engine.name}."))
+        await engine.push(samples)
+        return True
+
+    async def _fail(self, exc: LiveEngineError) -> None:
+        logger.warning("live session engine failed", extra={"session": self.session_id, "permanent": exc.permanent})
+        if self.state == "streaming":
+            await self._emit({"type": "error", "code": "engine_failed",
+                              "message": f"Transcription stopped: {exc.message}. What was transcribed is saved."})
+            asyncio.create_task(self._finish(reason="engine_failed", close_code=CLOSE_ERROR))
+
+    # -- time limits and slot renewal ----------------------------------------------------------------
+    async def _watch(self) -> None:
+        max_seconds = settings.MEDSYNC_LIVE_MAX_SESSION_SECONDS
+        lead = settings.MEDSYNC_LIVE_END_WARNING_SECONDS
+        renew_every = settings.MEDSYNC_LIVE_SLOT_TTL_SECONDS / 3
+        last_renewal = time.monotonic()
+        while self.state == "streaming":
+            await asyncio.sleep(0.5)
+            now = time.monotonic()
+            elapsed = now - self.started
+            if now - last_renewal >= renew_every:
+                last_renewal = now
+                await session_slots().renew(self.caller.clinic.pk, self.session_id)
+            if elapsed >= max_seconds:
+                await self._end_for_duration()
+                return
+            if elapsed >= max_seconds - lead and "ending" not in self._warned:
+                self._warned.add("ending")
+                await self._warn(LiveNotice("session_ending", f"The session ends in {int(max_seconds - elapsed)} s "
+                                            f"(sessions last at most {int(max_seconds)} s)."))
+            idle = now - self.last_frame
+            if idle >= settings.MEDSYNC_LIVE_IDLE_TIMEOUT_SECONDS:
+                await self._warn(LiveNotice("idle", f"No audio received for {int(idle)} s; ending the session."))
+                await self._finish(reason="idle")
+                return
+            if idle >= settings.MEDSYNC_LIVE_NO_AUDIO_WARNING_SECONDS and "no_audio" not in self._warned:
+                self._warned.add("no_audio")
+                await self._warn(LiveNotice("no_audio", f"No audio received for {int(idle)} s."))
+            elif idle < 1.0:
+                self._warned.discard("no_audio")
+
+    async def _end_for_duration(self) -> None:
+        if self.state != "streaming" or "max_duration" in self._warned:
+            return
+        self._warned.add("max_duration")
+        limit = int(settings.MEDSYNC_LIVE_MAX_SESSION_SECONDS)
+        await self._warn(LiveNotice("max_duration", f"The maximum session duration ({limit} s) is reached; "
+                                    "the session ends."))
+        asyncio.create_task(self._finish(reason="max_duration"))
+
+    # -- the end -------------------------------------------------------------------------------------
+    async def _finish(self, *, reason: str, template: str | None = None, close_code: int = CLOSE_NORMAL,
+                      connected: bool = True) -> None:
+        """Flush the engine, store the session, send the transcript and close (runs once).
+
+        Storing does not depend on the flush going well: whatever was final is saved in any case.
+        """
+        async with self._finish_lock:
+            if self.state != "streaming":
+                return
+            self.state = "finishing"
+        if self._watchdog is not asyncio.current_task():  # the watchdog itself may be finishing
+            self._watchdog.cancel()
+        try:
+            await self._flush()
+        except Exception:
+            logger.exception("live session flush failed", extra={"session": self.session_id})
+            close_code = CLOSE_ERROR
+        try:
+            result = await self._store(template or self.template_key)
+        except Exception:
+            logger.exception("live session could not be stored", extra={"session": self.session_id})
+            result = {"type": "error", "code": "store_failed", "message": "The session could not be saved."}
+            close_code = CLOSE_ERROR
+        finally:
+            await self._release_slot()
+            self.audio.discard()
+        self.state = "closed"
+        await self._emit(result)
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        logger.info("live session ended", extra={"session": self.session_id, "reason": reason,
+                                                 "audio_seconds": round(self.audio.seconds, 1)})
+        if connected and reason != "disconnect":
+            await self.close(code=close_code)
+
+    async def _flush(self) -> None:
+        """Give the engine the last audio and wait for its last finals (bounded)."""
+        samples, notices = self.audio_input.close()
+        for notice in notices:
+            await self._warn(notice)
+        if samples.size:
+            self.audio.write(samples)
+            try:
+                await self.engine.push(samples)
+            except LiveEngineError:
+                pass
+        try:
+            await self.engine.finish()
+            await asyncio.wait_for(asyncio.shield(self._pump), settings.MEDSYNC_LIVE_FINISH_TIMEOUT_SECONDS)
+        except TimeoutError:
+            logger.warning("live session flush timed out", extra={"session": self.session_id})
+            self._pump.cancel()
+            if self.last_partial is not None:  # keep what the client saw rather than lose it
+                self.finals.append(LiveSegment(**{**self.last_partial.__dict__, "is_final": True}))
+        finally:
+            await self.engine.aclose()
+
+    @property
+    def engine_label(self) -> str:
+        """The engine(s) of the session, e.g. ``"deepgram:nova-3+local:whisper-tiny.en"`` after a fallback."""
+        return "+".join(self.engine_names)
+
+    async def _store(self, template: str | None) -> dict:
+        from transcription.live.services import live_note_write, live_session_store
+
+        clinic = self.caller.clinic
+        duration = round(self.audio.seconds, 3)
+        record = None
+        if self.audio.samples:
+            record = await database_sync_to_async(live_session_store)(
+                clinic=clinic, session_id=self.session_id, audio=self.audio.finish(), audio_format=_SessionAudio.FORMAT,
+                duration_seconds=duration, finals=self.finals, language=self.params.language, engine=self.engine_label,
+                template_key=template, api_key=self.caller.api_key,
+            )
+        note = None
+        if record is not None and template:
+            note = await database_sync_to_async(live_note_write)(
+                clinic=clinic, record=record, template_key=template, language=self.params.language)
+            if note is None:
+                await self._warn(LiveNotice("note_failed", f"No clinical note was written with template {template!r}; "
+                                            "the transcript is saved."))
+        utterances = record.utterances if record is not None else []
+        return {
+            "type": "transcript", "session_id": self.session_id,
+            "recording_id": record.recording_id if record is not None else None,
+            "transcript": [u.as_dict() for u in utterances], "text": "\n".join(u.text for u in utterances),
+            "duration_seconds": duration, "language": self.params.language, "engine": self.engine_label,
+            "template": template, "clinical_note": note,
+        }
+
+    async def disconnect(self, code):
+        if self.state == "streaming":
+            await self._finish(reason="disconnect", connected=False)
+        elif self.state == "watching":
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+        self.state = "closed"
+
+    async def _release_slot(self) -> None:
+        if self._slot_held:
+            self._slot_held = False
+            await session_slots().release(self.caller.clinic.pk, self.session_id)
+
+    # -- sending -------------------------------------------------------------------------------------
+    async def _warn(self, notice: LiveNotice) -> None:
+        await self._emit({"type": "warning", "code": notice.code, "message": notice.message})
+
+    async def _emit(self, message: dict) -> None:
+        """Send to the client and to watchers of the session (any process, via the channel layer)."""
+        if self.state in ("streaming", "finishing", "closed"):
+            try:
+                await self.send(text_data=json.dumps(message))
+            except Exception:  # the client is gone; the session still finishes and stores
+                pass
+        try:
+            await self.channel_layer.group_send(self.group, {"type": "live.broadcast", "sender": self.channel_name,
+                                                             "message": message})
+        except Exception as exc:  # watchers are a convenience: a channel-layer outage must not stop the session
+            logger.warning("live broadcast failed: %s", type(exc).__name__)
+
+    async def live_broadcast(self, event: dict) -> None:
+        """A session's message, for watchers (the session itself ignores its own).
+
+        Until the session's ``transcript_so_far`` arrives, finals are held back, then sent unless the
+        snapshot already holds them: a watcher gets every final exactly once.
+        """
+        if self.state != "watching" or event.get("sender") == self.channel_name:
+            return
+        message = event["message"]
+        kind = message.get("type")
+        if not self._synced and kind == "transcription" and message.get("is_final"):
+            self._held.append(message)
+            return
+        await self.send(text_data=json.dumps(message))
+        if kind in ("transcript_so_far", "transcript") and not self._synced:
+            self._synced = True
+            seen = {(m["start"], m["end"], m["text"]) for m in message.get("transcript", ())
+                    if kind == "transcript_so_far"}
+            for held in self._held:
+                if (held["start"], held["end"], held["text"]) not in seen:
+                    await self.send(text_data=json.dumps(held))
+            self._held = []
+        if kind == "transcript":
+            await self.close(code=CLOSE_NORMAL)
+
+    async def live_sync(self, event: dict) -> None:
+        """A new watcher asks for the transcript so far (answered by the session only)."""
+        if self.state != "streaming":
+            return
+        message = {"type": "transcript_so_far", "session_id": self.session_id,
+                   "transcript": [s.as_message() for s in self.finals]}
+        await self.channel_layer.send(event["reply_to"], {"type": "live.broadcast", "sender": self.channel_name,
+                                                          "message": message})

@@ -1,0 +1,522 @@
+"""Offline live engine: streaming faster-whisper with voice-activity gating and LocalAgreement-2.
+
+How one session is transcribed (:class:`OnlineTranscriber`, called every ``step_seconds`` of new
+audio, in a worker thread):
+
+1. **Rolling buffer.** New audio is appended to a buffer that keeps the committed speech before it as
+   left context (a simulated stream of D2N006 gave 24% WER this way, 36% when the buffer was cut at
+   every pause after a commit). It is cut after
+   a pause of ``reset_silence_seconds`` in the conversation, and when it outgrows
+   ``max_buffer_seconds`` (at the last pause before the last committed word).
+2. **Voice-activity gating.** Silero VAD (faster-whisper's ``get_speech_timestamps``) runs on the
+   buffer. Without speech after the last committed word, Whisper is not run at all: no text can be
+   invented on silence, and silent stretches cost almost no CPU. Long silence yields a warning.
+3. **Recognition.** :meth:`LocalWhisperEngine.recognise` transcribes the whole buffer (word timings).
+4. **Stable-prefix commits.** :class:`~.agreement.HypothesisBuffer` commits the words two consecutive
+   hypotheses agree on (LocalAgreement-2); the rest is the partial.
+5. **Speakers.** Each VAD speech turn is labelled when its first words become final, by
+   :class:`~.speakers.OnlineSpeakerTracker` (voice embedding, nearest running centroid); later words
+   of the same turn keep its label.
+
+:class:`LocalLiveEngine` wraps it in the asynchronous :class:`~.base.LiveEngine` interface. Work runs
+in a process-wide thread pool (``MEDSYNC_LIVE_WORKERS`` threads), so sessions queue fairly for the
+CPU and the event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from transcription.live.agreement import HypothesisBuffer
+from transcription.live.base import (
+    SAMPLE_RATE,
+    LiveEngineError,
+    LiveEvent,
+    LiveNotice,
+    LiveSegment,
+    UnsupportedLanguage,
+)
+from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
+from transcription.providers.base import SpeechProviderError, Word
+from transcription.providers.local_whisper import WhisperSettings
+
+__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "live_executor"]
+
+logger = logging.getLogger(__name__)
+
+#: Silero VAD works on windows of 512 samples at 16 kHz; the buffer is only ever cut at multiples of
+#: it (counted from the start of the stream) so every window sees the same samples at every step.
+VAD_WINDOW = 512
+
+
+@dataclass(frozen=True)
+class LocalLiveConfig:
+    """Tunable numbers of the offline live engine (measured with ``bench/live.py``).
+
+    Attributes:
+        step_seconds: new audio needed before Whisper runs again (0.5 s: one run of tiny.en on a
+            buffer of up to 15 s takes ~0.45-0.65 s on the 2-core target, so steps run back to back).
+        max_buffer_seconds: the buffer is cut at the last committed word beyond this length.
+        force_commit_after_seconds: when the buffer is full and nothing is agreed, pending words that
+            ended this long before the newest audio are committed anyway (Whisper will not see them again).
+        silence_keep_seconds: audio kept at the end of a silent buffer, so a word starting now is whole.
+        vad_threshold, vad_min_silence_ms, vad_speech_pad_ms: Silero VAD options; 250 ms of silence
+            ends a speech turn (the visit fixtures have 350 ms between turns).
+        no_speech_warning_seconds: warn after this long without speech (repeated every as long).
+        max_pause_seconds: a longer silence between two final words of one speaker starts a new segment.
+        whisper: decoding settings; greedy (beam 1) for live, ~20% faster per step than beam 2.
+        whisper_threads: CTranslate2 threads per step (None: every CPU). Calls to one model run one at a
+            time, and on the 2-core target a step of tiny.en took 0.43 s with 1 thread (0.53 CPU-s)
+            against 0.41 s with 2 (0.65 CPU-s): 1 thread leaves the other core to the rest of the work.
+        speakers: see :class:`~.speakers.SpeakerConfig`.
+    """
+
+    step_seconds: float = 0.5
+    max_buffer_seconds: float = 15.0
+    force_commit_after_seconds: float = 4.0
+    silence_keep_seconds: float = 0.5
+    reset_silence_seconds: float = 1.0
+    pause_commit: bool = True
+    vad_threshold: float = 0.5
+    vad_min_silence_ms: int = 250
+    vad_speech_pad_ms: int = 100
+    no_speech_warning_seconds: float = 30.0
+    max_pause_seconds: float = 1.5
+    whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(beam_size=1))
+    whisper_threads: int | None = None
+    speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
+
+
+Recogniser = Callable[[np.ndarray], list[Word]]
+SpeechDetector = Callable[[np.ndarray], list[tuple[int, int]]]
+
+
+def silero_speech_regions(config: LocalLiveConfig) -> SpeechDetector:
+    """``samples -> [(start_sample, end_sample), ...]`` with faster-whisper's Silero VAD."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(threshold=config.vad_threshold, min_silence_duration_ms=config.vad_min_silence_ms,
+                         speech_pad_ms=config.vad_speech_pad_ms)
+
+    def detect(samples: np.ndarray) -> list[tuple[int, int]]:
+        if samples.size < VAD_WINDOW:
+            return []
+        return [(int(c["start"]), int(c["end"])) for c in get_speech_timestamps(samples, options)]
+
+    return detect
+
+
+class OnlineTranscriber:
+    """The streaming algorithm of one session (see the module docstring). Not thread-safe: calls to
+    :meth:`process` must not overlap (the async engine runs them one after another)."""
+
+    #: seconds a speech region must reach past the last committed word (beyond the VAD padding) to
+    #: hold words still to be committed: Whisper's word ends can be ~0.2 s early.
+    COMMIT_MARGIN = 0.3
+    #: seconds a word may run past the end of its (already padded) speech region and still count as
+    #: inside it
+    PAUSE_SLACK = 0.1
+
+    def __init__(self, *, recognise: Recogniser, detect_speech: SpeechDetector,
+                 speakers: OnlineSpeakerTracker, config: LocalLiveConfig | None = None,
+                 time_offset: float = 0.0) -> None:
+        """
+        Args:
+            recognise: 16 kHz float32 samples -> words with times relative to the samples.
+            detect_speech: 16 kHz float32 samples -> speech regions as sample ranges.
+            speakers: the session's speaker tracker.
+            config: :class:`LocalLiveConfig`.
+            time_offset: seconds added to every time (audio before this engine started).
+        """
+        self.config = config or LocalLiveConfig()
+        self._recognise = recognise
+        self._detect_speech = detect_speech
+        self._speakers = speakers
+        self._offset = time_offset
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._buffer_start = 0  # stream sample index of self._buffer[0]
+        self._hypothesis = HypothesisBuffer()
+        self._last_speech_end = 0  # stream sample index
+        self._silence_warned = 0  # stream sample index of the last no-speech warning
+        self._turn_speakers: dict[int, int] = {}  # speech turn start (stream sample) -> speaker
+        self._partial_speakers: dict[int, int | None] = {}
+        self._last_final: Word | None = None
+        self._last_speaker: int | None = None
+        self._partial_shown = False
+
+    # -- time helpers -----------------------------------------------------------------------------
+    @property
+    def received_samples(self) -> int:
+        return self._buffer_start + self._buffer.size
+
+    def _t(self, sample: int) -> float:
+        return sample / SAMPLE_RATE
+
+    def _sample(self, seconds: float) -> int:
+        return round(seconds * SAMPLE_RATE)
+
+    def _cut(self, sample: int) -> None:
+        """Drop buffered audio before stream sample ``sample`` (rounded down to a VAD window)."""
+        sample = (sample // VAD_WINDOW) * VAD_WINDOW
+        drop = sample - self._buffer_start
+        if drop <= 0:
+            return
+        self._buffer = self._buffer[drop:].copy()
+        self._buffer_start = sample
+        self._turn_speakers = {k: v for k, v in self._turn_speakers.items() if k >= sample - 30 * SAMPLE_RATE}
+        self._partial_speakers.clear()
+
+    # -- the step -----------------------------------------------------------------------------------
+    def process(self, samples: np.ndarray, *, final: bool = False) -> list[LiveEvent]:
+        """Add ``samples`` (16 kHz float32) and return the events they produce.
+
+        With ``final`` the stream ends: every word heard is committed. Raises
+        :class:`~transcription.providers.base.SpeechProviderError` when recognition fails.
+        """
+        if samples.size:
+            self._buffer = np.concatenate([self._buffer, np.asarray(samples, dtype=np.float32)])
+        events: list[LiveEvent] = []
+        end = self.received_samples
+        regions = [(s + self._buffer_start, e + self._buffer_start) for s, e in self._detect_speech(self._buffer)]
+        if regions:
+            self._last_speech_end = max(self._last_speech_end, regions[-1][1])
+        notice = self._silence_notice(end)
+        if notice:
+            events.append(notice)
+
+        if not self._speech_after_commit(regions):
+            # Nothing new to recognise: Whisper does not run. Words still unconfirmed lie before this
+            # silence, so they are complete: commit them.
+            committed = self._hypothesis.flush() if (final or self._hypothesis.pending) else []
+            events += self._finals(committed, regions)
+            events += self._partial()
+            self._cut(self._cut_point(regions, end))
+            return events
+
+        words = self._shift(self._recognise(self._buffer))
+        if final:
+            committed = self._hypothesis.flush(words)
+        else:
+            committed = self._hypothesis.insert(words)
+            # A turn followed by a pause is complete: more audio cannot change its words, so they are
+            # final now rather than one step later.
+            closed = [e for s, e in regions if e < end - VAD_WINDOW]
+            if closed and self.config.pause_commit:
+                committed += self._hypothesis.commit_before(self._t(closed[-1]) + self._offset + self.PAUSE_SLACK)
+            if self._buffer.size > self._sample(self.config.max_buffer_seconds):
+                horizon = self._t(end) + self._offset - self.config.force_commit_after_seconds
+                committed += self._hypothesis.commit_before(horizon)
+        events += self._finals(committed, regions)
+        events += self._partial(regions)
+        self._cut(self._cut_point(regions, end))
+        return events
+
+    def _shift(self, words: Sequence[Word]) -> list[Word]:
+        base = self._t(self._buffer_start) + self._offset
+        return [Word(w.text, w.start + base, w.end + base, None, w.probability) for w in words]
+
+    def _pending_start(self, end: int) -> int:
+        pending = self._hypothesis.pending
+        return self._sample(pending[0].start - self._offset) - VAD_WINDOW if pending else end
+
+    def _speech_after_commit(self, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Speech regions reaching past the last committed word. Regions are padded and Whisper's word
+        ends are approximate, so a region must extend ``COMMIT_MARGIN`` seconds beyond it to count."""
+        committed = self._sample(self._hypothesis.committed_until - self._offset)
+        margin = self._sample(self.config.vad_speech_pad_ms / 1000 + self.COMMIT_MARGIN)
+        return [(s, e) for s, e in regions if e > committed + margin]
+
+    def _cut_point(self, regions: list[tuple[int, int]], end: int) -> int:
+        """Where the buffer may start next; never after an unconfirmed word.
+
+        * After ``reset_silence_seconds`` without speech past the last commit: everything but the last
+          ``silence_keep_seconds`` (a pause in the conversation; the next turn starts afresh).
+        * When the buffer is longer than ``max_buffer_seconds``: at the last pause before the last
+          committed word, or at that word when it has no pause before it.
+        * Otherwise nothing: committed speech stays as left context, which Whisper needs for accuracy.
+        """
+        committed = self._sample(self._hypothesis.committed_until - self._offset)
+        if not self._speech_after_commit(regions):
+            last_speech = max([e for _, e in regions], default=self._buffer_start)
+            if end - last_speech >= self._sample(self.config.reset_silence_seconds) or not regions:
+                return min(end - self._sample(self.config.silence_keep_seconds), self._pending_start(end))
+            return self._buffer_start
+        if self._buffer.size <= self._sample(self.config.max_buffer_seconds):
+            return self._buffer_start
+        pauses = [s for s, _ in regions[1:] if s <= committed]
+        cut = pauses[-1] - VAD_WINDOW if pauses and pauses[-1] - VAD_WINDOW > self._buffer_start else committed
+        # Hard cap: audio that produced no words for that long (e.g. noise taken for speech) goes.
+        cut = max(cut, end - self._sample(self.config.max_buffer_seconds))
+        return min(cut, self._pending_start(end))
+
+    def _silence_notice(self, end: int) -> LiveNotice | None:
+        limit = self._sample(self.config.no_speech_warning_seconds)
+        since = max(self._last_speech_end, self._silence_warned)
+        if limit <= 0 or end - since < limit:
+            return None
+        self._silence_warned = end
+        seconds = round(self._t(end - self._last_speech_end))
+        return LiveNotice("no_speech", f"No speech detected for {seconds} s; check that the microphone is on.")
+
+    # -- speakers -----------------------------------------------------------------------------------
+    def _turn_of(self, word: Word, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
+        mid = self._sample((word.start + word.end) / 2 - self._offset)
+        best = None
+        for s, e in regions:
+            if s <= mid < e:
+                return (s, e)
+            distance = min(abs(mid - s), abs(mid - e))
+            if best is None or distance < best[0]:
+                best = (distance, (s, e))
+        return best[1] if best and best[0] < self._sample(0.3) else None
+
+    def _continues_previous(self, turn: tuple[int, int]) -> bool:
+        """True when the previous final word belongs to ``turn`` (no pause between them)."""
+        if self._last_final is None:
+            return False
+        prev_mid = self._sample((self._last_final.start + self._last_final.end) / 2 - self._offset)
+        prev_end = self._sample(self._last_final.end - self._offset)
+        if turn[0] <= prev_mid < turn[1]:
+            return True
+        # A turn cut by a full buffer starts at the buffer start in the new VAD output.
+        return turn[0] == self._buffer_start and prev_end >= self._buffer_start - self._sample(0.3)
+
+    def _turn_audio(self, turn: tuple[int, int]) -> np.ndarray:
+        s = max(turn[0] - self._buffer_start, 0)
+        e = max(min(turn[1] - self._buffer_start, self._buffer.size), s)
+        return self._buffer[s:e]
+
+    def _speaker_for_final(self, word: Word, regions: list[tuple[int, int]]) -> int:
+        turn = self._turn_of(word, regions)
+        if turn is None:
+            return self._last_speaker if self._last_speaker is not None else 0
+        if turn[0] in self._turn_speakers:
+            return self._turn_speakers[turn[0]]
+        if self._continues_previous(turn) and self._last_speaker is not None:
+            speaker = self._last_speaker
+        else:
+            speaker = self._speakers.assign(self._turn_audio(turn))
+            if speaker is None:
+                speaker = self._last_speaker if self._last_speaker is not None else 0
+        self._turn_speakers[turn[0]] = speaker
+        return speaker
+
+    def _speaker_for_partial(self, word: Word, regions: list[tuple[int, int]]) -> int | None:
+        turn = self._turn_of(word, regions)
+        if turn is None:
+            return self._last_speaker
+        if turn[0] in self._turn_speakers:
+            return self._turn_speakers[turn[0]]
+        if self._continues_previous(turn):
+            return self._last_speaker
+        if turn[0] not in self._partial_speakers:
+            self._partial_speakers[turn[0]] = self._speakers.classify(self._turn_audio(turn))
+        return self._partial_speakers[turn[0]]
+
+    # -- events -------------------------------------------------------------------------------------
+    def _finals(self, words: list[Word], regions: list[tuple[int, int]]) -> list[LiveEvent]:
+        segments: list[LiveEvent] = []
+        run: list[Word] = []
+        run_speaker: int | None = None
+        for word in words:
+            speaker = self._speaker_for_final(word, regions)
+            if run and (speaker != run_speaker or word.start - run[-1].end > self.config.max_pause_seconds):
+                segments.append(_segment(run, run_speaker, is_final=True))
+                run = []
+            run.append(word)
+            run_speaker = speaker
+            self._last_final, self._last_speaker = word, speaker
+        if run:
+            segments.append(_segment(run, run_speaker, is_final=True))
+        if segments:
+            self._partial_shown = False
+        return segments
+
+    def _partial(self, regions: list[tuple[int, int]] | None = None) -> list[LiveEvent]:
+        pending = self._hypothesis.pending
+        if pending:
+            speaker = self._speaker_for_partial(pending[0], regions or [])
+            self._partial_shown = True
+            return [_segment(pending, speaker, is_final=False)]
+        if self._partial_shown:
+            # The guess vanished (e.g. a noise Whisper first took for a word): clear it on the client.
+            self._partial_shown = False
+            now = self._t(self.received_samples) + self._offset
+            return [LiveSegment(text="", speaker=self._last_speaker, start=now, end=now, is_final=False)]
+        return []
+
+
+def _segment(words: list[Word], speaker: int | None, *, is_final: bool) -> LiveSegment:
+    text = " ".join(w.text.strip() for w in words if w.text.strip())
+    return LiveSegment(text=text, speaker=speaker, start=words[0].start, end=words[-1].end, is_final=is_final)
+
+
+# --- asynchronous engine ---------------------------------------------------------------------------
+
+_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR_LOCK = threading.Lock()
+
+
+def live_executor() -> ThreadPoolExecutor:
+    """Process-wide worker threads for live speech work (``MEDSYNC_LIVE_WORKERS``, default: CPUs).
+
+    One pool for every session: a step waits its turn instead of many steps fighting for 2 cores.
+    """
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        with _EXECUTOR_LOCK:
+            if _EXECUTOR is None:
+                from django.conf import settings
+
+                _EXECUTOR = ThreadPoolExecutor(max_workers=settings.MEDSYNC_LIVE_WORKERS,
+                                               thread_name_prefix="live-speech")
+    return _EXECUTOR
+
+
+_END = object()
+
+
+class LocalLiveEngine:
+    """:class:`~.base.LiveEngine` running fully offline (see the module docstring)."""
+
+    def __init__(self, *, language: str, num_speakers: int | None = None, config: LocalLiveConfig | None = None,
+                 time_offset: float = 0.0) -> None:
+        """
+        Args:
+            language: ISO 639-1 code (en -> Whisper tiny.en; es, ca, fr, pt, de, it -> base).
+            num_speakers: speakers expected (1-4); default 2 (clinician and patient).
+            config: :class:`LocalLiveConfig`.
+            time_offset: seconds of session audio before this engine (when it takes over from another).
+        Raises:
+            UnsupportedLanguage: not one of the languages above.
+        """
+        from transcription.providers.local_whisper import (
+            ENGLISH_LANGUAGES,
+            MULTILINGUAL_LANGUAGES,
+            normalise_language,
+        )
+
+        self.language = normalise_language(language)
+        if self.language not in ENGLISH_LANGUAGES | MULTILINGUAL_LANGUAGES:
+            supported = ", ".join(sorted(ENGLISH_LANGUAGES | MULTILINGUAL_LANGUAGES))
+            raise UnsupportedLanguage(f"language {language!r} is not supported offline (supported: {supported})")
+        self.config = config or LocalLiveConfig()
+        if num_speakers:
+            self.config = replace(self.config, speakers=replace(self.config.speakers, max_speakers=num_speakers))
+        self.time_offset = time_offset
+        self.name = "local:whisper"
+        self._transcriber: OnlineTranscriber | None = None
+        self._queue: asyncio.Queue = asyncio.Queue()
+        self._pending: list[np.ndarray] = []
+        self._pending_samples = 0
+        self._wake = asyncio.Event()
+        self._finishing = False
+        self._task: asyncio.Task | None = None
+
+    @property
+    def backlog_seconds(self) -> float:
+        """Audio received but not yet transcribed, seconds."""
+        return self._pending_samples / SAMPLE_RATE
+
+    def _load(self) -> OnlineTranscriber:
+        from faster_whisper.vad import get_vad_model
+
+        from transcription.providers.local_whisper import (
+            LocalWhisperEngine,
+            get_whisper_model,
+        )
+        from transcription.speech.audio import DecodedAudio
+        from transcription.speech.voice_encoder import (
+            CheckpointError,
+            get_voice_encoder,
+        )
+
+        whisper = LocalWhisperEngine(cpu_threads=self.config.whisper_threads, settings=self.config.whisper)
+        model_name, _ = get_whisper_model(self.language, whisper.cpu_threads)
+        try:
+            encoder = get_voice_encoder()
+        except CheckpointError as exc:
+            raise SpeechProviderError("the speaker encoder could not be loaded", permanent=True) from exc
+        get_vad_model()
+        self.name = f"local:whisper-{model_name}"
+
+        def recognise(samples: np.ndarray) -> list[Word]:
+            audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
+            return whisper.recognise(audio, language=self.language)[1]
+
+        return OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(self.config),
+                                 speakers=OnlineSpeakerTracker(self.config.speakers, encoder), config=self.config,
+                                 time_offset=self.time_offset)
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            self._transcriber = await loop.run_in_executor(live_executor(), self._load)
+        except SpeechProviderError as exc:
+            raise LiveEngineError(exc.message, permanent=exc.permanent) from None
+        self._task = asyncio.create_task(self._run(), name="live-local-engine")
+
+    async def push(self, samples: np.ndarray) -> None:
+        if self._finishing or self._task is None:
+            raise LiveEngineError("the engine is not accepting audio", permanent=True)
+        if samples.size:
+            self._pending.append(samples)
+            self._pending_samples += samples.size
+            if self._pending_samples >= self.config.step_seconds * SAMPLE_RATE:
+                self._wake.set()
+
+    async def finish(self) -> None:
+        self._finishing = True
+        self._wake.set()
+
+    async def aclose(self) -> None:
+        self._finishing = True
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self._queue.put_nowait(_END)
+
+    async def events(self) -> AsyncIterator[LiveEvent]:
+        while True:
+            item = await self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, LiveEngineError):
+                raise item
+            yield item
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        assert self._transcriber is not None
+        try:
+            while True:
+                if not self._finishing and self._pending_samples < self.config.step_seconds * SAMPLE_RATE:
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
+                final = self._finishing
+                chunk = np.concatenate(self._pending) if self._pending else np.zeros(0, dtype=np.float32)
+                self._pending, self._pending_samples = [], 0
+                events = await loop.run_in_executor(
+                    live_executor(), functools.partial(self._transcriber.process, chunk, final=final))
+                for event in events:
+                    self._queue.put_nowait(event)
+                if final:
+                    break
+        except SpeechProviderError as exc:
+            logger.warning("live offline engine failed (permanent=%s): %s", exc.permanent, exc.message)
+            self._queue.put_nowait(LiveEngineError(exc.message, permanent=exc.permanent))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug must end the session cleanly, not hang it
+            logger.exception("live offline engine crashed")
+            self._queue.put_nowait(LiveEngineError(f"the offline engine failed ({type(exc).__name__})",
+                                                   permanent=False))
+        self._queue.put_nowait(_END)

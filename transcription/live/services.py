@@ -1,0 +1,125 @@
+"""Storing a finished live session: Recording + Transcript in the clinic's schema, an optional note,
+and usage. Synchronous (database): the consumer calls these through ``database_sync_to_async``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import IO
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from clinics.models import ApiKey, Clinic, Service
+from clinics.services import usage_record
+from notes.engines.base import NoteEngineError, Turn
+from notes.services import clinical_note_create, note_generate
+from templates.selectors import TemplateNotFound, template_get
+from transcription.live.base import LiveSegment
+from transcription.models import Recording
+from transcription.providers.base import TranscriptionResult, Utterance
+from transcription.services import AudioProbe, recording_store_upload, transcript_store
+
+__all__ = ["LiveSessionRecord", "live_note_write", "live_session_store", "live_template_check", "live_utterances"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LiveSessionRecord:
+    """What a stored session left: the recording's public id and the stored utterances."""
+
+    recording_id: str
+    recording_pk: int
+    utterances: list[Utterance]
+
+
+def live_utterances(finals: list[LiveSegment], *, max_pause: float = 1.5) -> list[Utterance]:
+    """Merge consecutive finals of one speaker (at most ``max_pause`` seconds apart) into utterances.
+
+    A live engine emits a turn as several finals as its words become stable; the stored transcript
+    has one segment per utterance, like an uploaded recording's. Finals without a speaker count as
+    speaker 0.
+    """
+    out: list[Utterance] = []
+    for seg in finals:
+        if not seg.text.strip():
+            continue
+        speaker = 0 if seg.speaker is None else seg.speaker
+        if out and out[-1].speaker == speaker and seg.start - out[-1].end <= max_pause:
+            last = out[-1]
+            out[-1] = Utterance(speaker=speaker, text=f"{last.text} {seg.text.strip()}", start=last.start,
+                                end=max(last.end, seg.end))
+        else:
+            out.append(Utterance(speaker=speaker, text=seg.text.strip(), start=seg.start, end=seg.end))
+    return out
+
+
+def live_template_check(*, clinic: Clinic, key: str) -> str:
+    """The key of the note template ``key`` usable by ``clinic`` (built-in or its own).
+
+    Raises:
+        TemplateNotFound: unknown or inactive template.
+    """
+    with schema_context(clinic.schema_name):
+        return template_get(key=key).key
+
+
+def live_session_store(
+    *, clinic: Clinic, session_id: str, audio: IO[bytes], audio_format: str, duration_seconds: float,
+    finals: list[LiveSegment], language: str, engine: str, template_key: str | None, api_key: ApiKey | None,
+) -> LiveSessionRecord:
+    """Store a finished (or interrupted) live session of ``clinic`` and record its usage.
+
+    Args:
+        session_id: the live session id (kept as the recording's original file name).
+        audio: the session's decoded audio (16 kHz mono), a file of format ``audio_format`` (e.g. "flac").
+        duration_seconds: audio length, seconds (billed as transcription usage).
+        finals: every final segment sent to the client, in order.
+        template_key: the template chosen for a note, if any (the note is written by :func:`live_note_write`).
+    Returns:
+        :class:`LiveSessionRecord`.
+    """
+    utterances = live_utterances(finals)
+    engine = engine[:40]  # Recording.speech_engine / Transcript.engine
+    with schema_context(clinic.schema_name), transaction.atomic():
+        recording = recording_store_upload(
+            file=audio, original_filename=f"live-{session_id}.{audio_format}",
+            probe=AudioProbe(source_format=audio_format, duration_seconds=duration_seconds, codec=audio_format),
+            language=language, template_key=template_key or "general_consultation", source=Recording.Source.LIVE,
+        )
+        recording.status = Recording.Status.COMPLETED
+        recording.speech_engine = engine
+        recording.num_speakers = len({u.speaker for u in utterances}) or None
+        recording.processed_at = timezone.now()
+        recording.save(update_fields=["status", "speech_engine", "num_speakers", "processed_at"])
+        transcript_store(recording=recording, result=TranscriptionResult(
+            utterances=utterances, words=[], duration_seconds=duration_seconds, language=language, engine=engine,
+            num_speakers=recording.num_speakers or 0,
+        ))
+        usage_record(clinic=clinic, service=Service.TRANSCRIPTION, duration_seconds=duration_seconds, api_key=api_key)
+    return LiveSessionRecord(recording_id=str(recording.uuid), recording_pk=recording.pk, utterances=utterances)
+
+
+def live_note_write(*, clinic: Clinic, record: LiveSessionRecord, template_key: str, language: str) -> str | None:
+    """Write the clinical note of a stored session with ``template_key``; returns its Markdown.
+
+    Returns None (and keeps the transcript) when the template is gone or every note engine failed:
+    the client is told in the final message; the transcript is never lost because of the note.
+    """
+    with schema_context(clinic.schema_name):
+        try:
+            template = template_get(key=template_key)
+        except TemplateNotFound:
+            return None
+        turns = [Turn(speaker=u.speaker, text=u.text, start=u.start, end=u.end) for u in record.utterances]
+        try:
+            result = note_generate(clinic=clinic, turns=turns, template=template, language=language)
+        except NoteEngineError as exc:
+            logger.warning("live session note failed (permanent=%s): %s", exc.permanent, exc.message)
+            return None
+        recording = Recording.objects.get(pk=record.recording_pk)
+        note = clinical_note_create(result=result, template_key=template.key, language=language, recording=recording)
+        return note.content
