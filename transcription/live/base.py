@@ -7,6 +7,7 @@ first appearance (0 = first voice heard, by convention the clinician), as in
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -113,3 +114,23 @@ class LiveEngine(Protocol):
     def events(self) -> AsyncIterator[LiveEvent]:
         """The engine's output, in order."""
         ...
+
+
+#: Put on an engine's event queue to end :func:`iterate_events`.
+END_OF_EVENTS = object()
+
+
+async def iterate_events(queue: "asyncio.Queue") -> AsyncIterator["LiveEvent"]:
+    """Yield an engine's queued events until :data:`END_OF_EVENTS`.
+
+    Raises:
+        LiveEngineError: when the engine queued one (it failed mid-session).
+    """
+    while True:
+        item = await queue.get()
+        if item is END_OF_EVENTS:
+            return
+        if isinstance(item, LiveEngineError):
+            raise item
+        yield item
+

@@ -37,12 +37,14 @@ import numpy as np
 
 from transcription.live.agreement import HypothesisBuffer
 from transcription.live.base import (
+    END_OF_EVENTS,
     SAMPLE_RATE,
     LiveEngineError,
     LiveEvent,
     LiveNotice,
     LiveSegment,
     UnsupportedLanguage,
+    iterate_events,
 )
 from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
 from transcription.providers.base import SpeechProviderError, Word
@@ -381,7 +383,7 @@ def live_executor() -> ThreadPoolExecutor:
     return _EXECUTOR
 
 
-_END = object()
+_END = END_OF_EVENTS
 
 
 class LocalLiveEngine:
@@ -483,14 +485,8 @@ class LocalLiveEngine:
             self._task.cancel()
         self._queue.put_nowait(_END)
 
-    async def events(self) -> AsyncIterator[LiveEvent]:
-        while True:
-            item = await self._queue.get()
-            if item is _END:
-                return
-            if isinstance(item, LiveEngineError):
-                raise item
-            yield item
+    def events(self) -> AsyncIterator[LiveEvent]:
+        return iterate_events(self._queue)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

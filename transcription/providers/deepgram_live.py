@@ -28,14 +28,21 @@ from typing import Any
 
 import numpy as np
 
-from transcription.live.base import SAMPLE_RATE, LiveEngineError, LiveEvent, LiveSegment
+from transcription.live.base import (
+    END_OF_EVENTS,
+    SAMPLE_RATE,
+    LiveEngineError,
+    LiveEvent,
+    LiveSegment,
+    iterate_events,
+)
 
 __all__ = ["DeepgramLiveEngine", "results_to_segments"]
 
 logger = logging.getLogger(__name__)
 
 _PERMANENT_STATUS = {400, 401, 402, 403, 404}
-_END = object()
+_END = END_OF_EVENTS
 
 
 def _field(obj: Any, name: str, default: Any = None) -> Any:
@@ -208,14 +215,8 @@ class DeepgramLiveEngine:
                 logger.info("deepgram live disconnect: %s", type(exc).__name__)
         self._queue.put_nowait(_END)
 
-    async def events(self) -> AsyncIterator[LiveEvent]:
-        while True:
-            item = await self._queue.get()
-            if item is _END:
-                return
-            if isinstance(item, LiveEngineError):
-                raise item
-            yield item
+    def events(self) -> AsyncIterator[LiveEvent]:
+        return iterate_events(self._queue)
 
     async def _read(self) -> None:
         assert self._socket is not None
