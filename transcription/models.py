@@ -67,7 +67,12 @@ class Transcript(models.Model):
 
 
 class TranscriptSegment(models.Model):
-    """One utterance: consecutive speech of one speaker, times in seconds from the start."""
+    """One utterance: consecutive speech of one speaker, times in seconds from the start.
+
+    ``confidence`` is the mean recogniser probability of its words (None when the engine gave none);
+    ``words`` keeps every word as ``{"text", "start", "end", "confidence"}``, so uncertain words stay
+    in the record, marked, instead of being dropped.
+    """
 
     transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="segments")
     index = models.PositiveIntegerField()
@@ -75,6 +80,8 @@ class TranscriptSegment(models.Model):
     text = models.TextField()
     start = models.FloatField()
     end = models.FloatField()
+    confidence = models.FloatField(null=True, blank=True)
+    words = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["transcript", "index"]

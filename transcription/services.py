@@ -26,7 +26,7 @@ from notes.models import ClinicalNote
 from notes.services import clinical_note_create, note_generate
 from templates.builtin import TemplateSpec
 from transcription.models import Recording, Transcript, TranscriptSegment
-from transcription.providers.base import SpeechProviderError, SpeechToText, TranscriptionResult
+from transcription.providers.base import SpeechProviderError, SpeechToText, TranscriptionResult, word_as_dict
 from transcription.speech.audio import AudioDecodeError, DecodedAudio, decode_audio
 
 logger = logging.getLogger(__name__)
@@ -281,10 +281,28 @@ def transcript_store(*, recording: Recording, result: TranscriptionResult) -> Tr
         text="\n".join(u.text for u in result.utterances),
     )
     TranscriptSegment.objects.bulk_create(
-        TranscriptSegment(transcript=transcript, index=i, speaker=u.speaker, text=u.text, start=u.start, end=u.end)
+        TranscriptSegment(transcript=transcript, index=i, speaker=u.speaker, text=u.text, start=u.start, end=u.end,
+                          confidence=u.confidence, words=[word_as_dict(w) for w in u.words])
         for i, u in enumerate(result.utterances)
     )
     return transcript
+
+
+def note_turns(utterances) -> list[Turn]:
+    """Note-engine turns of a transcript's utterances.
+
+    ``[inaudible]`` marks (speech the recogniser could not read, see
+    :data:`transcription.providers.local_whisper.INAUDIBLE`) stay in the stored transcript for the
+    clinician but are not text the note may quote, so they are left out here.
+    """
+    from transcription.providers.local_whisper import INAUDIBLE
+
+    turns = []
+    for u in utterances:
+        text = " ".join(u.text.replace(INAUDIBLE, " ").split())
+        if text:
+            turns.append(Turn(speaker=u.speaker, text=text, start=u.start, end=u.end))
+    return turns
 
 
 def encounter_process(
@@ -297,7 +315,7 @@ def encounter_process(
     """
     speech = recording_transcribe(clinic=clinic, recording=recording, audio=audio)
     transcript = transcript_store(recording=recording, result=speech)
-    turns = [Turn(speaker=u.speaker, text=u.text, start=u.start, end=u.end) for u in speech.utterances]
+    turns = note_turns(speech.utterances)
     try:
         note_result = note_generate(clinic=clinic, turns=turns, template=template, language=recording.language)
     except NoteEngineError as exc:
@@ -317,10 +335,16 @@ def encounter_process(
 
 
 def transcribe_response(*, clinic: Clinic, result: EncounterResult, template_key: str) -> dict:
-    """The ``POST /v1/transcribe`` response body (platform seed): transcript, note, duration, ..."""
+    """The ``POST /v1/transcribe`` response body (platform seed): transcript, note, duration, ...
+
+    Each transcript item carries, beyond the seed's ``text``/``start``/``end``/``speaker``, the extra
+    fields ``confidence`` (mean word probability, None when unknown) and ``words`` (each word with its
+    times and confidence), so a client can show which words the recogniser was unsure of.
+    """
     return {
         "transcript": [
-            {"text": u.text, "start": round(u.start, 2), "end": round(u.end, 2), "speaker": u.speaker}
+            {"text": u.text, "start": round(u.start, 2), "end": round(u.end, 2), "speaker": u.speaker,
+             "confidence": u.confidence, "words": [word_as_dict(w) for w in u.words]}
             for u in result.speech.utterances
         ],
         "clinical_note": result.note.content,

@@ -204,6 +204,9 @@ class TranscriptionItemSerializer(serializers.Serializer):
     text = serializers.CharField()
     start_time = serializers.FloatField(help_text="Seconds from the start of the recording.")
     end_time = serializers.FloatField()
+    confidence = serializers.FloatField(allow_null=True, help_text="Extra field: mean word probability (0-1).")
+    words = serializers.ListField(child=serializers.DictField(), help_text=(
+        "Extra field: `{text, start, end, confidence}` per word; confidence below 0.4 marks an uncertain word."))
 
 
 class TranscriptionOutputSerializer(serializers.Serializer):

@@ -326,7 +326,7 @@ class TranscriptionApi(MediSyncApiView):
                             status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "5"})
         transcription = [
             {"speaker": f"SPEAKER_{seg.speaker}", "text": seg.text, "start_time": round(seg.start, 2),
-             "end_time": round(seg.end, 2)}
+             "end_time": round(seg.end, 2), "confidence": seg.confidence, "words": seg.words}
             for seg in transcript_segments(recording=recording)
         ]
         return Response({"success": True, "transcription": transcription})

@@ -341,7 +341,10 @@ def test_build_utterances_and_renumbering() -> None:
              Word("So", 3.5, 3.7, 1), Word("um", 3.8, 4.0, 1)]
     utts = build_utterances(words, max_pause=1.5)
     assert [(u.speaker, u.text) for u in utts] == [(0, "Hello there."), (1, "Hi."), (1, "So um")]
-    assert utts[0].as_dict() == {"text": "Hello there.", "start": 0.0, "end": 0.9, "speaker": 0}
+    assert utts[0].as_dict() == {
+        "text": "Hello there.", "start": 0.0, "end": 0.9, "speaker": 0, "confidence": None,
+        "words": [{"text": "Hello", "start": 0.0, "end": 0.4, "confidence": None},
+                  {"text": "there.", "start": 0.5, "end": 0.9, "confidence": None}]}
 
 
 def test_repetition_loops_are_collapsed() -> None:

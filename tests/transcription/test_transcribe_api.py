@@ -158,7 +158,10 @@ def test_full_pipeline_stores_everything_in_callers_clinic(api_client, clinic, o
     assert body["client_id"] == "clinic-a" and body["language"] == "en" and body["template"] == "general_consultation"
     assert body["duration_seconds"] == pytest.approx(ref["duration_s"], abs=0.1)
     segments = body["transcript"]
-    assert segments and all(set(s) == {"text", "start", "end", "speaker"} for s in segments)
+    # The seed's fields, plus the extra confidence fields (mean word probability, words with theirs).
+    assert segments and all(set(s) == {"text", "start", "end", "speaker", "confidence", "words"} for s in segments)
+    assert all(0 <= s["confidence"] <= 1 and s["words"] for s in segments)
+    assert all(set(w) == {"text", "start", "end", "confidence"} for s in segments for w in s["words"])
     assert all(0 <= s["start"] < s["end"] <= body["duration_seconds"] + 0.5 for s in segments)
     assert segments[0]["speaker"] == 0, "the first speaker is the clinician"
     assert {s["speaker"] for s in segments} == {0, 1}

@@ -24,11 +24,22 @@ class TranscribeInputSerializer(serializers.Serializer):
         return value
 
 
+class TranscriptWordSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The word; `[inaudible]` marks detected speech that could not be read.")
+    start = serializers.FloatField(help_text="Seconds from the start of the recording.")
+    end = serializers.FloatField(help_text="Seconds from the start of the recording.")
+    confidence = serializers.FloatField(allow_null=True, min_value=0, max_value=1,
+                                        help_text="Recogniser probability of the word (below 0.4: uncertain).")
+
+
 class TranscriptSegmentSerializer(serializers.Serializer):
     text = serializers.CharField()
     start = serializers.FloatField(help_text="Seconds from the start of the recording.")
     end = serializers.FloatField(help_text="Seconds from the start of the recording.")
     speaker = serializers.IntegerField(help_text="0 = clinician (first speaker), 1 = patient.")
+    confidence = serializers.FloatField(allow_null=True, min_value=0, max_value=1,
+                                        help_text="Extra field: mean word probability of the utterance.")
+    words = TranscriptWordSerializer(many=True, help_text="Extra field: the utterance's words with confidences.")
 
 
 class TranscribeOutputSerializer(serializers.Serializer):

@@ -40,6 +40,8 @@ class LiveSegment:
         speaker: speaker id, or None when the engine cannot tell yet.
         start, end: seconds from the start of the session's audio.
         is_final: see above.
+        words: the words with their recogniser probabilities (kept in the stored transcript; not sent
+            in the ``transcription`` message). Empty when the engine gives no word detail.
     """
 
     text: str
@@ -47,6 +49,7 @@ class LiveSegment:
     start: float
     end: float
     is_final: bool
+    words: tuple = ()
 
     def as_message(self) -> dict:
         """The ``transcription`` message of the Live API."""

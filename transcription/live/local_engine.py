@@ -50,7 +50,8 @@ from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
 from transcription.providers.base import SpeechProviderError, Word
 from transcription.providers.local_whisper import WhisperSettings
 
-__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "live_executor"]
+__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "live_executor", "online_transcriber",
+           "stream_samples"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,11 @@ class LocalLiveConfig:
             ends a speech turn (the visit fixtures have 350 ms between turns).
         no_speech_warning_seconds: warn after this long without speech (repeated every as long).
         max_pause_seconds: a longer silence between two final words of one speaker starts a new segment.
-        whisper: decoding settings; greedy (beam 1) for live, ~20% faster per step than beam 2.
+        whisper: decoding settings; greedy (beam 1) for live, ~20% faster per step than beam 2; no
+            temperature fallback (a step must stay within its 0.5 s budget: with Whisper's six fallback
+            temperatures a poorly recognised buffer cost up to six decodes per step, and sampled
+            hypotheses never agree with each other, so nothing got committed); no gap filling (each step
+            re-reads the whole buffer, so a skipped word comes back next step).
         whisper_threads: CTranslate2 threads per step (None: every CPU). Calls to one model run one at a
             time, and on the 2-core target a step of tiny.en took 0.43 s with 1 thread (0.53 CPU-s)
             against 0.41 s with 2 (0.65 CPU-s): 1 thread leaves the other core to the rest of the work.
@@ -92,7 +97,8 @@ class LocalLiveConfig:
     vad_speech_pad_ms: int = 100
     no_speech_warning_seconds: float = 30.0
     max_pause_seconds: float = 1.5
-    whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(beam_size=1))
+    whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(beam_size=1, temperatures=(0.0,),
+                                                                             gap_fill=False))
     whisper_threads: int | None = None
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
 
@@ -325,10 +331,20 @@ class OnlineTranscriber:
 
     # -- events -------------------------------------------------------------------------------------
     def _finals(self, words: list[Word], regions: list[tuple[int, int]]) -> list[LiveEvent]:
+        """Final segments of newly committed ``words``, monotonic and non-overlapping by construction.
+
+        Whisper's word times differ slightly between runs and CPUs (a word re-read with more context can
+        start 50 ms before the previous final ended), and a final is never revised, so each word is
+        clamped to start no earlier than the previous final word's end.
+        """
         segments: list[LiveEvent] = []
         run: list[Word] = []
         run_speaker: int | None = None
         for word in words:
+            floor = self._last_final.end if self._last_final is not None else self._offset
+            if word.start < floor or word.end < max(word.start, floor):
+                start = max(word.start, floor)
+                word = replace(word, start=start, end=max(word.end, start))
             speaker = self._speaker_for_final(word, regions)
             if run and (speaker != run_speaker or word.start - run[-1].end > self.config.max_pause_seconds):
                 segments.append(_segment(run, run_speaker, is_final=True))
@@ -358,7 +374,58 @@ class OnlineTranscriber:
 
 def _segment(words: list[Word], speaker: int | None, *, is_final: bool) -> LiveSegment:
     text = " ".join(w.text.strip() for w in words if w.text.strip())
-    return LiveSegment(text=text, speaker=speaker, start=words[0].start, end=words[-1].end, is_final=is_final)
+    return LiveSegment(text=text, speaker=speaker, start=words[0].start, end=words[-1].end, is_final=is_final,
+                       words=tuple(words) if is_final else ())
+
+
+def online_transcriber(*, language: str, config: LocalLiveConfig,
+                       time_offset: float = 0.0) -> tuple[OnlineTranscriber, str]:
+    """A ready :class:`OnlineTranscriber` with the packaged Whisper model, Silero VAD and voice encoder.
+
+    Loads the models (seconds the first time in a process). Returns ``(transcriber, model_name)``.
+
+    Raises:
+        SpeechProviderError: a model cannot be loaded (permanent) or the language is unsupported.
+    """
+    from faster_whisper.vad import get_vad_model
+
+    from transcription.providers.local_whisper import LocalWhisperEngine, get_whisper_model
+    from transcription.speech.audio import DecodedAudio
+    from transcription.speech.voice_encoder import CheckpointError, get_voice_encoder
+
+    whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.whisper)
+    model_name, _ = get_whisper_model(language, whisper.cpu_threads)
+    try:
+        encoder = get_voice_encoder()
+    except CheckpointError as exc:
+        raise SpeechProviderError("the speaker encoder could not be loaded", permanent=True) from exc
+    get_vad_model()
+
+    def recognise(samples: np.ndarray) -> list[Word]:
+        audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
+        return whisper.recognise(audio, language=language)[1]
+
+    transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
+                                    speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,
+                                    time_offset=time_offset)
+    return transcriber, model_name
+
+
+def stream_samples(samples: np.ndarray, *, language: str, config: LocalLiveConfig | None = None,
+                   chunk_seconds: float | None = None) -> list[LiveEvent]:
+    """Run the streaming algorithm over a whole recording synchronously (tests and ``bench/``).
+
+    The audio is fed in ``chunk_seconds`` pieces (default: the config's step) as a live client would,
+    as fast as it is processed, then the stream is finished. Returns every event in order.
+    """
+    config = config or LocalLiveConfig()
+    transcriber, _ = online_transcriber(language=language, config=config)
+    step = max(1, int((chunk_seconds or config.step_seconds) * SAMPLE_RATE))
+    events: list[LiveEvent] = []
+    for i in range(0, samples.size, step):
+        events += transcriber.process(samples[i:i + step])
+    events += transcriber.process(np.zeros(0, dtype=np.float32), final=True)
+    return events
 
 
 # --- asynchronous engine ---------------------------------------------------------------------------
@@ -429,34 +496,10 @@ class LocalLiveEngine:
         return self._pending_samples / SAMPLE_RATE
 
     def _load(self) -> OnlineTranscriber:
-        from faster_whisper.vad import get_vad_model
-
-        from transcription.providers.local_whisper import (
-            LocalWhisperEngine,
-            get_whisper_model,
-        )
-        from transcription.speech.audio import DecodedAudio
-        from transcription.speech.voice_encoder import (
-            CheckpointError,
-            get_voice_encoder,
-        )
-
-        whisper = LocalWhisperEngine(cpu_threads=self.config.whisper_threads, settings=self.config.whisper)
-        model_name, _ = get_whisper_model(self.language, whisper.cpu_threads)
-        try:
-            encoder = get_voice_encoder()
-        except CheckpointError as exc:
-            raise SpeechProviderError("the speaker encoder could not be loaded", permanent=True) from exc
-        get_vad_model()
+        transcriber, model_name = online_transcriber(language=self.language, config=self.config,
+                                                     time_offset=self.time_offset)
         self.name = f"local:whisper-{model_name}"
-
-        def recognise(samples: np.ndarray) -> list[Word]:
-            audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
-            return whisper.recognise(audio, language=self.language)[1]
-
-        return OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(self.config),
-                                 speakers=OnlineSpeakerTracker(self.config.speakers, encoder), config=self.config,
-                                 time_offset=self.time_offset)
+        return transcriber
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()

@@ -51,9 +51,10 @@ def live_utterances(finals: list[LiveSegment], *, max_pause: float = 1.5) -> lis
         if out and out[-1].speaker == speaker and seg.start - out[-1].end <= max_pause:
             last = out[-1]
             out[-1] = Utterance(speaker=speaker, text=f"{last.text} {seg.text.strip()}", start=last.start,
-                                end=max(last.end, seg.end))
+                                end=max(last.end, seg.end), words=last.words + tuple(seg.words))
         else:
-            out.append(Utterance(speaker=speaker, text=seg.text.strip(), start=seg.start, end=seg.end))
+            out.append(Utterance(speaker=speaker, text=seg.text.strip(), start=seg.start, end=seg.end,
+                                 words=tuple(seg.words)))
     return out
 
 

@@ -18,9 +18,12 @@ __all__ = [
     "SpeechToText",
     "TranscriptionResult",
     "Utterance",
+    "LOW_CONFIDENCE",
     "Word",
     "build_utterances",
+    "mean_confidence",
     "renumber_speakers",
+    "word_as_dict",
 ]
 
 
@@ -42,6 +45,23 @@ class Word:
     probability: float | None = None
 
 
+#: Word probability below which a word counts as uncertain (see ``WhisperSettings.low_confidence``).
+LOW_CONFIDENCE = 0.4
+
+
+def word_as_dict(word: Word) -> dict:
+    """``{"text", "start", "end", "confidence"}`` of a word (seconds rounded to ms; confidence to 0.01
+    or None when the engine gives none). The stored and returned form of a transcript's words."""
+    return {"text": word.text, "start": round(word.start, 3), "end": round(word.end, 3),
+            "confidence": None if word.probability is None else round(word.probability, 2)}
+
+
+def mean_confidence(words: Iterable[Word]) -> float | None:
+    """Mean word probability in [0, 1] (rounded to 0.01), or None when no word has one."""
+    probs = [w.probability for w in words if w.probability is not None]
+    return round(sum(probs) / len(probs), 2) if probs else None
+
+
 @dataclass(frozen=True)
 class Utterance:
     """A run of consecutive words by one speaker (the API's transcript item).
@@ -50,17 +70,29 @@ class Utterance:
         speaker: speaker id, 0 = first speaker heard (clinician), 1 = next (patient), ...
         text: the words joined with spaces.
         start, end: seconds.
+        words: the words it is made of, with their confidences (empty when the engine gave none).
     """
 
     speaker: int
     text: str
     start: float
     end: float
+    words: tuple[Word, ...] = ()
+
+    @property
+    def confidence(self) -> float | None:
+        """Mean word probability in [0, 1], or None when the words carry none."""
+        return mean_confidence(self.words)
 
     def as_dict(self) -> dict:
-        """``{"text", "start", "end", "speaker"}`` as the API returns it (times rounded to ms)."""
+        """``{"text", "start", "end", "speaker", "confidence", "words"}`` as the APIs return it.
+
+        Times in seconds rounded to ms; ``confidence`` is the mean word probability (None when unknown)
+        and ``words`` lists :func:`word_as_dict` items, so a client can mark uncertain words.
+        """
         return {"text": self.text, "start": round(self.start, 3), "end": round(self.end, 3),
-                "speaker": self.speaker}
+                "speaker": self.speaker, "confidence": self.confidence,
+                "words": [word_as_dict(w) for w in self.words]}
 
 
 @dataclass(frozen=True)
@@ -161,7 +193,8 @@ def build_utterances(words: list[Word], *, max_pause: float = 1.5) -> list[Utter
         if cur:
             text = " ".join(w.text.strip() for w in cur if w.text.strip())
             if text:
-                out.append(Utterance(speaker=cur_spk, text=text, start=cur[0].start, end=cur[-1].end))
+                out.append(Utterance(speaker=cur_spk, text=text, start=cur[0].start, end=cur[-1].end,
+                                     words=tuple(cur)))
 
     for w in words:
         spk = 0 if w.speaker is None else w.speaker

@@ -249,8 +249,9 @@ def parse_deepgram_response(payload: dict, *, language: str, model: str,
         text = (u.get("transcript") or "").strip()
         if not text or u.get("start") is None or u.get("end") is None:
             continue
-        utterances.append(Utterance(speaker=remap(u.get("speaker")), text=text,
-                                    start=float(u["start"]), end=float(u["end"])))
+        u_start, u_end = float(u["start"]), float(u["end"])
+        utterances.append(Utterance(speaker=remap(u.get("speaker")), text=text, start=u_start, end=u_end,
+                                    words=tuple(w for w in words if u_start <= (w.start + w.end) / 2 <= u_end)))
     if not utterances and words:
         utterances = build_utterances(words)
     if duration_seconds is None:

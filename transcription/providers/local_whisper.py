@@ -69,18 +69,29 @@ class WhisperSettings:
             default) 21.5% / 24.2 s: beam 2 gives beam-5 accuracy for ~10% less time.
         temperatures: fallback temperatures when a window fails the compression/log-prob checks
             (Whisper's defaults, arXiv:2212.04356 section 4.5).
-        compression_ratio_threshold, log_prob_threshold, no_speech_threshold: Whisper's
-            default fallback/no-speech thresholds (openai/whisper ``transcribe.py``).
+        compression_ratio_threshold, log_prob_threshold: Whisper's default temperature-fallback
+            thresholds (openai/whisper ``transcribe.py``); a segment still above the compression
+            ratio after the fallbacks is a repetition loop and has its loops collapsed.
         condition_on_previous_text: False: stops one bad window from dragging the following
             ones into a repetition loop (the main Whisper hallucination mode on long audio).
         vad_min_silence_ms, vad_speech_pad_ms: Silero VAD parameters (ms); faster-whisper's
             defaults are 2000/400.
-        drop_no_speech_prob, drop_avg_logprob: a segment is discarded as a hallucination when
-            ``no_speech_prob > drop_no_speech_prob`` and ``avg_logprob < drop_avg_logprob``
-            (the rule Whisper uses to skip silent windows, applied again per segment), or when
-            its compression ratio still exceeds ``compression_ratio_threshold``.
-        hallucination_silence_threshold: seconds; faster-whisper skips silent stretches longer
-            than this around a suspected hallucination (needs word timestamps).
+        no_speech_threshold: None: faster-whisper's own skip of a 30 s window whose no-speech
+            probability is high is off, because that probability is shared by every segment of the
+            window and dropped real speech (a Spanish visit lost three turns to it; on another language
+            the whole first window came back empty). Silero VAD decides what is speech; Whisper only
+            says what was said, and its doubts are kept as word confidences.
+        hallucination_silence_threshold: None: faster-whisper's skip of "anomalous" segments next to
+            silence is off for the same reason (it deletes low-confidence speech, not silence; with
+            the audio cut to VAD speech there is no silence left to invent text on).
+        gap_fill: re-decode, alone, each VAD speech region for which the whole-recording pass gave
+            no word; if that still yields nothing, keep the region as an ``[inaudible]`` word with
+            confidence 0 so the clinician sees that something was said there.
+        random_seed: seed of CTranslate2's sampler, set before each recording: the temperature
+            fallback samples, and the same audio should give the same transcript every time.
+        low_confidence: word probability below which a word is marked uncertain (Whisper's word
+            probability; measured on the visit fixtures, correctly recognised words are mostly
+            > 0.6 and substitutions mostly < 0.4).
         max_chunk_s: longer recordings are transcribed in pieces of at most this many seconds,
             cut at the quietest 0.5 s near each boundary.  faster-whisper computes the log-mel
             features of the whole input at once (measured: ~1.6 GB peak for 29 min of audio),
@@ -92,13 +103,14 @@ class WhisperSettings:
     temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
-    no_speech_threshold: float = 0.6
+    no_speech_threshold: float | None = None
     condition_on_previous_text: bool = False
     vad_min_silence_ms: int = 1000
     vad_speech_pad_ms: int = 300
-    drop_no_speech_prob: float = 0.5
-    drop_avg_logprob: float = -0.8
-    hallucination_silence_threshold: float | None = 2.0
+    hallucination_silence_threshold: float | None = None
+    gap_fill: bool = True
+    random_seed: int = 0
+    low_confidence: float = 0.4
     max_chunk_s: float = 300.0
     transcribe_kwargs: dict[str, Any] = field(default_factory=dict)
 
@@ -319,6 +331,23 @@ def _norm_token(text: str) -> str:
     return _TOKEN_RE.sub("", text.lower())
 
 
+#: The word standing for a VAD speech region Whisper could not read (kept, never deleted).
+INAUDIBLE = "[inaudible]"
+
+#: Subtitle credits and video sign-offs Whisper learnt from its web training data and emits on noise
+#: (openai/whisper discussions #679 and #928 list these). Nobody says them in a consultation, so a
+#: segment made of one of them and nothing else is removed as text no speech backs.
+_SUBTITLE_CREDITS = re.compile(
+    r"^(?:(?:thank you|thanks) for watching|please subscribe|subtitles? (?:by|created by)|"
+    r"sous[- ]titr(?:es|age)|untertitel|sottotitoli|subt[ií]tulos (?:realizados|por)|legendas pela|"
+    r"amara\.org|www\.|transcribed by)", re.IGNORECASE)
+
+
+def is_subtitle_credit(text: str) -> bool:
+    """True when ``text`` is a subtitle credit / video sign-off (see ``_SUBTITLE_CREDITS``)."""
+    return bool(_SUBTITLE_CREDITS.match(text.strip(" .,!¡¿?\"'")))
+
+
 def remove_repetition_loops(words: list[Word], *, max_ngram: int = 6) -> list[Word]:
     """Collapse runs where the same 1..6-word phrase repeats back to back.
 
@@ -382,6 +411,9 @@ class LocalWhisperEngine:
     def transcribe_kwargs(self, language: str) -> dict[str, Any]:
         """Keyword arguments passed to ``faster_whisper.WhisperModel.transcribe``.
 
+        Voice-activity detection is done by :meth:`recognise` itself (so it knows the speech regions),
+        hence ``vad_filter=False`` here.
+
         Args:
             language: normalised ISO 639-1 code.
         """
@@ -396,21 +428,35 @@ class LocalWhisperEngine:
             no_speech_threshold=s.no_speech_threshold,
             condition_on_previous_text=s.condition_on_previous_text,
             word_timestamps=True,
-            vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": s.vad_min_silence_ms,
-                            "speech_pad_ms": s.vad_speech_pad_ms},
+            vad_filter=False,
             hallucination_silence_threshold=s.hallucination_silence_threshold,
             **s.transcribe_kwargs,
         )
 
-    def recognise(self, audio: "DecodedAudio", *, language: str) -> tuple[str, list[Word]]:
-        """Speech recognition without diarization.
+    def speech_regions(self, samples: np.ndarray) -> list[dict]:
+        """Silero VAD speech regions of 16 kHz samples: ``[{"start", "end"}]`` in samples."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        s = self.settings
+        options = VadOptions(min_silence_duration_ms=s.vad_min_silence_ms, speech_pad_ms=s.vad_speech_pad_ms)
+        return get_speech_timestamps(samples, options)
+
+    def recognise(self, audio: "DecodedAudio", *, language: str, gap_fill: bool | None = None) -> tuple[str, list[Word]]:
+        """Speech recognition without diarization; every VAD speech region keeps its words.
+
+        Steps: Silero VAD -> the speech regions joined (silence removed, as faster-whisper's
+        ``vad_filter`` does) -> Whisper -> word times mapped back to the recording -> filters that
+        remove only text no speech backs (repetition loops, subtitle credits) -> optionally
+        :meth:`_fill_gaps`. Low-confidence words are kept with their probability.
 
         Args:
             audio: 16 kHz mono samples.
             language: ISO 639-1 code (en, es, ca, fr, pt, de, it).
+            gap_fill: override :attr:`WhisperSettings.gap_fill` (the live engine turns it off: it
+                re-reads its audio every step anyway).
         Returns:
-            ``(model_name, words)``: words in time order (seconds), speaker None.
+            ``(model_name, words)``: words in time order (seconds), speaker None, ``probability``
+            in [0, 1] (0 for an ``[inaudible]`` region).
         Raises:
             SpeechProviderError: unsupported language (permanent) or decoding failure.
         """
@@ -419,40 +465,102 @@ class LocalWhisperEngine:
         samples = np.asarray(audio.samples, dtype=np.float32)
         if samples.size == 0:
             return name, []
-        kwargs = self.transcribe_kwargs(lang)
         words: list[Word] = []
-        dropped = 0
+        regions_all: list[tuple[float, float]] = []
         try:
+            import ctranslate2
+
+            ctranslate2.set_random_seed(self.settings.random_seed)
             for offset_samples, chunk in _chunks(samples, self.settings.max_chunk_s):
                 offset = offset_samples / _SAMPLE_RATE
-                segments, _info = model.transcribe(chunk, **kwargs)
-                for seg in segments:
-                    if self._is_hallucination(seg):
-                        dropped += 1
-                        continue
-                    for w in seg.words or ():
-                        text = w.word.strip()
-                        if not text or w.end < w.start:
-                            continue
-                        words.append(Word(text=text, start=float(w.start) + offset, end=float(w.end) + offset,
-                                          probability=float(w.probability)))
+                regions = self.speech_regions(chunk)
+                regions_all += [((r["start"]) / _SAMPLE_RATE + offset, r["end"] / _SAMPLE_RATE + offset)
+                                for r in regions]
+                words += self._recognise_regions(model, chunk, regions, lang, offset)
+            words.sort(key=lambda w: (w.start, w.end))
+            words = remove_repetition_loops(words)
+            if self.settings.gap_fill if gap_fill is None else gap_fill:
+                words = self._fill_gaps(model, samples, words, regions_all, lang)
         except SpeechProviderError:
             raise
         except Exception as exc:
             raise SpeechProviderError(f"local speech recognition failed ({type(exc).__name__})",
                                       permanent=False) from exc
-        if dropped:
-            logger.info("dropped suspected hallucinated segments", extra={"segments": dropped})
-        words.sort(key=lambda w: (w.start, w.end))
-        return name, remove_repetition_loops(words)
+        return name, words
 
-    def _is_hallucination(self, seg: Any) -> bool:
-        s = self.settings
-        if seg.no_speech_prob > s.drop_no_speech_prob and seg.avg_logprob < s.drop_avg_logprob:
-            return True
-        if seg.compression_ratio > s.compression_ratio_threshold:
-            return True
-        return False
+    def _recognise_regions(self, model: "WhisperModel", samples: np.ndarray, regions: list[dict], language: str,
+                           offset: float) -> list[Word]:
+        """Whisper on the joined speech ``regions`` of ``samples``; words in recording time."""
+        from faster_whisper.transcribe import restore_speech_timestamps
+        from faster_whisper.vad import collect_chunks
+
+        if not regions:
+            return []
+        pieces, _ = collect_chunks(samples, regions)
+        speech = np.concatenate(pieces)
+        segments, _info = model.transcribe(speech, **self.transcribe_kwargs(language))
+        out: list[Word] = []
+        for seg in restore_speech_timestamps(segments, regions, _SAMPLE_RATE):
+            seg_words = [Word(text=w.word.strip(), start=float(w.start) + offset, end=float(w.end) + offset,
+                              probability=float(w.probability))
+                         for w in seg.words or () if w.word.strip() and w.end >= w.start]
+            if not seg_words:
+                continue
+            if is_subtitle_credit(" ".join(w.text for w in seg_words)):
+                logger.info("dropped a subtitle-credit hallucination", extra={"words": len(seg_words)})
+                continue
+            if seg.compression_ratio > self.settings.compression_ratio_threshold:
+                seg_words = remove_repetition_loops(seg_words)
+            out += seg_words
+        return out
+
+    def _fill_gaps(self, model: "WhisperModel", samples: np.ndarray, words: list[Word],
+                   regions: list[tuple[float, float]], language: str) -> list[Word]:
+        """Give every stretch of detected speech without a word a second, solo decoding, else an ``[inaudible]`` mark.
+
+        Whisper decoding 30 s windows of joined speech sometimes skips a short or quiet turn (it ends a
+        segment early or jumps over a short question). The VAD regions used for decoding join turns
+        separated by less than ``vad_min_silence_ms``, so the check uses a finer VAD pass (250 ms of
+        silence splits, as the live engine uses) inside those regions: each such stretch of at least
+        0.25 s with no word midpoint in it is decoded alone (0.2 s of context each side). Words found
+        are added unless the same words already lie within 3 s (Whisper read them, with drifted
+        times); when nothing is found the stretch is kept as the word ``[inaudible]`` with probability
+        0, so no detected speech vanishes from the transcript.
+        """
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        if not regions:
+            return words
+        fine = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=250, speech_pad_ms=100))
+        islands = [(c["start"] / _SAMPLE_RATE, c["end"] / _SAMPLE_RATE) for c in fine]
+        islands = [(max(a, lo), min(b, hi)) for a, b in islands for lo, hi in regions if a < hi and b > lo]
+        mids = [(w.start + w.end) / 2 for w in words]
+        added: list[Word] = []
+        pad = 0.2
+        for start, end in islands:
+            if end - start < 0.25 or any(start - 0.05 <= m <= end + 0.05 for m in mids):
+                continue
+            lo = max(0, int((start - pad) * _SAMPLE_RATE))
+            hi = min(samples.size, int((end + pad) * _SAMPLE_RATE))
+            segments, _ = model.transcribe(samples[lo:hi], **self.transcribe_kwargs(language))
+            found = [Word(text=w.word.strip(), start=float(w.start) + lo / _SAMPLE_RATE,
+                          end=float(w.end) + lo / _SAMPLE_RATE, probability=float(w.probability))
+                     for seg in segments for w in seg.words or () if w.word.strip() and w.end >= w.start]
+            found = remove_repetition_loops([w for w in found if start - pad <= (w.start + w.end) / 2 <= end + pad])
+            if found and is_subtitle_credit(" ".join(w.text for w in found)):
+                found = []
+            if found:
+                nearby = {_norm_token(w.text) for w in words if start - 3.0 <= w.start <= end + 3.0}
+                tokens = [_norm_token(w.text) for w in found if _norm_token(w.text)]
+                if tokens and sum(t in nearby for t in tokens) >= 0.8 * len(tokens):
+                    continue  # already in the transcript, placed a little off
+                added += found
+            else:
+                added.append(Word(text=INAUDIBLE, start=start, end=end, probability=0.0))
+        if not added:
+            return words
+        logger.info("re-decoded speech the first pass left without words", extra={"words": len(added)})
+        return sorted(words + added, key=lambda w: (w.start, w.end))
 
     # -- full engine -----------------------------------------------------------------------
     def transcribe(self, audio: "DecodedAudio", *, language: str,
