@@ -92,6 +92,12 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "medsync.wsgi.application"
 ASGI_APPLICATION = "medsync.asgi.application"
+# How the ASGI server runs HTTP requests (see medsync/asgi.py): "wsgi" = Django's WSGI handler in a
+# pool of MEDSYNC_HTTP_THREADS threads (the fast default), "django" = Django's ASGI handler.
+MEDSYNC_ASGI_HTTP = env.str("MEDSYNC_ASGI_HTTP", default="wsgi")
+if MEDSYNC_ASGI_HTTP not in ("wsgi", "django"):
+    raise RuntimeError("MEDSYNC_ASGI_HTTP must be wsgi or django")
+MEDSYNC_HTTP_THREADS = env.int("MEDSYNC_HTTP_THREADS", default=12)
 
 # --- database ---------------------------------------------------------------------------------
 if env.str("DATABASE_URL", default=""):
@@ -101,9 +107,24 @@ else:
 
     _db = embedded_database(DATA_DIR / "postgres")
 _db["ENGINE"] = "django_tenants.postgresql_backend"
-# Persistent connections: measured ~5x more requests/s than reconnecting per request.
-_db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-_db["CONN_HEALTH_CHECKS"] = True
+# Connections come from psycopg's pool (Django 5.1+, ``OPTIONS["pool"]``), one pool per process, and go
+# back to it at the end of each request. Django's persistent connections (CONN_MAX_AGE > 0) must not
+# be used under ASGI: every request thread kept its own connection, and 64 concurrent clients
+# exhausted PostgreSQL's 100 connections (Django docs, "Persistent connections" / "Connection pool").
+# DATABASE_POOL_MAX_SIZE bounds the connections of one process; processes x max_size must stay below
+# the server's max_connections (100 for the embedded server). A request waits up to
+# DATABASE_POOL_TIMEOUT seconds for a free connection, then fails with a clean 503.
+if env.bool("DATABASE_POOL", default=True):
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        # Above MEDSYNC_HTTP_THREADS: WebSocket consumers and background threads need connections too.
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=20.0),
+    }
+    _db["CONN_MAX_AGE"] = 0
+else:
+    _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+_db["CONN_HEALTH_CHECKS"] = _db["CONN_MAX_AGE"] != 0
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -182,7 +203,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- MedSync ----------------------------------------------------------------------------------
 # Plan -> requests per minute per API key (platform API seed, "Rate Limits").
-MEDSYNC_PLAN_RATE_LIMITS = {"starter": 10, "professional": 50, "enterprise": 500}
+MEDSYNC_PLAN_RATE_LIMITS = {
+    "starter": env.int("MEDSYNC_RATE_LIMIT_STARTER", default=10),
+    "professional": env.int("MEDSYNC_RATE_LIMIT_PROFESSIONAL", default=50),
+    "enterprise": env.int("MEDSYNC_RATE_LIMIT_ENTERPRISE", default=500),
+}
 # Largest audio upload on /v1/transcribe, bytes (seed: "Max file size 150 MB").
 MEDSYNC_TRANSCRIBE_MAX_BYTES = env.int("MEDSYNC_TRANSCRIBE_MAX_BYTES", default=150 * 1024 * 1024)
 # Longest accepted recording, seconds (seed: "~60 minutes"); longer ones get 422.
@@ -210,6 +235,8 @@ LOGGING = {
         "faster_whisper": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        # Hypercorn prints its own lines (start-up, errors) with its own handler.
+        "hypercorn.error": {"level": "INFO", "propagate": False},
     },
 }
 

@@ -68,6 +68,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         status_code = getattr(view, "validation_status", status.HTTP_422_UNPROCESSABLE_ENTITY)
         message = str(exc.detail)
+    elif is_database_unavailable(exc):
+        logger.warning("database unavailable in %s: %s", type(view).__name__ if view else "view", type(exc).__name__)
+        status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        message = DATABASE_UNAVAILABLE
+        headers["Retry-After"] = "5"
     elif isinstance(exc, exceptions.APIException):
         status_code = exc.status_code
         message = _first_message(exc.detail)
@@ -95,5 +100,27 @@ def json_404(request, exception=None) -> JsonResponse:
 
 
 def json_500(request) -> JsonResponse:
-    """Django ``handler500``: errors outside DRF views still answer JSON, never a stack trace."""
+    """Django ``handler500``: errors outside DRF views still answer JSON, never a stack trace.
+
+    A database that cannot be reached (down, restarting, or no free pooled connection within
+    ``DATABASE_POOL_TIMEOUT``) answers 503 with ``Retry-After`` instead: the request may be retried.
+    Django calls this inside its ``except`` block, so ``sys.exc_info()`` holds the error.
+    """
+    import sys
+
+    if is_database_unavailable(sys.exc_info()[1]):
+        response = JsonResponse(_surface_body(request, DATABASE_UNAVAILABLE), status=503)
+        response["Retry-After"] = "5"
+        return response
     return JsonResponse(_surface_body(request, "Internal error"), status=500)
+
+
+DATABASE_UNAVAILABLE = "Service temporarily unavailable (database); retry shortly"
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """True for a failure to reach PostgreSQL (Django's wrapped ``OperationalError``/``InterfaceError``,
+    which include psycopg's pool timeout), as opposed to a bug or bad data."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError))
