@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from notes.engines import speech_cleanup
+from notes.engines import clinical_lexicon, speech_cleanup
 from notes.engines.base import CLINICIAN, PATIENT, NoteResult, Turn, render_markdown
 from templates.builtin import SUPPORTED_LANGUAGES, SectionSpec, TemplateSpec
 
@@ -83,9 +83,23 @@ _LEADING: dict[str, tuple[str, ...]] = {
     "it": ("ok", "va bene", "bene", "allora", "e", "sì", "certo", "perfetto", "benissimo", "ma", "adesso", "ora", "ecco", "dunque"),
 }
 
+# Leading words that also have a meaning of their own: stripped only when
+# punctuation sets them off ("Right, so ..." but not "Right lower quadrant";
+# Spanish/Catalan "si" = if, "bien"/"bé"/"gut"/"bene" = well).
+_LEADING_IF_PUNCT: dict[str, frozenset[str]] = {
+    "en": frozenset({"right", "good", "great", "fine", "nice", "perfect", "well", "just", "then", "also", "now",
+                     "or", "because", "yet", "excellent", "awesome", "cool", "sure"}),
+    "es": frozenset({"si", "bien", "bueno", "claro", "ahora", "perfecto"}),
+    "ca": frozenset({"bé", "clar", "ara", "perfecte"}),
+    "fr": frozenset({"bien", "bon", "parfait", "maintenant", "donc"}),
+    "pt": frozenset({"bem", "claro", "certo", "agora", "perfeito"}),
+    "de": frozenset({"gut", "klar", "genau", "jetzt", "prima", "schön"}),
+    "it": frozenset({"bene", "certo", "ora", "adesso", "perfetto"}),
+}
+
 # Negative / affirmative answers to a yes/no question.
 _NEG_ANSWER: dict[str, str] = {
-    "en": r"^(?:no|nope|nah|not really|not that i|none|never|i don't|i haven't|i have not|i do not|i didn't|negative|not at all)\b",
+    "en": r"^(?:no|nope|nah|not really|not that i|none|never|negative|not at all|(?:i don't|i haven't|i have not|i do not|i didn't)(?=[\s,.!]*$))\b",
     "es": r"^(?:no|nunca|ninguno|ninguna|nada|para nada)\b",
     "ca": r"^(?:no|mai|cap|gens)\b",
     "fr": r"^(?:non|jamais|aucun|aucune|pas du tout|pas vraiment)\b",
@@ -94,7 +108,9 @@ _NEG_ANSWER: dict[str, str] = {
     "it": r"^(?:no|mai|nessun|nessuna|per niente|affatto)\b",
 }
 _POS_ANSWER: dict[str, str] = {
-    "en": r"^(?:yes|yeah|yep|yup|i do|i have|i did|a little|sometimes|occasionally|definitely|correct|uh-huh|mm-hmm)\b",
+    # "I have" / "I do" are a yes only as the whole answer: "I have had no
+    # fever" is a statement whose own negation decides.
+    "en": r"^(?:yes|yeah|yep|yup|(?:i do|i have|i did|i am|i'm)(?=[\s,.!]*$)|a little|sometimes|occasionally|definitely|correct|uh-huh|mm-hmm)\b",
     "es": r"^(?:sí|si|un poco|a veces|claro)\b",
     "ca": r"^(?:sí|una mica|a vegades|de vegades|clar)\b",
     "fr": r"^(?:oui|un peu|parfois|si)\b",
@@ -124,7 +140,6 @@ _QUESTION_START: dict[str, str] = {
 _SMALLTALK = re.compile(
     r"\b(?:how are you|nice to (?:meet|see) you|good (?:morning|afternoon|evening)|thank you|thanks|"
     r"bye|goodbye|take care|see you|have a (?:good|great|nice)|any (?:other )?questions|"
-    r"hey dragon|dragon|dax|finalize the note|weather|weekend|"
     r"gracias|adiós|hasta luego|buenos días|buenas tardes|qué tal|gràcies|adéu|bon dia|"
     r"merci|au revoir|bonjour|bonsoir|obrigad[oa]|tchau|bom dia|boa tarde|"
     r"danke|auf wiedersehen|guten (?:tag|morgen)|tschüss|grazie|arrivederci|buongiorno|buonasera)\b",
@@ -657,6 +672,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
 }
 
 # Localized connective words.
+_ASKED: dict[str, str] = {"en": "asked", "es": "pregunta", "ca": "pregunta", "fr": "question", "pt": "pergunta", "de": "Frage", "it": "domanda"}
 _REPORTS: dict[str, str] = {"en": "Reports", "es": "Refiere", "ca": "Refereix", "fr": "Rapporte", "pt": "Refere", "de": "Berichtet", "it": "Riferisce"}
 _DENIES: dict[str, str] = {"en": "Denies", "es": "Niega", "ca": "Nega", "fr": "Nie", "pt": "Nega", "de": "Verneint", "it": "Nega"}
 
@@ -721,6 +737,11 @@ class _Sentence:
     # Note-style text built from a yes/no exchange ("Denies chest pain."),
     # used instead of ``text`` when set.
     derived: str = ""
+    # ``derived`` is a complete line (answer with its question), used as is.
+    derived_raw: bool = False
+    # A second turn whose words the sentence also rests on (the question a
+    # short answer completes), for the note's evidence.
+    extra_turns: tuple[int, ...] = ()
 
 
 # ---------------------------------------------------------------------------
@@ -873,17 +894,49 @@ class OfflineNoteEngine:
                     if wh:
                         sent.derived = wh
                         sent.scores = _score(sent.question.text + " " + cleaned, turn.speaker, cues)
+                if (
+                    sent.question is not None and polarity == 0 and not sent.derived and cleaned
+                    and len(cleaned.split()) <= 3 and _content_words(cleaned, lang) < 2
+                    and clinical_lexicon.has_clinical_content(cleaned, lang)
+                ):
+                    # "What do you take?" - "Metformin.": too short to stand
+                    # alone, so the note keeps the answer with its question
+                    # rather than dropping it.
+                    sent.derived = f'{cleaned.rstrip(".")} ({_ASKED.get(lang, "asked")}: "{sent.question.text.strip()}")'
+                    sent.derived_raw = True
+                    sent.scores = _score(sent.question.text + " " + cleaned, turn.speaker, cues)
+                extra: _Sentence | None = None
                 if sent.question is not None and polarity != 0:
-                    rest = re.sub(_NEG_ANSWER.get(lang, _NEG_ANSWER["en"]) + r"[\s,.]*", "", cleaned, flags=re.I)
-                    rest = re.sub(_POS_ANSWER.get(lang, _POS_ANSWER["en"]) + r"[\s,.]*", "", rest, flags=re.I)
+                    # The answer without its yes/no word, keeping "but" and
+                    # "no" of what follows ("yes, but no chills").
+                    answer = _strip_leading(_remove_fillers(stripped_raw, lang), lang, keep_answers=True)
+                    answer_re = _NEG_ANSWER.get(lang, _NEG_ANSWER["en"]) if polarity < 0 else _POS_ANSWER.get(lang, _POS_ANSWER["en"])
+                    rest = re.sub(answer_re + r"[\s,.!]*", "", answer, count=1, flags=re.I).strip(" ,.;!")
                     if _content_words(rest, lang) < 3:
-                        # A bare "no, not that I've noticed" only makes sense
-                        # with the question: turn the pair into one statement.
-                        sent.derived = _yes_no_statement(sent.question.text, polarity, lang)
-                        sent.scores = _score(sent.question.text, turn.speaker, cues)
+                        # A short answer only makes sense with the question:
+                        # turn the pair into one statement, keeping what the
+                        # answer adds ("Allergies?" - "Yes, penicillin." ->
+                        # "reports allergies: penicillin"). The yes/no covers
+                        # only the symptoms the answer does not qualify.
+                        derived, rest_apart = _answer_statement(sent.question.text, rest, polarity, lang)
+                        sent.derived = derived
+                        sent.scores = _score(sent.question.text + " " + rest, turn.speaker, cues)
+                        if rest_apart:
+                            # "No, but my ankles swell": the contrast is a
+                            # statement of its own.
+                            extra = _Sentence(
+                                idx=len(out) + 1, turn=t_idx, speaker=turn.speaker, text=_clean(rest_apart, lang),
+                                is_question=False,
+                            )
+                            extra.scores = _score(extra.text, turn.speaker, cues)
+                            _adjust_scores(extra, lang)
                         if not sent.derived:
-                            sent.text = ""
+                            sent.text = "" if not rest_apart else sent.text
+                            if rest_apart:
+                                sent.scores = {}
                 out.append(sent)
+                if extra is not None and extra.text:
+                    out.append(extra)
                 if turn.speaker == CLINICIAN and is_q:
                     last_question = sent
                     last_question_turn = t_idx
@@ -1192,8 +1245,17 @@ def _leading_re(lang: str, keep_answers: bool) -> re.Pattern[str]:
     leading = _LEADING.get(lang, _LEADING["en"])
     if keep_answers:
         leading = tuple(w for w in leading if w not in ("yes", "yeah", "yep", "sí", "si", "oui", "sim", "ja"))
-    alternation = "|".join(re.escape(w) for w in sorted(leading, key=len, reverse=True))
-    return re.compile(r"^(?:" + alternation + r")(?![\w'])[\s,.;:!-]*", re.I)
+    ambiguous = _LEADING_IF_PUNCT.get(lang, frozenset())
+    free = [w for w in leading if w not in ambiguous]
+    punct = [w for w in leading if w in ambiguous]
+    alt = "|".join(re.escape(w) for w in sorted(free, key=len, reverse=True))
+    alt_p = "|".join(re.escape(w) for w in sorted(punct, key=len, reverse=True)) or "(?!)"
+    # Words that also carry meaning ("right lower quadrant", "si el dolor
+    # empeora" = *if* the pain worsens, "well controlled") go only when
+    # punctuation sets them off as a discourse marker ("Right, ...").
+    return re.compile(
+        r"^(?:(?:" + alt + r")(?![\w'])[\s,.;:!-]*|(?:" + alt_p + r")(?![\w'])\s*[,.;:!]+\s*|(?:" + alt_p + r")\s*$)", re.I
+    )
 
 
 def _strip_leading(text: str, lang: str, keep_answers: bool = False) -> str:
@@ -1267,7 +1329,7 @@ _META = re.compile(
     r"(?:look|take a look|check (?:out|on)|listen|examine|do (?:a|an|your) (?:quick )?(?:physical )?exam|press|feel|go over|review|talk about|pull up|"
     r"hold|touch|tap|turn (?:your|the)|squeeze|move|bend|lift|push|pull on)\b"
     r"|\b(?:i'd like you to|i want you to|can you|could you) (?:\w+ ){0,2}?(?:squeeze|push|pull|lift|bend|turn|follow my|look (?:up|down|at)|take a deep breath|breathe)\b"
-    r"|\breview of systems? sheet\b|\bplease (?:use|add|insert|include)\b|\btemplate\b|\bshow me\b|\bfinalize\b|\bcalling out\b|\bbefore we end\b|\bdischarge you\b"
+    r"|\bshow me\b"
     r"|\b(?:vamos a|voy a|déjeme) (?:ver|mirar|explorar|revisar)\b|\b(?:anem a|deixi'm) (?:veure|mirar|explorar)\b"
     r"|\b(?:je vais|on va) (?:regarder|examiner|écouter)\b|\b(?:vou|vamos) (?:ver|examinar|auscultar)\b"
     r"|\b(?:ich werde|lassen sie mich|ich schaue) (?:\w+ )?(?:untersuchen|anschauen|abhören|nach)\b|\b(?:vediamo|adesso guardo|la visito)\b",
@@ -1291,22 +1353,45 @@ def _content_words(text: str, lang: str) -> int:
     return sum(1 for w in words if (len(w) > 2 or any(c.isdigit() for c in w)) and w not in stop)
 
 
+# What an announced action can act on that makes it a plan or a finding,
+# not meta-talk: a drug, a dose or time span, a follow-up ("let me hold your
+# lisinopril", "I want to see you back in two weeks").
+_CLINICAL_OBJECT = re.compile(
+    r"\d|\b(?:back in|follow[- ]?up|come back|appointment|refer\w*|order\w*|prescri\w*|labs?|x-?rays?|mri|scan|"
+    r"medication\w*|medicine|dose|pills?|tablets?)\b",
+    re.I,
+)
+
+
+def _has_clinical_object(text: str, lang: str) -> bool:
+    """True when an announced action ("going to hold ...") acts on something clinical."""
+    return bool(_CLINICAL_OBJECT.search(text) or clinical_lexicon.drug_names(text))
+
+
 def _is_note_worthy(sent: "_Sentence", lang: str) -> bool:
     """False for questions, small talk, meta-talk and content-free fragments."""
     if sent.derived:
         return True
     if not sent.text or sent.is_question or _is_smalltalk(sent.text, lang):
         return False
-    if sent.speaker == CLINICIAN and _META.search(sent.text) and not re.search(r"\d", sent.text):
+    if sent.speaker == CLINICIAN and _META.search(sent.text) and not _has_clinical_object(sent.text, lang):
         return False
     if sent.text.endswith(("...", "-", "…")) and len(sent.text.split()) < 8:
         return False
-    return _content_words(sent.text, lang) >= 2
+    words = _content_words(sent.text, lang)
+    # One content word is enough when it is clinical and the sentence is a
+    # clause ("I have had no fever"), not a fragment.
+    return words >= 2 or (words == 1 and len(sent.text.split()) >= 3 and clinical_lexicon.has_clinical_content(sent.text, lang))
 
 
 def _is_smalltalk(text: str, lang: str) -> bool:
-    """True for greetings, closings and dictation commands."""
-    return bool(_SMALLTALK.search(text)) and len(text.split()) < 14
+    """True for greetings and closings that say nothing clinical.
+
+    A greeting word alone never drops a sentence: "see you back in two
+    weeks, and we'll hold your lisinopril" is kept because it has clinical
+    content (``clinical_lexicon.has_clinical_content``).
+    """
+    return bool(_SMALLTALK.search(text)) and not clinical_lexicon.has_clinical_content(text, lang)
 
 
 # Broad topics are discounted so a sentence that also matches a specific
@@ -1429,14 +1514,17 @@ def _detect_gender(turns: Sequence[Turn], lang: str) -> str:
     """Infer the patient's grammatical gender for English pronouns.
 
     Uses explicit descriptions said by the clinician ("a 50-year-old female",
-    "Mrs. ...") only; returns ``"unknown"`` otherwise, in which case notes say
-    "the patient".
+    "Mrs. ...", "Mr. ...", "sir", "ma'am") only, never ambiguous tokens
+    ("miss" is also a verb, "MS" a disease); returns ``"unknown"``
+    otherwise, in which case notes say "the patient".
     """
     if lang != "en":
         return "unknown"
     text = " ".join(t.text.lower() for t in turns if t.speaker == CLINICIAN)
-    female = len(re.findall(r"\byear[- ]old (?:[\w-]+ ){0,3}?(?:female|woman|lady|girl)\b|\b(?:mrs|ms|miss|ma'am)\b", text))
-    male = len(re.findall(r"\byear[- ]old (?:[\w-]+ ){0,3}?(?:male|man|gentleman|boy)\b|\b(?:mr|sir)\b", text))
+    # Not "miss" ("did you miss any doses") nor "ms" (multiple sclerosis):
+    # only unambiguous titles and descriptions count.
+    female = len(re.findall(r"\byear[- ]old (?:[\w-]+ ){0,3}?(?:female|woman|lady|girl)\b|\bmrs\b\.?|\bma'am\b", text))
+    male = len(re.findall(r"\byear[- ]old (?:[\w-]+ ){0,3}?(?:male|man|gentleman|boy)\b|\bmr\b\.?|\bsir\b", text))
     if female > male:
         return "female"
     if male > female:
@@ -1462,7 +1550,7 @@ def _dedupe(sents: list[_Sentence]) -> list[_Sentence]:
     seen: set[str] = set()
     out: list[_Sentence] = []
     for s in sents:
-        key = re.sub(r"\W+", " ", s.text.lower()).strip()
+        key = re.sub(r"\W+", " ", (s.derived or s.text).lower()).strip()
         if key in seen:
             continue
         seen.add(key)
@@ -1477,6 +1565,8 @@ def _dedupe(sents: list[_Sentence]) -> list[_Sentence]:
 
 def _note_style(sent: _Sentence, ctx: _Context, topic: str = "") -> str:
     """Rewrite one sentence for the note (English: third person)."""
+    if sent.derived_raw:
+        return _finish(sent.derived[0].upper() + sent.derived[1:], ctx.src_lang)
     if sent.derived:
         text = sent.derived
         if ctx.src_lang == "en":
@@ -1917,7 +2007,7 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
         return _finish(phrase, ctx.src_lang) if phrase else ""
     opening = _opening_answer(sentences)
     if opening is not None:
-        found = _symptoms_in(opening.text, ctx.src_lang)
+        found = _affirmed_symptoms(opening.text, ctx.src_lang, opening.speaker)
         if found:
             return _finish(_ros_display(found[0][1], ctx.src_lang), ctx.src_lang)
         text = _person_to_third(_trim_complaint(opening.text, ctx.src_lang), ctx.src_lang)[0]
@@ -1927,7 +2017,7 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
     neg = re.compile(r"\b(?:no|not|never|don't|haven't|denies|sin|sans|ohne|senza|sem|sense|nicht|kein\w*|pas|non|não)\b", re.I)
     for s in sentences[:25]:
         if s.speaker == PATIENT and s.text and not neg.search(s.text) and s.answer_polarity >= 0:
-            found = _symptoms_in(s.text, ctx.src_lang)
+            found = _affirmed_symptoms(s.text, ctx.src_lang, s.speaker)
             if found:
                 return _finish(_ros_display(found[0][1], ctx.src_lang), ctx.src_lang)
     # The patient's first symptom statement.
@@ -2044,7 +2134,10 @@ def _complaint_np(text: str) -> tuple[str, int]:
     found: list[tuple[int, int, str]] = []
 
     def ok(start: int) -> bool:
-        return not _NP_NEGATED.search(text[max(0, start - 30) : start])
+        if _NP_NEGATED.search(text[max(0, start - 30) : start]):
+            return False
+        scope = clinical_lexicon.scope_of(text, start, "en")
+        return not (scope.negated or scope.conditional or scope.third_party)
 
     def side_of(m: re.Match[str], body: str) -> str:
         side = m.group("side")
@@ -2335,6 +2428,72 @@ def _wh_answer_statement(question: str, answer: str) -> str:
     return ""
 
 
+_CONTRAST_START = re.compile(r"^(?:but|although|though|except|pero|però|mais|mas|aber|ma|però)\b[\s,]*", re.I)
+
+
+def _answer_statement(question: str, rest: str, polarity: int, lang: str) -> tuple[str, str]:
+    """Statement for a short yes/no answer and the part of the answer that stands apart.
+
+    Args:
+        question: The clinician's yes/no question.
+        rest: The answer without its yes/no word ("penicillin", "but no
+            chills", "but my ankles swell", "").
+        polarity: +1 yes, -1 no.
+        lang: Transcript language.
+
+    Returns:
+        ``(derived, apart)``: ``derived`` is the note statement ("reports
+        allergies to medications: penicillin", "reports fever and denies
+        chills"; ``""`` when the question is not a yes/no question about a
+        thing); ``apart`` is a contrast clause that must become a sentence of
+        its own ("my ankles swell"), else ``""``. Symptoms of the question
+        that the answer mentions take the polarity of their own clause, the
+        others the yes/no.
+    """
+    contrast = _CONTRAST_START.match(rest)
+    q_syms = _symptoms_in(question, lang)
+    said = {t.lower(): (system, start, end) for system, t, start, end in _symptom_spans(rest, lang)}
+    if q_syms and any(t.lower() in said for _, t in q_syms):
+        pos: list[str] = []
+        neg: list[str] = []
+        for _, term in q_syms:
+            if term.lower() in said:
+                _, start, end = said[term.lower()]
+                scope = clinical_lexicon.scope_of(rest, start, lang, end=end)
+                if scope.hedged or scope.conditional:
+                    continue
+                (neg if scope.negated else pos).append(_ros_display(term, lang))
+            else:
+                (pos if polarity > 0 else neg).append(_ros_display(term, lang))
+        reports = _REPORTS.get(lang, "Reports").lower()
+        denies = _DENIES.get(lang, "Denies").lower()
+        conj = {"en": "and", "es": "y", "ca": "i", "fr": "et", "pt": "e", "de": "und", "it": "e"}.get(lang, "and")
+        bits = []
+        if pos:
+            bits.append(f"{reports} {_join(pos, lang)}")
+        if neg:
+            bits.append(f"{denies} {_join(neg, lang)}")
+        derived = f" {conj} ".join(bits)
+        q_terms = {t.lower() for _, t in q_syms}
+        others = [t for t in said if t not in q_terms]
+        return derived, (rest[contrast.end():] if contrast else rest) if others else ""
+    base = _yes_no_statement(question, polarity, lang)
+    if not rest or _content_words(rest, lang) == 0:
+        return base, ""
+    if not base and polarity > 0 and not contrast:
+        # "Allergies to medications?" - "Yes, penicillin.": the question is
+        # the label of what the answer names.
+        label = question.strip().lstrip("¿").rstrip("?. ").strip()
+        label = label[:1].lower() + label[1:]
+        return f"{_REPORTS.get(lang, 'Reports').lower()} {label}: {rest}", ""
+    if contrast or polarity < 0 or not base:
+        return base, rest[contrast.end():] if contrast else rest
+    # "Yes, penicillin." / "Yes, metformin.": what the yes names is the fact.
+    if lang == "en":
+        base = re.sub(r"\b(?:any|some)\s+", "", base, flags=re.I)
+    return f"{base}: {rest}", ""
+
+
 def _yes_no_statement(question: str, polarity: int, lang: str) -> str:
     """Statement for a bare yes/no answer: "any chest pain?" + "no" -> "denies chest pain".
 
@@ -2423,39 +2582,48 @@ def _ros_terms(lang: str) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     )
 
 
-def _symptoms_in(text: str, lang: str) -> list[tuple[str, str]]:
-    """(system, symptom) pairs mentioned in ``text`` for the review of systems."""
+def _symptom_spans(text: str, lang: str) -> list[tuple[str, str, int, int]]:
+    """(system, symptom, start, end) of each review-of-systems term in ``text``.
+
+    One entry per symptom (its first mention); a term contained in a longer
+    one found ("pain" in "chest pain") is dropped.
+    """
     low = text.lower()
-    found: list[tuple[str, str]] = []
+    found: list[tuple[int, int, str, str]] = []
     for system, term, pattern in _ros_terms(lang):
         m = pattern.search(low)
         if m:
             # German nouns keep their capital letter from the transcript.
             said = text[m.start() : m.end()] if lang == "de" else term
-            found.append((m.start(), system, said))
-    found.sort(key=lambda x: (x[0], -len(x[2])))
-    out: list[tuple[str, str]] = []
-    for _, system, term in found:
-        if not any(term.lower() in f.lower() or f.lower() in term.lower() for _, f in out):
-            out.append((system, term))
+            found.append((m.start(), m.end(), system, said))
+    found.sort(key=lambda x: (x[0], -len(x[3])))
+    out: list[tuple[str, str, int, int]] = []
+    for start, end, system, term in found:
+        if not any(term.lower() in f.lower() or f.lower() in term.lower() for _, f, _, _ in out):
+            out.append((system, term, start, end))
+    return out
+
+
+def _symptoms_in(text: str, lang: str) -> list[tuple[str, str]]:
+    """(system, symptom) pairs mentioned in ``text`` for the review of systems."""
+    return [(system, term) for system, term, _, _ in _symptom_spans(text, lang)]
+
+
+def _affirmed_symptoms(text: str, lang: str, speaker: int) -> list[tuple[str, str]]:
+    """Symptoms ``text`` states as present for the patient (not negated, hedged,
+    hypothetical, or about another person when the patient speaks)."""
+    out = []
+    for system, term, start, end in _symptom_spans(text, lang):
+        scope = clinical_lexicon.scope_of(text, start, lang, end=end)
+        if scope.negated or scope.hedged or scope.conditional or (scope.third_party and speaker == PATIENT):
+            continue
+        out.append((system, term))
     return out
 
 
 def _review_of_systems(sentences: list[_Sentence], ctx: _Context) -> str:
     """Reported/denied symptoms from yes/no exchanges and patient statements."""
     lang = ctx.src_lang
-    neg_inline = re.compile(
-        {
-            "en": r"\b(?:no|not|denies|don't have|haven't had|never|without)\b",
-            "es": r"\b(?:no|nunca|sin|ningún|ninguna)\b",
-            "ca": r"\b(?:no|mai|sense|cap)\b",
-            "fr": r"\b(?:pas|jamais|sans|aucun|aucune)\b",
-            "pt": r"\b(?:não|nunca|sem|nenhum|nenhuma)\b",
-            "de": r"\b(?:nicht|kein|keine|keinen|nie|ohne)\b",
-            "it": r"\b(?:non|mai|senza|nessun|nessuna)\b",
-        }.get(lang, r"\b(?:no|not)\b"),
-        re.I,
-    )
     entries: dict[str, dict[str, list[str]]] = {}
     order: list[str] = []
 
@@ -2472,11 +2640,25 @@ def _review_of_systems(sentences: list[_Sentence], ctx: _Context) -> str:
     for s in sentences:
         if s.speaker == CLINICIAN or not s.text:
             continue
+        said = _symptom_spans(s.text, lang)
+        said_terms = {t.lower() for _, t, _, _ in said}
         if s.question is not None and s.answer_polarity != 0:
+            # The yes/no covers the symptoms asked about, except those the
+            # answer itself qualifies ("Any fever or chills?" - "Yes, but no
+            # chills.": fever yes, chills no).
             for system, term in _symptoms_in(s.question.text, lang):
-                add(system, "+" if s.answer_polarity > 0 else "-", term)
-        for system, term in _symptoms_in(s.text, lang):
-            add(system, "-" if neg_inline.search(s.text) and s.answer_polarity <= 0 else "+", term)
+                if term.lower() not in said_terms:
+                    add(system, "+" if s.answer_polarity > 0 else "-", term)
+        for system, term, start, end in said:
+            # Polarity per symptom from its own clause (NegEx-style scope):
+            # "I have had no fever", "yes, but no shortness of breath".
+            scope = clinical_lexicon.scope_of(s.text, start, lang, end=end)
+            if scope.hedged or scope.conditional or (scope.third_party and s.speaker == PATIENT):
+                # Unsure, hypothetical, or another person's ("my wife has
+                # had a fever"): the sentence stays in the history as said,
+                # but the review of systems lists only the patient's facts.
+                continue
+            add(system, "-" if scope.negated else "+", term)
 
     if not order:
         return ""
@@ -2577,6 +2759,14 @@ _NOT_A_PROBLEM = re.compile(
 )
 
 
+# Cues that a condition is being excluded, not diagnosed.
+_RULED_OUT = re.compile(
+    r"\b(?:rule out|ruled out|r/o|exclude|excluded|no evidence of|negative for|without|free of|descartar|descartado|"
+    r"exclure|exclu|excluir|ausschließen|ausgeschlossen|escludere|escluso)\b[^,;.]*$",
+    re.I,
+)
+
+
 @lru_cache(maxsize=None)
 def _problem_patterns(lang: str, statement: bool) -> tuple[re.Pattern[str], ...]:
     pats = _PROBLEM_PATTERNS.get(lang, _PROBLEM_PATTERNS["en"])
@@ -2590,11 +2780,22 @@ def _diagnosis_phrases(text: str, lang: str, question: bool = False) -> list[str
 
     "so this is strep throat" -> ["strep throat"]; "I think you have a
     sprain" -> ["sprain"]. Only phrases that look like a condition (disease
-    suffixes, condition words) count; "this is the result" does not.
+    suffixes, condition words) count; "this is the result" does not. Never
+    from a question, nor from a negated, excluded, hypothetical or
+    third-party clause ("not consistent with a fracture", "rule out
+    pneumonia", "if this is an infection", "your father's colon cancer").
     """
     phrases: list[str] = []
-    for p in _problem_patterns(lang, not question):
+    if question:
+        # A question is never a diagnosis ("any family history of colon cancer?").
+        return phrases
+    for p in _problem_patterns(lang, True):
         for m in p.finditer(text):
+            scope = clinical_lexicon.scope_of(text, m.start(1), lang)
+            if scope.negated or scope.conditional or scope.third_party or _RULED_OUT.search(text[: m.start(1)]):
+                # "not consistent with a fracture", "if this is an infection",
+                # "your mother's breast cancer": not the patient's diagnosis.
+                continue
             phrase = _PROBLEM_STOP.split(m.group(1))[0].strip(" ,.")
             phrase = re.sub(
                 r"^(?:(?:beginning to have|likely|probably|possibly|some|a|an|the|mild|a little|your|an acute|going to be|that|this|these|those)\s+)+",
