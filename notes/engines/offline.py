@@ -802,29 +802,38 @@ class OfflineNoteEngine:
         assigned = self._assign(sentences, template, section_topics, ctx)
 
         bodies: dict[str, str] = {}
+        evidence: list[dict] = []
         used_ros = False
         used_cc = False
         for spec in template.sections:
             topics = section_topics[spec.key]
             parts: list[str] = []
             rendered: list[tuple[str, str]] = []
+            section_ev: list[tuple[str, list[int]]] = []
             for topic in topics:
                 text = ""
                 if topic == "cc":
                     if not used_cc:
-                        text = _chief_complaint(sentences, ctx)
+                        cc_turns: list[int] = []
+                        text = _chief_complaint(sentences, ctx, cc_turns)
+                        if text:
+                            section_ev.append((text, sorted(set(cc_turns))))
                         used_cc = True
                 elif topic == "ros":
                     if not used_ros:
-                        text = _review_of_systems(sentences, ctx)
+                        text = _review_of_systems(sentences, ctx, section_ev)
                         used_ros = True
                 else:
-                    text = self._render_topic(topic, assigned.get((spec.key, topic), []), ctx)
+                    topic_ev: list[tuple[str, list[int]]] = []
+                    text = self._render_topic(topic, assigned.get((spec.key, topic), []), ctx, topic_ev)
                     if topic in ("assessment", "dental_dx"):
-                        problems = _problems(sentences, ctx)
+                        problem_turns: list[list[int]] = []
+                        problems = _problems(sentences, ctx, problem_turns)
                         if problems:
                             listing = "\n".join(f"{i}. {p}" for i, p in enumerate(problems, 1))
                             text = f"{listing}\n\n{text}" if text else listing
+                            section_ev.extend(zip(problems, problem_turns))
+                    section_ev.extend(topic_ev)
                 if text:
                     rendered.append((topic, text))
             multi = len(rendered) > 1
@@ -837,11 +846,15 @@ class OfflineNoteEngine:
                     parts.append(text)
             fallback = assigned.get((spec.key, "__lexical__"), [])
             if fallback:
-                parts.append(self._render_topic("__lexical__", fallback, ctx))
+                parts.append(self._render_topic("__lexical__", fallback, ctx, section_ev))
             bodies[spec.key] = "\n\n".join(p for p in parts if p).strip()
+            evidence.extend(
+                {"section": spec.key, "sentence": line, "utterances": turns, "supported": bool(turns)}
+                for line, turns in section_ev
+            )
 
         markdown = render_markdown(template, note_lang, bodies)
-        return NoteResult(markdown=markdown, sections=bodies, engine=self.name)
+        return NoteResult(markdown=markdown, sections=bodies, engine=self.name, evidence=evidence)
 
     # -- preparation --------------------------------------------------------
 
@@ -1014,18 +1027,37 @@ class OfflineNoteEngine:
 
     # -- rendering ----------------------------------------------------------
 
-    def _render_topic(self, topic: str, sents: list[_Sentence], ctx: "_Context") -> str:
-        """Render the sentences of one topic in note style."""
+    def _render_topic(
+        self, topic: str, sents: list[_Sentence], ctx: "_Context", evidence: list[tuple[str, list[int]]] | None = None
+    ) -> str:
+        """Render the sentences of one topic in note style.
+
+        ``evidence`` (when given) receives ``(note_sentence, turn_indices)``
+        per rendered line.
+        """
         if not sents:
             return ""
         sents = _dedupe(sents)[: self.max_section_sentences]
-        lines = [_note_style(s, ctx, topic) for s in sents]
-        lines = [line for line in lines if line]
+        rendered = [(_note_style(s, ctx, topic), s) for s in sents]
+        rendered = [(line, s) for line, s in rendered if line]
+        lines = [line for line, _ in rendered]
+        if evidence is not None:
+            for line, s in rendered:
+                evidence.append((line, _sentence_turns(s)))
         if not lines:
             return ""
         if topic in _BULLET_TOPICS:
             return "\n".join(f"- {line}" for line in lines)
         return " ".join(lines)
+
+
+def _sentence_turns(s: _Sentence) -> list[int]:
+    """Transcript turn indices a rendered sentence rests on (its own, and the
+    question a short answer completes)."""
+    turns = {s.turn, *s.extra_turns}
+    if s.question is not None and (s.derived or s.answer_polarity):
+        turns.add(s.question.turn)
+    return sorted(turns)
 
 
 _BULLET_TOPICS = frozenset(
@@ -1967,7 +1999,7 @@ _CC_STOP = re.compile(
 )
 
 
-def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
+def _chief_complaint(sentences: list[_Sentence], ctx: _Context, evidence: list[int] | None = None) -> str:
     """Short reason for visit, as a noun phrase ("Sore throat for 4 days.").
 
     In order of preference: what the clinician says the visit is for ("here
@@ -1977,8 +2009,10 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
     the patient gives one; the first symptom of the visit; for other
     languages the patient's first symptom statement. A clause that is not a
     complaint ("was jumping on a trampoline") is never used. Empty when none
-    applies.
+    applies. The turn indices the phrase comes from are appended to
+    ``evidence`` when given.
     """
+    ev = evidence if evidence is not None else []
     pats = [re.compile(p, re.I) for p in _CC_PATTERNS.get(ctx.src_lang, _CC_PATTERNS["en"])]
     for s in sentences[:80]:
         if not s.text:
@@ -1999,9 +2033,10 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
                     continue
             phrase = _drop_vocatives(phrase, ctx)
             if _content_words(phrase, ctx.src_lang) >= 1 and len(phrase.split()) <= 10:
+                ev.append(s.turn)
                 return _finish(phrase, ctx.src_lang)
     if ctx.src_lang == "en":
-        phrase = _chief_complaint_en(sentences)
+        phrase = _chief_complaint_en(sentences, ev)
         if phrase:
             phrase = _swap_person(_swap_person(phrase, first=False, ctx=ctx), first=True, ctx=ctx)
         return _finish(phrase, ctx.src_lang) if phrase else ""
@@ -2009,9 +2044,11 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
     if opening is not None:
         found = _affirmed_symptoms(opening.text, ctx.src_lang, opening.speaker)
         if found:
+            ev.append(opening.turn)
             return _finish(_ros_display(found[0][1], ctx.src_lang), ctx.src_lang)
         text = _person_to_third(_trim_complaint(opening.text, ctx.src_lang), ctx.src_lang)[0]
         if _content_words(text, ctx.src_lang) >= 1:
+            ev.append(opening.turn)
             return _finish(text, ctx.src_lang)
     # The first symptom the patient mentions without negating it.
     neg = re.compile(r"\b(?:no|not|never|don't|haven't|denies|sin|sans|ohne|senza|sem|sense|nicht|kein\w*|pas|non|não)\b", re.I)
@@ -2019,11 +2056,13 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context) -> str:
         if s.speaker == PATIENT and s.text and not neg.search(s.text) and s.answer_polarity >= 0:
             found = _affirmed_symptoms(s.text, ctx.src_lang, s.speaker)
             if found:
+                ev.append(s.turn)
                 return _finish(_ros_display(found[0][1], ctx.src_lang), ctx.src_lang)
     # The patient's first symptom statement.
     for s in sentences[:60]:
         if s.speaker == PATIENT and s.scores.get("hpi", 0) >= 0.7 and not s.is_question and s.answer_polarity >= 0:
             phrase = " ".join(s.text.split()[:14])
+            ev.append(s.turn)
             return _finish(phrase, ctx.src_lang)
     return ""
 
@@ -2246,13 +2285,13 @@ def _is_noun_phrase(phrase: str) -> bool:
     return not re.search(r"\b(?:of|in|for|to|with|and|or|at|on|from|about|like|the|an?|some|any|their|his|her)$", phrase, re.I)
 
 
-def _chief_complaint_en(sentences: list[_Sentence]) -> str:
+def _chief_complaint_en(sentences: list[_Sentence], ev: list[int]) -> str:
     """English complaint phrase when no explicit reason for visit was said.
 
     The symptom the clinician names when opening the visit, else the one
     the patient names in answer to the opening question or in the first
     sentences, else the first one the clinician names; with the duration
-    the patient gives in the same turn.
+    the patient gives in the same turn. Appends the turns used to ``ev``.
     """
     opening = _opening_answer(sentences)
     limit = opening.idx if opening is not None else min(len(sentences), 12)
@@ -2280,18 +2319,24 @@ def _chief_complaint_en(sentences: list[_Sentence]) -> str:
                 key_words = [w for w in phrase.split() if w not in ("right", "left", "bilateral", "pain", "injury")]
                 if any(w in answer for w in key_words) or not key_words:
                     texts = turn_texts(opening, 0)
-            return with_duration(phrase, texts)
+            ev.append(s.turn)
+            duration = with_duration(phrase, texts)
+            if duration != phrase and opening is not None:
+                ev.append(opening.turn)
+            return duration
     candidates = ([opening] if opening is not None else []) + [s for s in sentences[:30] if s.speaker == PATIENT]
     for s in candidates:
         if not s.text or s.answer_polarity < 0:
             continue
         phrase, end = _complaint_np(s.text)
         if phrase:
+            ev.append(s.turn)
             return with_duration(phrase, turn_texts(s, end))
     for s in sentences[:30]:
         if s.speaker == CLINICIAN and s.text and not s.is_question:
             phrase, _ = _complaint_np(s.text)
             if phrase:
+                ev.append(s.turn)
                 return phrase
     return ""
 
@@ -2621,11 +2666,15 @@ def _affirmed_symptoms(text: str, lang: str, speaker: int) -> list[tuple[str, st
     return out
 
 
-def _review_of_systems(sentences: list[_Sentence], ctx: _Context) -> str:
+def _review_of_systems(
+    sentences: list[_Sentence], ctx: _Context, evidence: list[tuple[str, list[int]]] | None = None
+) -> str:
     """Reported/denied symptoms from yes/no exchanges and patient statements."""
     lang = ctx.src_lang
     entries: dict[str, dict[str, list[str]]] = {}
     order: list[str] = []
+    system_turns: dict[str, set[int]] = {}
+    current: list[int] = []
 
     def add(system: str, polarity: str, term: str) -> None:
         term = _ros_display(term, lang)
@@ -2636,13 +2685,16 @@ def _review_of_systems(sentences: list[_Sentence], ctx: _Context) -> str:
         if term in entries[system][other] or term in entries[system][polarity]:
             return
         entries[system][polarity].append(term)
+        system_turns.setdefault(system, set()).update(current)
 
     for s in sentences:
         if s.speaker == CLINICIAN or not s.text:
             continue
         said = _symptom_spans(s.text, lang)
         said_terms = {t.lower() for _, t, _, _ in said}
+        current[:] = [s.turn]
         if s.question is not None and s.answer_polarity != 0:
+            current.append(s.question.turn)
             # The yes/no covers the symptoms asked about, except those the
             # answer itself qualifies ("Any fever or chills?" - "Yes, but no
             # chills.": fever yes, chills no).
@@ -2675,6 +2727,8 @@ def _review_of_systems(sentences: list[_Sentence], ctx: _Context) -> str:
             bits.append(f"{denies} {_join(neg, ctx.note_lang)}.")
         label = system if ctx.note_lang == "en" else ""
         lines.append(f"- {label}: {' '.join(bits)}" if label else f"- {' '.join(bits)}")
+        if evidence is not None:
+            evidence.append((lines[-1][2:], sorted(system_turns.get(system, ()))))
     return "\n".join(lines)
 
 
@@ -2810,8 +2864,12 @@ def _diagnosis_phrases(text: str, lang: str, question: bool = False) -> list[str
     return phrases
 
 
-def _problems(sents: list[_Sentence], ctx: _Context) -> list[str]:
-    """Problem list from explicit diagnostic statements of the clinician."""
+def _problems(sents: list[_Sentence], ctx: _Context, evidence: list[list[int]] | None = None) -> list[str]:
+    """Problem list from explicit diagnostic statements of the clinician.
+
+    ``evidence`` (when given) receives, per problem, the turn indices it was
+    named in.
+    """
     problems: list[str] = []
     for s in sents:
         if s.speaker != CLINICIAN:
@@ -2822,4 +2880,6 @@ def _problems(sents: list[_Sentence], ctx: _Context) -> list[str]:
             phrase = phrase[0].upper() + phrase[1:]
             if not any(phrase.lower() in q.lower() or q.lower() in phrase.lower() for q in problems):
                 problems.append(phrase)
+                if evidence is not None:
+                    evidence.append([s.turn])
     return problems
