@@ -99,6 +99,12 @@ _THIRD_PARTY: dict[str, str] = {
 }
 
 _CLAUSE_END = r"[,;:.!?()\n]|\s[-–—]\s"
+# A negation right after the term that closes it: "fiebre no, pero ...".
+_POSTPOSED_NEG = re.compile(
+    r"^\s*,?\s*(?:(?:no|not really|not at all|not much|never|none|não|nao|non|nicht|pas|nein|tampoco|tampoc|gar nicht|per niente|"
+    r"para nada|pas du tout|de todo)\b\s*(?:[,.;!?]|$|(?:tengo|tinc|tenho|ho|hab\w*|j'en|ne|né|ni|nem|though)\b))",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -167,10 +173,14 @@ def scope_of(text: str, start: int, lang: str, *, end: int | None = None) -> Sco
     neg, contrast, hedge, cond, third = _compiled(lang)
     before = _clause_before(text, start, lang)
     negated = bool(neg.search(before))
-    if not negated and lang in ("de", "fr") and end is not None:
-        # Post-posed negation: "Fieber habe ich nicht", "de fièvre, je n'en ai pas".
-        after = contrast.split(text[end:], maxsplit=1)[0]
-        negated = bool(re.search(r"(?<![\w])(?:nicht|pas)(?![\w])", after, re.I))
+    if not negated and end is not None:
+        # Post-posed negation: "fiebre no, pero ...", "febre não", "Fieber
+        # habe ich nicht", "de fièvre, je n'en ai pas".
+        after = text[end:]
+        negated = bool(_POSTPOSED_NEG.match(after))
+        if not negated and lang in ("de", "fr"):
+            clause = contrast.split(after, maxsplit=1)[0]
+            negated = bool(re.search(r"(?<![\w])(?:nicht|pas)(?![\w])", clause, re.I))
     # Hedges and conditionals govern the whole clause, also a cue before the
     # contrast word ("if it gets worse, ..."): look in the full sentence
     # clause that contains the term.

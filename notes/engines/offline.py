@@ -662,7 +662,7 @@ _TOPIC_DESCRIPTORS: dict[str, tuple[str, ...]] = {
 
 # Stop-words used for transcript-language detection and content-word tests.
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and you i to a of it is that in have my for was with your on this what do are be not but so we just me it's i'm okay yeah".split()),
+    "en": frozenset("the and you i to a of it is that in have my for was with your on this what do are be not but so we just me it's i'm okay yeah any or been i've don't has had".split()),
     "es": frozenset("el la de que y en los las un una es por con para no me lo se del al muy pero usted tengo está hace".split()),
     "ca": frozenset("el la de que i en els les un una és per amb no em ho es del al molt però vostè tinc està fa".split()),
     "fr": frozenset("le la les de des et en un une est pour avec pas je vous il ce que qui du au très mais ai avez".split()),
@@ -902,6 +902,12 @@ class OfflineNoteEngine:
                 if cleaned:
                     sent.scores = _score(cleaned, turn.speaker, cues)
                     _adjust_scores(sent, lang)
+                    if sent.question is not None and max(sent.scores.values(), default=0.0) < 0.7:
+                        # An answer that names no topic of its own ("Yes, my
+                        # appendix was taken out in 2015" to "Any surgeries?")
+                        # is routed by its question.
+                        sent.scores = _score(sent.question.text + " " + cleaned, turn.speaker, cues)
+                        _adjust_scores(sent, lang)
                 if sent.question is not None and polarity == 0 and lang == "en":
                     wh = _wh_answer_statement(sent.question.text, cleaned)
                     if wh:
@@ -931,7 +937,9 @@ class OfflineNoteEngine:
                         # answer adds ("Allergies?" - "Yes, penicillin." ->
                         # "reports allergies: penicillin"). The yes/no covers
                         # only the symptoms the answer does not qualify.
-                        derived, rest_apart = _answer_statement(sent.question.text, rest, polarity, lang)
+                        derived, rest_apart = _answer_statement(
+                            sent.question.text, rest, polarity, lang, answer=answer, turn_text=text
+                        )
                         sent.derived = derived
                         sent.scores = _score(sent.question.text + " " + rest, turn.speaker, cues)
                         if rest_apart:
@@ -1016,6 +1024,15 @@ class OfflineNoteEngine:
                     best_topic, best_score = topic, score
             if best_topic is not None and best_score >= 0.7:
                 assigned.setdefault((owners[best_topic], best_topic), []).append(sent)
+                continue
+            if (
+                sent.speaker != CLINICIAN and "hpi" in owners
+                and (sent.derived or clinical_lexicon.has_clinical_content(sent.text, ctx.src_lang))
+            ):
+                # What the patient says with clinical content is never lost
+                # for want of a topic cue ("it burns when I pee", "yes, the
+                # flu shot last month"): it goes to the history.
+                assigned.setdefault((owners["hpi"], "hpi"), []).append(sent)
                 continue
             # Custom sections with no known topic: route by their own words.
             low = sent.text.lower()
@@ -1518,6 +1535,9 @@ def _adjust_scores(sent: "_Sentence", lang: str) -> None:
     if lang == "en" and "social" in scores and "hpi" in scores and _SYMPTOM_WORDS_EN.search(text) and not _SOCIAL_CORE_EN.search(text):
         # "it swells up after I walk": a symptom, not an exercise habit.
         scores["social"] *= 0.6
+    if not clinician and clinical_lexicon.drug_names(text) and "allergies" not in scores:
+        # A patient naming a drug ("Yes, Eliquis.") talks about medications.
+        scores["meds"] = scores.get("meds", 0.0) + 1.0
     if clinician and _diagnosis_phrases(text, lang):
         scores["assessment"] = scores.get("assessment", 0.0) + 2.0
     if (
@@ -1534,7 +1554,9 @@ def _detect_language(turns: Sequence[Turn], default: str) -> str:
         return default
     counts = {lang: sum(1 for w in words if w in sw) for lang, sw in _STOPWORDS.items()}
     best = max(counts.values())
-    if best == 0:
+    if best < 3:
+        # Too little evidence (a short exchange shares "no" with es/ca/it):
+        # keep the requested language.
         return default
     # Prefer the requested language on near-ties (es/ca/pt share many words).
     if counts.get(default, 0) >= 0.85 * best:
@@ -1934,7 +1956,15 @@ def _patient_to_note(text: str, ctx: _Context, other: bool = False) -> str:
         return f"{ctx.subject} {rewritten}"
     if rewritten[:1].isupper() and not rewritten[:2].isupper() and rewritten.split(" ", 1)[0] not in ("I",):
         rewritten = rewritten[0].lower() + rewritten[1:]
+    if _POSTPOSED_NO.search(rewritten):
+        # "Joint pain, not really." is a denial: "reports joint pain, not
+        # really" would read as the opposite, so the words are quoted as said.
+        return f'{ctx.subject} says: "{rewritten.rstrip(".")}"'
     return f"{ctx.subject} reports {rewritten}"
+
+
+# A trailing "..., not really" / "..., no" that negates what precedes it.
+_POSTPOSED_NO = re.compile(r"[,\s](?:not really|no|nope|not at all|not much|none|never)[.!]?\s*$", re.I)
 
 
 _CLIN_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -2476,7 +2506,9 @@ def _wh_answer_statement(question: str, answer: str) -> str:
 _CONTRAST_START = re.compile(r"^(?:but|although|though|except|pero|però|mais|mas|aber|ma|però)\b[\s,]*", re.I)
 
 
-def _answer_statement(question: str, rest: str, polarity: int, lang: str) -> tuple[str, str]:
+def _answer_statement(
+    question: str, rest: str, polarity: int, lang: str, answer: str = "", turn_text: str = ""
+) -> tuple[str, str]:
     """Statement for a short yes/no answer and the part of the answer that stands apart.
 
     Args:
@@ -2485,6 +2517,11 @@ def _answer_statement(question: str, rest: str, polarity: int, lang: str) -> tup
             chills", "but my ankles swell", "").
         polarity: +1 yes, -1 no.
         lang: Transcript language.
+        answer: The whole answer sentence (with its yes/no word), where the
+            scope of a symptom it names is read ("No rash." negates rash).
+        turn_text: The whole answer turn: a symptom of the question named in
+            a later sentence of the turn ("No rash. The itching is bad.")
+            is decided there, not by the yes/no.
 
     Returns:
         ``(derived, apart)``: ``derived`` is the note statement ("reports
@@ -2496,15 +2533,18 @@ def _answer_statement(question: str, rest: str, polarity: int, lang: str) -> tup
         others the yes/no.
     """
     contrast = _CONTRAST_START.match(rest)
-    q_syms = _symptoms_in(question, lang)
-    said = {t.lower(): (system, start, end) for system, t, start, end in _symptom_spans(rest, lang)}
-    if q_syms and any(t.lower() in said for _, t in q_syms):
+    answer = answer or rest
+    q_syms = _asked_symptoms(question, lang)
+    said = {t.lower(): (system, start, end) for system, t, start, end in _symptom_spans(answer, lang)}
+    elsewhere = {t.lower() for _, t in _symptoms_in(turn_text, lang)} - set(said)
+    q_syms = [(system, t) for system, t in q_syms if t.lower() not in elsewhere]
+    if q_syms and any(t.lower() in said for _, t in q_syms) or elsewhere:
         pos: list[str] = []
         neg: list[str] = []
         for _, term in q_syms:
             if term.lower() in said:
                 _, start, end = said[term.lower()]
-                scope = clinical_lexicon.scope_of(rest, start, lang, end=end)
+                scope = clinical_lexicon.scope_of(answer, start, lang, end=end)
                 if scope.hedged or scope.conditional:
                     continue
                 (neg if scope.negated else pos).append(_ros_display(term, lang))
@@ -2537,6 +2577,24 @@ def _answer_statement(question: str, rest: str, polarity: int, lang: str) -> tup
     if lang == "en":
         base = re.sub(r"\b(?:any|some)\s+", "", base, flags=re.I)
     return f"{base}: {rest}", ""
+
+
+# A symptom the question takes as given ("any nausea *with the belly pain*?"):
+# a yes/no answer is not about it.
+_PRESUPPOSED = re.compile(
+    r"\b(?:with|besides|other than|apart from|except|along with|because of|from|since|after|con|además de|aparte de|"
+    r"amb|a part de|avec|en plus de|com|além de|mit|außer|neben|oltre a|a parte)\s+(?:the|your|this|that|el|la|los|las|"
+    r"le|les|o|a|os|as|der|die|das|dem|den|il|lo|i|gli|su|sus|vostre|votre|vos|seu|sua|ihre[mn]?|suo|sua)?\s*$",
+    re.I,
+)
+
+
+def _asked_symptoms(question: str, lang: str) -> list[tuple[str, str]]:
+    """Symptoms a yes/no question asks about (not the ones it presupposes)."""
+    return [
+        (system, term) for system, term, start, _ in _symptom_spans(question, lang)
+        if not _PRESUPPOSED.search(question[:start])
+    ]
 
 
 def _yes_no_statement(question: str, polarity: int, lang: str) -> str:
@@ -2682,23 +2740,35 @@ def _review_of_systems(
             entries[system] = {"+": [], "-": []}
             order.append(system)
         other = "-" if polarity == "+" else "+"
-        if term in entries[system][other] or term in entries[system][polarity]:
+        if term in entries[system][polarity]:
             return
+        if term in entries[system][other]:
+            if polarity == "-":
+                return
+            # Said both ways ("I never had chest pain before this week ...
+            # this week I had chest pain twice"): the affirmed mention wins,
+            # a denial must never hide a reported symptom.
+            entries[system]["-"].remove(term)
         entries[system][polarity].append(term)
         system_turns.setdefault(system, set()).update(current)
 
+    turn_text: dict[int, str] = {}
+    for s in sentences:
+        turn_text[s.turn] = f"{turn_text.get(s.turn, '')} {s.text}"
     for s in sentences:
         if s.speaker == CLINICIAN or not s.text:
             continue
         said = _symptom_spans(s.text, lang)
-        said_terms = {t.lower() for _, t, _, _ in said}
+        # A symptom named anywhere in the answer turn is decided by its own
+        # clause, not by the yes/no ("No rash. The itching is bad at night.").
+        said_terms = {t.lower() for _, t in _symptoms_in(turn_text[s.turn], lang)}
         current[:] = [s.turn]
         if s.question is not None and s.answer_polarity != 0:
             current.append(s.question.turn)
             # The yes/no covers the symptoms asked about, except those the
             # answer itself qualifies ("Any fever or chills?" - "Yes, but no
             # chills.": fever yes, chills no).
-            for system, term in _symptoms_in(s.question.text, lang):
+            for system, term in _asked_symptoms(s.question.text, lang):
                 if term.lower() not in said_terms:
                     add(system, "+" if s.answer_polarity > 0 else "-", term)
         for system, term, start, end in said:
