@@ -1027,7 +1027,8 @@ class OfflineNoteEngine:
                 continue
             if (
                 sent.speaker != CLINICIAN and "hpi" in owners
-                and (sent.derived or clinical_lexicon.has_clinical_content(sent.text, ctx.src_lang))
+                and (sent.derived or sent.question is not None or _symptoms_in(sent.text, ctx.src_lang))
+                and clinical_lexicon.has_clinical_content(sent.derived or sent.text, ctx.src_lang)
             ):
                 # What the patient says with clinical content is never lost
                 # for want of a topic cue ("it burns when I pee", "yes, the
@@ -1535,9 +1536,10 @@ def _adjust_scores(sent: "_Sentence", lang: str) -> None:
     if lang == "en" and "social" in scores and "hpi" in scores and _SYMPTOM_WORDS_EN.search(text) and not _SOCIAL_CORE_EN.search(text):
         # "it swells up after I walk": a symptom, not an exercise habit.
         scores["social"] *= 0.6
-    if not clinician and clinical_lexicon.drug_names(text) and "allergies" not in scores:
-        # A patient naming a drug ("Yes, Eliquis.") talks about medications.
-        scores["meds"] = scores.get("meds", 0.0) + 1.0
+    if not clinician and max(scores.values(), default=0.0) < 0.7 and clinical_lexicon.drug_names(text):
+        # A patient naming a drug and nothing else ("Yes, Eliquis.") talks
+        # about medications.
+        scores["meds"] = 1.0
     if clinician and _diagnosis_phrases(text, lang):
         scores["assessment"] = scores.get("assessment", 0.0) + 2.0
     if (
@@ -2752,16 +2754,21 @@ def _review_of_systems(
         entries[system][polarity].append(term)
         system_turns.setdefault(system, set()).update(current)
 
-    turn_text: dict[int, str] = {}
+    turn_sentences: dict[int, list[_Sentence]] = {}
     for s in sentences:
-        turn_text[s.turn] = f"{turn_text.get(s.turn, '')} {s.text}"
+        turn_sentences.setdefault(s.turn, []).append(s)
+    turn_terms: dict[int, set[str]] = {}
     for s in sentences:
         if s.speaker == CLINICIAN or not s.text:
             continue
         said = _symptom_spans(s.text, lang)
         # A symptom named anywhere in the answer turn is decided by its own
         # clause, not by the yes/no ("No rash. The itching is bad at night.").
-        said_terms = {t.lower() for _, t in _symptoms_in(turn_text[s.turn], lang)}
+        if s.turn not in turn_terms:
+            turn_terms[s.turn] = {
+                t.lower() for x in turn_sentences[s.turn] if x.text for _, t in _symptoms_in(x.text, lang)
+            }
+        said_terms = turn_terms[s.turn]
         current[:] = [s.turn]
         if s.question is not None and s.answer_polarity != 0:
             current.append(s.question.turn)
