@@ -99,7 +99,7 @@ _LEADING_IF_PUNCT: dict[str, frozenset[str]] = {
 
 # Negative / affirmative answers to a yes/no question.
 _NEG_ANSWER: dict[str, str] = {
-    "en": r"^(?:no|nope|nah|not really|not that i|none|never|negative|not at all|(?:i don't|i haven't|i have not|i do not|i didn't)(?=[\s,.!]*$))\b",
+    "en": r"^(?:no|nope|nah|not really|not that i|none|nobody|no one|never|negative|not at all|(?:i don't|i haven't|i have not|i do not|i didn't)(?=[\s,.!]*$))\b",
     "es": r"^(?:no|nunca|ninguno|ninguna|nada|para nada)\b",
     "ca": r"^(?:no|mai|cap|gens)\b",
     "fr": r"^(?:non|jamais|aucun|aucune|pas du tout|pas vraiment)\b",
@@ -279,6 +279,7 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"operation", r"hospitali[sz]", r"thyroid", r"arthritis", r"kidney", r"cholesterol",
             r"depression", r"anxiety", r"in the past", r"years ago", r"transplant", r"chronic", r"stent",
             r"my (?:mom|mother|dad|father|sister|brother)", r"family history", r"runs in",
+            r"told me (?:that )?i (?:have|had)", r"afib", r"atrial fibrillation",
         ),
         "es": (r"antecedente", r"diagnostic", r"diabet", r"hipertensi", r"tensión alta", r"asma", r"infarto", r"cáncer", r"operad", r"cirugía", r"ingres", r"tiroides", r"colesterol", r"crónic"),
         "ca": (r"antecedent", r"diagnostic", r"diabet", r"hipertensi", r"tensió alta", r"asma", r"infart", r"càncer", r"operat", r"cirurgia", r"ingrés", r"tiroide", r"colesterol", r"crònic"),
@@ -345,6 +346,7 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"ekg", r"ecg", r"labs?\b", r"lab work", r"blood ?work", r"a1c", r"hemoglobin", r"results?",
             r"came back", r"showed", r"shows", r"revealed", r"demonstrat", r"panel", r"culture",
             r"biopsy", r"scan", r"levels?\b", r"cholesterol", r"lipid", r"white (?:blood )?count", r"kidney function", r"creatinine", r"urinalysis", r"count", r"test (?:was|came)", r"imaging", r"ejection fraction",
+            r"inr\b", r"tsh\b", r"psa\b", r"bnp\b", r"troponin", r"potassium", r"sodium", r"glucose", r"ferritin", r"platelets",
         ),
         "es": (r"radiograf", r"resonancia", r"escáner", r"tac\b", r"ecograf", r"analític", r"análisis", r"resultado", r"electrocardiograma", r"hemoglobina", r"muestra", r"salió", r"niveles"),
         "ca": (r"radiografi", r"ressonància", r"tac\b", r"ecografi", r"analítica", r"anàlisi", r"resultat", r"electrocardiograma", r"hemoglobina", r"mostra", r"nivells"),
@@ -1027,7 +1029,6 @@ class OfflineNoteEngine:
                 continue
             if (
                 sent.speaker != CLINICIAN and "hpi" in owners
-                and (sent.derived or sent.question is not None or _symptoms_in(sent.text, ctx.src_lang))
                 and clinical_lexicon.has_clinical_content(sent.derived or sent.text, ctx.src_lang)
             ):
                 # What the patient says with clinical content is never lost
@@ -1157,7 +1158,13 @@ def _normalise(text: str, lang: str) -> str:
     for pattern, repl in _ASR_FIXES:
         out = pattern.sub(repl, out)
     if lang == "en":
+        # "one oh two" (a temperature) = 102, "ninety nine point five" = 99.5.
+        out = re.sub(
+            r"\b(one|two|three|four|five|six|seven|eight|nine) (?:oh|o|zero) (one|two|three|four|five|six|seven|eight|nine)\b",
+            lambda m: f"{_NUMBER_WORDS[m.group(1).lower()]}0{_NUMBER_WORDS[m.group(2).lower()]}", out, flags=re.I,
+        )
         out = _words_to_numbers(out)
+        out = re.sub(r"\b(\d+) point (\d+)\b", r"\1.\2", out)
         out = re.sub(r"\b(\d+(?:\.\d+)?) ?milligrams?\b", r"\1 mg", out, flags=re.I)
         out = re.sub(r"\b(\d+(?:\.\d+)?) ?micrograms?\b", r"\1 mcg", out, flags=re.I)
         out = re.sub(r"\b(\d+(?:\.\d+)?) ?millimeters?\b", r"\1 mm", out, flags=re.I)
@@ -2608,6 +2615,15 @@ def _yes_no_statement(question: str, polarity: int, lang: str) -> str:
     """
     q = question.rstrip("?. ").strip()
     if lang == "en":
+        family = re.match(
+            r"^(?:and |so )?(?:does|do|did|has|have|is|was) (?:anyone|anybody|someone|any(?:one|body) else) in (?:your|the) family "
+            r"(?:ever )?(?:have|has|had|got|suffer from|suffered from)\s+(?:any |an? )?(.+)$|"
+            r"^(?:and |so )?(?:is there|was there|any|do you have an?y?) (?:a |any )?family history of\s+(?:any |an? )?(.+)$",
+            q, re.I,
+        )
+        if family:
+            verb = "reports" if polarity > 0 else "denies"
+            return f"{verb} family history of {(family.group(1) or family.group(2)).strip()}"
         if not re.match(r"^(?:and |so |now |any other )*(?:do|did|have|has|are|were|is|was|any|anything|no)\b", q, re.I):
             return ""
         subject = _ROS_Q_PREFIX.sub("", q)

@@ -100,10 +100,11 @@ def normalise(text: str) -> str:
 
 def _spec(item: Any, where: str) -> dict[str, Any]:
     """Normalise one must/must_not item to ``{"in": section|None, "any": [str]}``."""
-    if isinstance(item, str):
-        return {"in": None, "any": [item]}
-    if isinstance(item, list) and item and all(isinstance(x, str) for x in item):
-        return {"in": None, "any": list(item)}
+    scalar = (str, int, float)
+    if isinstance(item, scalar) and not isinstance(item, bool):
+        return {"in": None, "any": [str(item)]}
+    if isinstance(item, list) and item and all(isinstance(x, scalar) and not isinstance(x, bool) for x in item):
+        return {"in": None, "any": [str(x) for x in item]}
     if isinstance(item, dict) and isinstance(item.get("any"), list) and item["any"]:
         return {"in": item.get("in"), "any": [str(x) for x in item["any"]]}
     raise ValueError(f"{where}: expected a phrase, a list of phrases or {{in, any}}, got {item!r}")
