@@ -278,7 +278,10 @@ _CLINICAL_WORDS: dict[str, str] = {
         r"tests?|results?|a1c|ekg|ecg|ultrasound|biopsy|er|emergency|hospital\w*|clinic|follow[- ]?up|appointment|"
         r"come back|see you back|return|referr\w*|refer|specialist|therapy|physical therapy|hold|stop|continue|start|"
         r"increase|decrease|smok\w*|alcohol|drink\w*|pregnan\w*|period|weight|sleep\w*|anxi\w*|depress\w*|mood|"
-        r"temperature|oxygen|sugar|glucose|urin\w*|stool|bowel|symptoms?|tender\w*|murmur|edema|reflex\w*|mg|ml|mcg|units?"
+        r"temperature|oxygen|sugar|glucose|urin\w*|stool|bowel|symptoms?|tender\w*|murmur|edema|reflex\w*|mg|ml|mcg|units?|"
+        r"seizures?|convuls\w*|consciousness|passed out|blacked out|syncope|stroke|heart attack|warm|hot|weigh\w*|"
+        r"kilos?|kilograms?|pounds|vaccines?|shots?|colonoscopy|endoscopy|mammogram|antibiotics?|snor\w*|apnea|"
+        r"period|pregnan\w*|contracepti\w*|hives|reaction|cancer|tumou?r|cyst|stones?|ulcers?|asthma|reflux"
     ),
     "es": (
         r"dolor\w*|duel\w*|fiebre|tos|náuse\w*|vómit\w*|diarrea|sangr\w*|mare\w*|hinch\w*|picor|alergi\w*|alérgic\w*|"
@@ -319,7 +322,7 @@ _CLINICAL_WORDS: dict[str, str] = {
 }
 # A number with a unit or a time span ("5 mg", "38.5", "2 weeks", "128/82").
 _MEASURE = re.compile(
-    r"\d+(?:[.,/]\d+)?\s*(?:mg|mcg|g|ml|units?|%|mm|cm|kg|lbs?|pounds|degrees?|bpm|hours?|days?|weeks?|months?|years?|"
+    r"\d+(?:[.,/]\d+)?\s*(?:mg|mcg|g|ml|units?|%|mm|cm|kg|kilos?|kilograms?|lbs?|pounds|degrees?|bpm|hours?|days?|weeks?|months?|years?|"
     r"días?|semanas?|meses|años|dies|setmanes|anys|jours|semaines|mois|ans|dias|anos|tage|wochen|monate|jahre|giorni|"
     r"settimane|mesi|anni|grados|graus|grad|gradi)\b|\d+/\d+|\d+[.,]\d+",
     re.I,

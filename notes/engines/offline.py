@@ -122,8 +122,11 @@ _POS_ANSWER: dict[str, str] = {
 # Question starts per language (for unpunctuated ASR output).
 _QUESTION_START: dict[str, str] = {
     "en": (
-        r"^(?:do|does|did|are|is|was|were|have|has|had|any|how|what|when|where|why|which|who|"
-        r"can|could|would|will|should|anything|ever)\b"
+        # An auxiliary opens a question only before its subject: "have a good
+        # weekend" or "do the exercises twice a day" are not questions.
+        r"^(?:(?:do|does|did|are|is|was|were|have|has|had|can|could|would|will|should)\s+(?:you|i|we|they|he|she|it|there|"
+        r"that|this|your|my|the (?:pain|symptoms?|swelling|rash|cough|medication|medicine))\b|"
+        r"(?:any|how|what|when|where|why|which|who|anything|ever)\b)"
     ),
     # Romance languages mark questions by intonation only, so a verb-first
     # sentence may be a statement; only interrogative words count here and
@@ -383,6 +386,8 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"every \d+ hours", r"refill", r"send (?:you|in)", r"get (?:a|an|some) \w+",
             r"check (?:a |an |some |your |the )?(?:labs?|blood|a1c|levels?|cholesterol|urine|thyroid)",
             r"monitor", r"try (?:taking|using|to)", r"consult", r"appointment", r"counsel", r"encourag", r"advise",
+            r"go to the (?:er|emergency)", r"emergency room", r"call (?:us|me|the office|911)", r"let (?:me|us) know if",
+            r"hold off", r"remember to",
         ),
         "es": (r"vamos a", r"voy a", r"le (?:voy a|receto|pido|mando|recomiendo)", r"receta", r"pedir", r"solicit", r"deriv", r"control", r"revisión", r"volver", r"vuelva", r"continu", r"seguir", r"empezar", r"aumentar", r"bajar", r"dejar de", r"recomiendo", r"debe", r"tiene que", r"evite", r"cada \d+ horas", r"\d+ ?mg", r"cita", r"fisioterapia"),
         "ca": (r"farem", r"anem a", r"vaig a", r"li (?:receptaré|demano|recomano)", r"recepta", r"demanar", r"sol·licit", r"deriv", r"control", r"revisió", r"tornar", r"torni", r"continu", r"seguir", r"començar", r"augmentar", r"baixar", r"deixar de", r"recomano", r"ha de", r"eviti", r"cada \d+ hores", r"\d+ ?mg", r"cita", r"fisioteràpia"),
@@ -741,6 +746,9 @@ class _Sentence:
     derived: str = ""
     # ``derived`` is a complete line (answer with its question), used as is.
     derived_raw: bool = False
+    # The clinician question the turn of this sentence answers (any sentence
+    # of the answer turn; ``question`` is set on its first sentence only).
+    asked: "_Sentence | None" = None
     # A second turn whose words the sentence also rests on (the question a
     # short answer completes), for the note's evidence.
     extra_turns: tuple[int, ...] = ()
@@ -879,6 +887,7 @@ class OfflineNoteEngine:
         out: list[_Sentence] = []
         last_question: _Sentence | None = None
         last_question_turn = -10
+        patient_question: _Sentence | None = None  # a question ending the previous non-clinician turn
         for t_idx, turn in enumerate(turns):
             text = speech_cleanup.preclean(_normalise(turn.text, lang), lang)
             if not text:
@@ -899,8 +908,11 @@ class OfflineNoteEngine:
                     idx=len(out), turn=t_idx, speaker=turn.speaker, text=cleaned, is_question=is_q,
                     answer_polarity=polarity,
                 )
-                if turn.speaker != CLINICIAN and last_question is not None and last_question_turn == t_idx - 1 and s_pos == 0:
-                    sent.question = last_question
+                if turn.speaker != CLINICIAN and last_question is not None and last_question_turn == t_idx - 1:
+                    # Every sentence of the answer turn is read with its question.
+                    sent.asked = last_question
+                    if s_pos == 0:
+                        sent.question = last_question
                 if cleaned:
                     sent.scores = _score(cleaned, turn.speaker, cues)
                     _adjust_scores(sent, lang)
@@ -916,9 +928,22 @@ class OfflineNoteEngine:
                         sent.derived = wh
                         sent.scores = _score(sent.question.text + " " + cleaned, turn.speaker, cues)
                 if (
+                    turn.speaker == CLINICIAN and s_pos == 0 and patient_question is not None and cleaned
+                    and patient_question.turn == t_idx - 1 and _ANSWER_ONLY_WITH_QUESTION.search(cleaned)
+                    and _content_words(cleaned, lang) < 6
+                ):
+                    # The clinician answering the patient's question ("Should
+                    # I stop the aspirin before surgery?" - "Yes, stop it 7
+                    # days before."): the answer only means something with it.
+                    sent.derived = f'{cleaned.rstrip(".")} ({_ASKED.get(lang, "asked")}: "{patient_question.text.strip()}")'
+                    sent.derived_raw = True
+                    sent.extra_turns = (patient_question.turn,)
+                    sent.scores = _score(patient_question.text + " " + cleaned, turn.speaker, cues)
+                    _adjust_scores(sent, lang)
+                if (
                     sent.question is not None and polarity == 0 and not sent.derived and cleaned
-                    and len(cleaned.split()) <= 3 and _content_words(cleaned, lang) < 2
-                    and clinical_lexicon.has_clinical_content(cleaned, lang)
+                    and len(cleaned.split()) <= 5 and _content_words(cleaned, lang) < 2
+                    and (clinical_lexicon.has_clinical_content(cleaned, lang) or _HEDGE_ANSWER.match(cleaned))
                 ):
                     # "What do you take?" - "Metformin.": too short to stand
                     # alone, so the note keeps the answer with its question
@@ -967,6 +992,8 @@ class OfflineNoteEngine:
                 # Only a question that *ends* the clinician's turn is answered
                 # by the next patient turn.
                 last_question = None
+            ended_with_question = bool(out and out[-1].turn == t_idx and out[-1].is_question)
+            patient_question = out[-1] if turn.speaker != CLINICIAN and ended_with_question else None
         return out
 
     # -- routing ------------------------------------------------------------
@@ -1029,7 +1056,9 @@ class OfflineNoteEngine:
                 continue
             if (
                 sent.speaker != CLINICIAN and "hpi" in owners
-                and clinical_lexicon.has_clinical_content(sent.derived or sent.text, ctx.src_lang)
+                and clinical_lexicon.has_clinical_content(
+                    " ".join(x for x in (sent.asked.text if sent.asked else "", sent.derived or sent.text) if x), ctx.src_lang
+                )
             ):
                 # What the patient says with clinical content is never lost
                 # for want of a topic cue ("it burns when I pee", "yes, the
@@ -1415,7 +1444,8 @@ def _content_words(text: str, lang: str) -> int:
 # lisinopril", "I want to see you back in two weeks").
 _CLINICAL_OBJECT = re.compile(
     r"\d|\b(?:back in|follow[- ]?up|come back|appointment|refer\w*|order\w*|prescri\w*|labs?|x-?rays?|mri|scan|"
-    r"medication\w*|medicine|dose|pills?|tablets?)\b",
+    r"medication\w*|medicine|dose|pills?|tablets?|colonoscopy|endoscopy|mammogram|biopsy|surgery|procedure|ct|"
+    r"ultrasound|echo\w*|ekg|ecg|injection|vaccin\w*|therapy|antibiotics?|insulin|inhaler)\b",
     re.I,
 )
 
@@ -1525,6 +1555,15 @@ _SYMPTOM_WORDS_EN = re.compile(r"\b(?:pain|hurt|hurts|hurting|ache|aches|aching|
 _SOCIAL_CORE_EN = re.compile(r"\b(?:smok\w*|cigarettes?|tobacco|vap\w*|alcohol|drinks?|drinking|beer|wine|drugs|marijuana|married|job|retired)\b", re.I)
 
 
+_CONDITIONAL_START_EN = re.compile(r"^(?:if|in case|should (?:you|it|the|there|your))\b", re.I)
+_PLAN_INTENT_EN = re.compile(
+    r"^(?:(?:so|and|okay|now)\s+)?(?:(?:i'm|i am|we're|we are) (?:also )?going to|we'll|i'll|we will|i will|let's|"
+    r"i want to|i'd like to)\s+(?:go ahead and\s+)?(?:hold|stop|start|restart|continue|increase|decrease|reduce|"
+    r"prescribe|refer|schedule|switch|change|add|discontinue|taper|repeat|recheck)\b",
+    re.I,
+)
+
+
 def _adjust_scores(sent: "_Sentence", lang: str) -> None:
     """Sentence-level routing rules on top of the cue counts.
 
@@ -1543,6 +1582,16 @@ def _adjust_scores(sent: "_Sentence", lang: str) -> None:
     if lang == "en" and "social" in scores and "hpi" in scores and _SYMPTOM_WORDS_EN.search(text) and not _SOCIAL_CORE_EN.search(text):
         # "it swells up after I walk": a symptom, not an exercise habit.
         scores["social"] *= 0.6
+    if clinician and lang == "en" and _CONDITIONAL_START_EN.match(text):
+        # "If the MRI shows a tear, we'll refer ...": an instruction or a
+        # contingency plan, never a result or a diagnosis.
+        for topic in ("results", "assessment", "exam"):
+            scores.pop(topic, None)
+        scores["plan"] = scores.get("plan", 0.0) + 2.0
+    elif clinician and lang == "en" and _PLAN_INTENT_EN.search(text):
+        # "We're going to hold your lisinopril ...": a decision is plan even
+        # when it names a test or a result.
+        scores["plan"] = scores.get("plan", 0.0) + 1.5
     if not clinician and max(scores.values(), default=0.0) < 0.7 and clinical_lexicon.drug_names(text):
         # A patient naming a drug and nothing else ("Yes, Eliquis.") talks
         # about medications.
@@ -2463,7 +2512,7 @@ def _opening_answer(sentences: list[_Sentence]) -> "_Sentence | None":
 
 
 _ROS_Q_PREFIX = re.compile(
-    r"^(?:and |so |now |any other )*(?:(?:do|did|have|has|are|were|is|was) (?:you|there) (?:been )?(?:had |having |have |had any |noticed |notice |experienced |experience |feel |felt |get |got |seen |see |any )*|"
+    r"^(?:and |so |now |any other )*(?:(?:do|did|have|has|are|were|is|was) (?:you|there) (?:been )?(?:had |having |have |had any |noticed |notice |experienced |experience |feel |felt |get |got |seen |see |diagnosed with |told (?:that )?you have |any )*|"
     r"(?:any|anything like|what about|how about|no) )*(?:any |some )?",
     re.I,
 )
@@ -2511,6 +2560,19 @@ def _wh_answer_statement(question: str, answer: str) -> str:
         return f"reports {thing} {a}"
     return ""
 
+
+# Answers that carry no meaning without their question: unsure ("I'm not
+# sure"), or a yes/no / pronoun reply ("Yes, stop it 7 days before").
+_HEDGE_ANSWER = re.compile(
+    r"^(?:i'm not sure|i am not sure|not sure|i don't know|i do not know|i can't remember|i don't remember|maybe|perhaps|"
+    r"no sé|no estoy segur[oa]|no ho sé|je ne sais pas|pas sûr|não sei|ich weiß (?:es )?nicht|non lo so|non so)\b",
+    re.I,
+)
+_ANSWER_ONLY_WITH_QUESTION = re.compile(
+    r"^(?:yes|no|yeah|yep|nope|sure|correct|right|sí|si|no|oui|non|sim|não|ja|nein|sì)\b|"
+    r"\b(?:stop|take|keep|use|do|continue|start|hold|skip|avoid|try|restart|increase|decrease)\s+(?:it|that|them|those|this)\b",
+    re.I,
+)
 
 _CONTRAST_START = re.compile(r"^(?:but|although|though|except|pero|però|mais|mas|aber|ma|però)\b[\s,]*", re.I)
 
