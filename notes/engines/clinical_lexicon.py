@@ -37,6 +37,7 @@ __all__ = [
     "Scope",
     "drug_names",
     "has_clinical_content",
+    "has_measure_or_drug",
     "numbers_in",
     "scope_of",
 ]
@@ -332,6 +333,11 @@ _MEASURE = re.compile(
 @lru_cache(maxsize=None)
 def _clinical_re(lang: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(?:" + _CLINICAL_WORDS.get(lang, _CLINICAL_WORDS["en"]) + r")(?![\w])", re.I)
+
+
+def has_measure_or_drug(text: str) -> bool:
+    """True when ``text`` names a medication or a number with a unit ("15 pounds", "5 mg", "38.5")."""
+    return bool(_MEASURE.search(text) or drug_names(text))
 
 
 def has_clinical_content(text: str, lang: str) -> bool:

@@ -87,14 +87,24 @@ _LEADING: dict[str, tuple[str, ...]] = {
 # punctuation sets them off ("Right, so ..." but not "Right lower quadrant";
 # Spanish/Catalan "si" = if, "bien"/"bé"/"gut"/"bene" = well).
 _LEADING_IF_PUNCT: dict[str, frozenset[str]] = {
-    "en": frozenset({"right", "good", "great", "fine", "nice", "perfect", "well", "just", "then", "also", "now",
-                     "or", "because", "yet", "excellent", "awesome", "cool", "sure"}),
+    "en": frozenset({"right", "good", "great", "fine", "nice", "well", "or", "because", "yet"}),
     "es": frozenset({"si", "bien", "bueno", "claro", "ahora", "perfecto"}),
     "ca": frozenset({"bé", "clar", "ara", "perfecte"}),
     "fr": frozenset({"bien", "bon", "parfait", "maintenant", "donc"}),
     "pt": frozenset({"bem", "claro", "certo", "agora", "perfeito"}),
     "de": frozenset({"gut", "klar", "genau", "jetzt", "prima", "schön"}),
     "it": frozenset({"bene", "certo", "ora", "adesso", "perfetto"}),
+}
+
+# Words after which an ambiguous leading word is a discourse marker.
+_DISCOURSE_NEXT: dict[str, str] = {
+    "en": r"i|i'm|i'll|i've|i'd|we|we're|we'll|we've|you|you're|you've|you'll|so|and|but|let's|let|now|it's|that's|"
+          r"okay|ok|then|um|uh|yes|yeah|no|thank|thanks|alright|hi|hello|good|great|well|right|just|also|there's|there",
+    "es": r"pues|entonces|vale|bueno|ahora|y|pero|vamos|voy|le|usted|gracias",
+    "fr": r"alors|donc|d'accord|et|mais|on|je|vous|merci",
+    "pt": r"então|pois|ok|e|mas|vamos|vou|obrigad[oa]",
+    "de": r"also|dann|und|aber|wir|ich|sie|danke",
+    "it": r"allora|quindi|e|ma|adesso|facciamo|vado|grazie",
 }
 
 # Negative / affirmative answers to a yes/no question.
@@ -227,7 +237,8 @@ _ROS_SYSTEMS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("ausschlag", "juckreiz", "wunde"), "it": ("eruzione", "prurito", "ferita"),
     },
     "Neurological": {
-        "en": ("headache", "headaches", "dizziness", "dizzy", "lightheaded", "numbness", "tingling", "weakness", "syncope", "passing out", "fainting"),
+        "en": ("headache", "headaches", "dizziness", "dizzy", "lightheaded", "numbness", "tingling", "weakness", "syncope", "passing out", "fainting",
+               "seizure", "seizures", "loss of consciousness"),
         "es": ("dolor de cabeza", "cefalea", "mareo", "mareos", "entumecimiento", "hormigueo", "debilidad", "desmayo"),
         "ca": ("mal de cap", "cefalea", "mareig", "rampes", "formigueig", "debilitat", "desmai"),
         "fr": ("mal de tête", "mal à la tête", "maux de tête", "céphalées", "vertiges", "engourdissement", "fourmillements", "faiblesse", "malaise"),
@@ -798,7 +809,8 @@ class OfflineNoteEngine:
         """
         note_lang = language if language in SUPPORTED_LANGUAGES else "en"
         src_lang = _detect_language(turns, default=note_lang)
-        ctx = _Context(src_lang, note_lang, _detect_gender(turns, src_lang), _greeted_names(turns))
+        names = _greeted_names(turns)
+        ctx = _Context(src_lang, note_lang, _detect_gender(turns, src_lang, names), names)
         sentences = self._prepare(turns, src_lang)
 
         section_topics = {s.key: self._topics_for_section(s) for s in template.sections}
@@ -1056,8 +1068,17 @@ class OfflineNoteEngine:
                 continue
             if (
                 sent.speaker != CLINICIAN and "hpi" in owners
-                and clinical_lexicon.has_clinical_content(
-                    " ".join(x for x in (sent.asked.text if sent.asked else "", sent.derived or sent.text) if x), ctx.src_lang
+                and (
+                    # A short answer (read with its question), or a statement
+                    # with a symptom, a drug or a measurement. (Long answers
+                    # without any of these are mostly narrative.)
+                    (sent.derived or sent.asked is not None and len(sent.text.split()) <= 15)
+                    and clinical_lexicon.has_clinical_content(
+                        " ".join(x for x in (sent.asked.text if sent.asked else "", sent.derived or sent.text) if x),
+                        ctx.src_lang,
+                    )
+                    or _symptoms_in(sent.text, ctx.src_lang)
+                    or clinical_lexicon.has_measure_or_drug(sent.text)
                 )
             ):
                 # What the patient says with clinical content is never lost
@@ -1339,8 +1360,13 @@ def _leading_re(lang: str, keep_answers: bool) -> re.Pattern[str]:
     # Words that also carry meaning ("right lower quadrant", "si el dolor
     # empeora" = *if* the pain worsens, "well controlled") go only when
     # punctuation sets them off as a discourse marker ("Right, ...").
+    # They also go before a word that cannot follow a modifier ("right, so",
+    # "good I'm glad", "well we will"), never before a noun or participle.
+    after = _DISCOURSE_NEXT.get(lang, r"(?!)")
     return re.compile(
-        r"^(?:(?:" + alt + r")(?![\w'])[\s,.;:!-]*|(?:" + alt_p + r")(?![\w'])\s*[,.;:!]+\s*|(?:" + alt_p + r")\s*$)", re.I
+        r"^(?:(?:" + alt + r")(?![\w'])[\s,.;:!-]*|(?:" + alt_p + r")(?![\w'])\s*[,.;:!]+\s*|(?:" + alt_p + r")\s*$|"
+        r"(?:" + alt_p + r")\s+(?=(?:" + after + r")(?![\w'])))",
+        re.I,
     )
 
 
@@ -1622,12 +1648,13 @@ def _detect_language(turns: Sequence[Turn], default: str) -> str:
     return max(sorted(counts), key=lambda k: counts[k])
 
 
-def _detect_gender(turns: Sequence[Turn], lang: str) -> str:
+def _detect_gender(turns: Sequence[Turn], lang: str, names: frozenset[str] = frozenset()) -> str:
     """Infer the patient's grammatical gender for English pronouns.
 
     Uses explicit descriptions said by the clinician ("a 50-year-old female",
-    "Mrs. ...", "Mr. ...", "sir", "ma'am") only, never ambiguous tokens
-    ("miss" is also a verb, "MS" a disease); returns ``"unknown"``
+    "Mrs. ...", "Mr. ...", "sir", "ma'am", "Ms./Miss <greeted name>") only,
+    never ambiguous tokens alone ("miss" is also a verb, "MS" a disease);
+    returns ``"unknown"``
     otherwise, in which case notes say "the patient".
     """
     if lang != "en":
@@ -1636,6 +1663,9 @@ def _detect_gender(turns: Sequence[Turn], lang: str) -> str:
     # Not "miss" ("did you miss any doses") nor "ms" (multiple sclerosis):
     # only unambiguous titles and descriptions count.
     female = len(re.findall(r"\byear[- ]old (?:[\w-]+ ){0,3}?(?:female|woman|lady|girl)\b|\bmrs\b\.?|\bma'am\b", text))
+    # "Ms." / "Miss" count only as the title of a name the speakers greeted
+    # each other with ("hi ms. lopez ... ms. lopez"), never alone.
+    female += sum(1 for m in re.finditer(r"\b(?:ms|miss)\.?\s+([^\W\d_]+)", text) if m.group(1) in names)
     male = len(re.findall(r"\byear[- ]old (?:[\w-]+ ){0,3}?(?:male|man|gentleman|boy)\b|\bmr\b\.?|\bsir\b", text))
     if female > male:
         return "female"
