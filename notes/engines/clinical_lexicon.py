@@ -38,6 +38,7 @@ __all__ = [
     "drug_names",
     "has_clinical_content",
     "has_measure_or_drug",
+    "mentions_third_party",
     "numbers_in",
     "scope_of",
 ]
@@ -192,6 +193,11 @@ def scope_of(text: str, start: int, lang: str, *, end: int | None = None) -> Sco
         conditional=bool(cond.search(clause)),
         third_party=bool(third.search(clause)),
     )
+
+
+def mentions_third_party(text: str, lang: str) -> bool:
+    """True when ``text`` speaks about another person ("my wife", "mi hijo", "ma mère")."""
+    return bool(_compiled(lang)[4].search(text))
 
 
 # ---------------------------------------------------------------------------

@@ -109,11 +109,12 @@ _DISCOURSE_NEXT: dict[str, str] = {
 
 # Negative / affirmative answers to a yes/no question.
 _NEG_ANSWER: dict[str, str] = {
-    "en": r"^(?:no|nope|nah|not really|not that i|none|nobody|no one|never|negative|not at all|(?:i don't|i haven't|i have not|i do not|i didn't)(?=[\s,.!]*$))\b",
-    "es": r"^(?:no|nunca|ninguno|ninguna|nada|para nada)\b",
-    "ca": r"^(?:no|mai|cap|gens)\b",
+    # "No sé" / "não sei" / "no idea" are not a no: the speaker is unsure.
+    "en": r"^(?:no(?! idea)|nope|nah|not really|not that i|none|nobody|no one|never|negative|not at all|(?:i don't|i haven't|i have not|i do not|i didn't)(?=[\s,.!]*$))\b",
+    "es": r"^(?:no(?!,? (?:sé|lo sé|estoy segur|me acuerdo|recuerdo))|nunca|ninguno|ninguna|nada|para nada)\b",
+    "ca": r"^(?:no(?!,? (?:ho sé|sé|estic segur|me'n recordo|ho recordo))|mai|cap|gens)\b",
     "fr": r"^(?:non|jamais|aucun|aucune|pas du tout|pas vraiment)\b",
-    "pt": r"^(?:não|nao|nunca|nenhum|nenhuma|nada)\b",
+    "pt": r"^(?:não(?!,? (?:sei|tenho a certeza|tenho certeza|me lembro))|nao|nunca|nenhum|nenhuma|nada)\b",
     "de": r"^(?:nein|nee|nö|nie|niemals|keine|keinen|kein|gar nicht|überhaupt nicht)\b",
     "it": r"^(?:no|mai|nessun|nessuna|per niente|affatto)\b",
 }
@@ -347,7 +348,7 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"there (?:is|are|'s) (?:no|some|a|an|mild|slight)", r"when i press", r"abdomen", r"belly",
             r"soft", r"nontender", r"non-tender", r"bilateral", r"lesion", r"wound", r"mass",
         ),
-        "es": (r"explora", r"auscult", r"palpa", r"dolor a la palpación", r"pulmones", r"corazón", r"soplo", r"tensión arterial", r"presión arterial", r"temperatura", r"saturación", r"frecuencia cardiaca", r"movilidad", r"inflamad", r"enrojec", r"veo", r"noto", r"abdomen", r"blando", r"reflejos", r"fuerza"),
+        "es": (r"explora", r"auscult", r"palpa", r"pulso", r"dolor a la palpación", r"pulmones", r"corazón", r"soplo", r"tensión arterial", r"presión arterial", r"temperatura", r"saturación", r"frecuencia cardiaca", r"movilidad", r"inflamad", r"enrojec", r"veo", r"noto", r"abdomen", r"blando", r"reflejos", r"fuerza"),
         "ca": (r"explora", r"auscult", r"palpa", r"pulmons", r"cor\b", r"buf", r"tensió arterial", r"pressió arterial", r"temperatura", r"saturació", r"freqüència cardíaca", r"mobilitat", r"inflamat", r"vermell", r"veig", r"noto", r"abdomen", r"tou", r"reflexos", r"força"),
         "fr": (r"exam", r"auscult", r"palp", r"poumons", r"cœur", r"coeur", r"souffle", r"tension artérielle", r"température", r"saturation", r"fréquence cardiaque", r"mobilité", r"rougeur", r"je vois", r"je sens", r"abdomen", r"souple", r"réflexes", r"force"),
         "pt": (r"exame", r"auscult", r"palpa", r"pulmões", r"coração", r"sopro", r"tensão arterial", r"pressão arterial", r"temperatura", r"saturação", r"frequência cardíaca", r"mobilidade", r"vermelh", r"vejo", r"noto", r"abdómen", r"abdômen", r"mole", r"reflexos", r"força"),
@@ -690,6 +691,8 @@ _STOPWORDS: dict[str, frozenset[str]] = {
 }
 
 # Localized connective words.
+_SAYS: dict[str, str] = {"en": "Says", "es": "Dice", "ca": "Diu", "fr": "Dit", "pt": "Diz", "de": "Sagt", "it": "Dice"}
+_POSTPOSED_NEG_ANY = re.compile(r"[^\W\d_]\s+(?:no|não|non|nicht|pas)\s*(?:[,.;]|$)", re.I)
 _ASKED: dict[str, str] = {"en": "asked", "es": "pregunta", "ca": "pregunta", "fr": "question", "pt": "pergunta", "de": "Frage", "it": "domanda"}
 _REPORTS: dict[str, str] = {"en": "Reports", "es": "Refiere", "ca": "Refereix", "fr": "Rapporte", "pt": "Refere", "de": "Berichtet", "it": "Riferisce"}
 _DENIES: dict[str, str] = {"en": "Denies", "es": "Niega", "ca": "Nega", "fr": "Nie", "pt": "Nega", "de": "Verneint", "it": "Nega"}
@@ -954,7 +957,7 @@ class OfflineNoteEngine:
                     _adjust_scores(sent, lang)
                 if (
                     sent.question is not None and polarity == 0 and not sent.derived and cleaned
-                    and len(cleaned.split()) <= 5 and _content_words(cleaned, lang) < 2
+                    and len(cleaned.split()) <= 8 and _content_words(cleaned, lang) < 2
                     and (clinical_lexicon.has_clinical_content(cleaned, lang) or _HEDGE_ANSWER.match(cleaned))
                 ):
                     # "What do you take?" - "Metformin.": too short to stand
@@ -1590,6 +1593,17 @@ _PLAN_INTENT_EN = re.compile(
 )
 
 
+_PLAN_INTENT: dict[str, re.Pattern[str]] = {
+    "en": _PLAN_INTENT_EN,
+    "es": re.compile(r"^(?:(?:bueno|entonces|pues|y)\s+)?(?:vamos a|voy a|le voy a|le receto|le pido|le mando|hay que)\b", re.I),
+    "ca": re.compile(r"^(?:(?:bé|doncs|llavors|i)\s+)?(?:anem a|farem|vaig a|li receptaré|li demano|cal)\b", re.I),
+    "fr": re.compile(r"^(?:(?:bon|alors|donc|et)\s+)?(?:on va|je vais|nous allons|je vous prescris|il faut)\b", re.I),
+    "pt": re.compile(r"^(?:(?:bem|então|e)\s+)?(?:vamos|vou|vou-lhe|vou receitar)\b", re.I),
+    "de": re.compile(r"^(?:(?:gut|also|und)\s+)?(?:wir werden|ich werde|ich verschreibe|wir setzen|setzen sie)\b", re.I),
+    "it": re.compile(r"^(?:(?:bene|allora|quindi|e)\s+)?(?:faremo|vado a|le prescrivo|sospendiamo|iniziamo)\b", re.I),
+}
+
+
 def _adjust_scores(sent: "_Sentence", lang: str) -> None:
     """Sentence-level routing rules on top of the cue counts.
 
@@ -1614,7 +1628,7 @@ def _adjust_scores(sent: "_Sentence", lang: str) -> None:
         for topic in ("results", "assessment", "exam"):
             scores.pop(topic, None)
         scores["plan"] = scores.get("plan", 0.0) + 2.0
-    elif clinician and lang == "en" and _PLAN_INTENT_EN.search(text):
+    elif clinician and _PLAN_INTENT.get(lang, _PLAN_INTENT_EN).search(text):
         # "We're going to hold your lisinopril ...": a decision is plan even
         # when it names a test or a result.
         scores["plan"] = scores.get("plan", 0.0) + 1.5
@@ -1727,7 +1741,11 @@ def _note_style(sent: _Sentence, ctx: _Context, topic: str = "") -> str:
     elif sent.speaker != CLINICIAN:
         text, changed = _person_to_third(text, ctx.src_lang)
         if not changed and ctx.note_lang == ctx.src_lang:
-            text = f"{_REPORTS.get(ctx.note_lang, 'Reports')}: {text}"
+            # "Fiebre no, pero ...": "Refiere: fiebre no" would read as a
+            # report of fever, so a sentence with a post-posed negation is
+            # quoted as said.
+            label = _SAYS if _POSTPOSED_NEG_ANY.search(text) else _REPORTS
+            text = f"{label.get(ctx.note_lang, 'Reports')}: {text}"
     return _finish(text, ctx.src_lang)
 
 
@@ -2178,7 +2196,10 @@ def _chief_complaint(sentences: list[_Sentence], ctx: _Context, evidence: list[i
                 return _finish(_ros_display(found[0][1], ctx.src_lang), ctx.src_lang)
     # The patient's first symptom statement.
     for s in sentences[:60]:
-        if s.speaker == PATIENT and s.scores.get("hpi", 0) >= 0.7 and not s.is_question and s.answer_polarity >= 0:
+        if (
+            s.speaker == PATIENT and s.scores.get("hpi", 0) >= 0.7 and not s.is_question and s.answer_polarity >= 0
+            and not clinical_lexicon.mentions_third_party(s.text, ctx.src_lang)
+        ):
             phrase = " ".join(s.text.split()[:14])
             ev.append(s.turn)
             return _finish(phrase, ctx.src_lang)
