@@ -349,11 +349,11 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"soft", r"nontender", r"non-tender", r"bilateral", r"lesion", r"wound", r"mass",
         ),
         "es": (r"explora", r"auscult", r"palpa", r"pulso", r"dolor a la palpación", r"pulmones", r"corazón", r"soplo", r"tensión arterial", r"presión arterial", r"temperatura", r"saturación", r"frecuencia cardiaca", r"movilidad", r"inflamad", r"enrojec", r"veo", r"noto", r"abdomen", r"blando", r"reflejos", r"fuerza"),
-        "ca": (r"explora", r"auscult", r"palpa", r"pulmons", r"cor\b", r"buf", r"tensió arterial", r"pressió arterial", r"temperatura", r"saturació", r"freqüència cardíaca", r"mobilitat", r"inflamat", r"vermell", r"veig", r"noto", r"abdomen", r"tou", r"reflexos", r"força"),
-        "fr": (r"exam", r"auscult", r"palp", r"poumons", r"cœur", r"coeur", r"souffle", r"tension artérielle", r"température", r"saturation", r"fréquence cardiaque", r"mobilité", r"rougeur", r"je vois", r"je sens", r"abdomen", r"souple", r"réflexes", r"force"),
-        "pt": (r"exame", r"auscult", r"palpa", r"pulmões", r"coração", r"sopro", r"tensão arterial", r"pressão arterial", r"temperatura", r"saturação", r"frequência cardíaca", r"mobilidade", r"vermelh", r"vejo", r"noto", r"abdómen", r"abdômen", r"mole", r"reflexos", r"força"),
+        "ca": (r"explora", r"auscult", r"palpa", r"pols\b", r"pulmons", r"cor\b", r"buf", r"tensió arterial", r"pressió arterial", r"temperatura", r"saturació", r"freqüència cardíaca", r"mobilitat", r"inflamat", r"vermell", r"veig", r"noto", r"abdomen", r"tou", r"reflexos", r"força"),
+        "fr": (r"exam", r"auscult", r"palp", r"pouls", r"poumons", r"cœur", r"coeur", r"souffle", r"tension artérielle", r"température", r"saturation", r"fréquence cardiaque", r"mobilité", r"rougeur", r"je vois", r"je sens", r"abdomen", r"souple", r"réflexes", r"force"),
+        "pt": (r"exame", r"auscult", r"palpa", r"pulso", r"tensão", r"glicemia", r"pulmões", r"coração", r"sopro", r"tensão arterial", r"pressão arterial", r"temperatura", r"saturação", r"frequência cardíaca", r"mobilidade", r"vermelh", r"vejo", r"noto", r"abdómen", r"abdômen", r"mole", r"reflexos", r"força"),
         "de": (r"untersuch", r"abhör", r"abtast", r"lunge", r"herz", r"geräusch", r"blutdruck", r"temperatur", r"sättigung", r"puls", r"beweglich", r"rötung", r"ich sehe", r"ich fühle", r"bauch", r"weich", r"reflexe", r"kraft", r"druckschmerz"),
-        "it": (r"esame", r"ausculta", r"palpa", r"polmoni", r"cuore", r"soffio", r"pressione arteriosa", r"temperatura", r"saturazione", r"frequenza cardiaca", r"mobilità", r"arross", r"vedo", r"sento", r"addome", r"trattabile", r"riflessi", r"forza"),
+        "it": (r"esame", r"ausculta", r"palpa", r"polso", r"polmoni", r"cuore", r"soffio", r"pressione arteriosa", r"temperatura", r"saturazione", r"frequenza cardiaca", r"mobilità", r"arross", r"vedo", r"sento", r"addome", r"trattabile", r"riflessi", r"forza"),
     },
     "results": {
         "en": (
@@ -363,12 +363,12 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"biopsy", r"scan", r"levels?\b", r"cholesterol", r"lipid", r"white (?:blood )?count", r"kidney function", r"creatinine", r"urinalysis", r"count", r"test (?:was|came)", r"imaging", r"ejection fraction",
             r"inr\b", r"tsh\b", r"psa\b", r"bnp\b", r"troponin", r"potassium", r"sodium", r"glucose", r"ferritin", r"platelets",
         ),
-        "es": (r"radiograf", r"resonancia", r"escáner", r"tac\b", r"ecograf", r"analític", r"análisis", r"resultado", r"electrocardiograma", r"hemoglobina", r"muestra", r"salió", r"niveles"),
-        "ca": (r"radiografi", r"ressonància", r"tac\b", r"ecografi", r"analítica", r"anàlisi", r"resultat", r"electrocardiograma", r"hemoglobina", r"mostra", r"nivells"),
-        "fr": (r"radio", r"irm", r"scanner", r"échographie", r"bilan sanguin", r"prise de sang", r"analyse", r"résultat", r"électrocardiogramme", r"ecg", r"hémoglobine", r"montre", r"taux"),
-        "pt": (r"radiografi", r"raio-?x", r"ressonância", r"tac\b", r"tomografia", r"ecografia", r"ultrassom", r"análises", r"exames de sangue", r"resultado", r"eletrocardiograma", r"hemoglobina", r"mostra", r"níveis"),
-        "de": (r"röntgen", r"mrt", r"ct\b", r"ultraschall", r"sonographie", r"labor", r"blutwerte", r"blutbild", r"ergebnis", r"befund", r"ekg", r"hba1c", r"zeigt", r"werte"),
-        "it": (r"radiografi", r"risonanza", r"tac\b", r"ecografi", r"esami del sangue", r"analisi", r"risultat", r"elettrocardiogramma", r"emoglobina", r"mostra", r"valori", r"livelli"),
+        "es": (r"inr\b", r"radiograf", r"resonancia", r"escáner", r"tac\b", r"ecograf", r"analític", r"análisis", r"resultado", r"electrocardiograma", r"hemoglobina", r"muestra", r"salió", r"niveles"),
+        "ca": (r"inr\b", r"radiografi", r"ressonància", r"tac\b", r"ecografi", r"analítica", r"anàlisi", r"resultat", r"electrocardiograma", r"hemoglobina", r"mostra", r"nivells"),
+        "fr": (r"inr\b", r"radio", r"irm", r"scanner", r"échographie", r"bilan sanguin", r"prise de sang", r"analyse", r"résultat", r"électrocardiogramme", r"ecg", r"hémoglobine", r"montre", r"taux"),
+        "pt": (r"inr\b", r"radiografi", r"raio-?x", r"ressonância", r"tac\b", r"tomografia", r"ecografia", r"ultrassom", r"análises", r"exames de sangue", r"resultado", r"eletrocardiograma", r"hemoglobina", r"mostra", r"níveis"),
+        "de": (r"inr\b", r"röntgen", r"mrt", r"ct\b", r"ultraschall", r"sonographie", r"labor", r"blutwerte", r"blutbild", r"ergebnis", r"befund", r"ekg", r"hba1c", r"zeigt", r"werte"),
+        "it": (r"inr\b", r"radiografi", r"risonanza", r"tac\b", r"ecografi", r"esami del sangue", r"analisi", r"risultat", r"elettrocardiogramma", r"emoglobina", r"mostra", r"valori", r"livelli"),
     },
     "assessment": {
         "en": (
@@ -685,7 +685,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "es": frozenset("el la de que y en los las un una es por con para no me lo se del al muy pero usted tengo está hace".split()),
     "ca": frozenset("el la de que i en els les un una és per amb no em ho es del al molt però vostè tinc està fa".split()),
     "fr": frozenset("le la les de des et en un une est pour avec pas je vous il ce que qui du au très mais ai avez".split()),
-    "pt": frozenset("o a os as de que e em um uma é por com para não me se do da ao muito mas você tenho está".split()),
+    "pt": frozenset("o a os as de que e em um uma é por com para não me se do da ao muito mas você tenho está no na nos nas às dos das".split()),
     "de": frozenset("der die das und ich sie ist nicht ein eine zu mit es den dem auch auf haben wir was seit habe".split()),
     "it": frozenset("il la lo le di che e in un una è per con non mi si del della al molto ma lei ho sono ha".split()),
 }
@@ -957,8 +957,11 @@ class OfflineNoteEngine:
                     _adjust_scores(sent, lang)
                 if (
                     sent.question is not None and polarity == 0 and not sent.derived and cleaned
-                    and len(cleaned.split()) <= 8 and _content_words(cleaned, lang) < 2
-                    and (clinical_lexicon.has_clinical_content(cleaned, lang) or _HEDGE_ANSWER.match(cleaned))
+                    and len(cleaned.split()) <= 8
+                    and (
+                        _content_words(cleaned, lang) < 2 and clinical_lexicon.has_clinical_content(cleaned, lang)
+                        or _HEDGE_ANSWER.match(cleaned)
+                    )
                 ):
                     # "What do you take?" - "Metformin.": too short to stand
                     # alone, so the note keeps the answer with its question
@@ -1072,16 +1075,18 @@ class OfflineNoteEngine:
             if (
                 sent.speaker != CLINICIAN and "hpi" in owners
                 and (
+                    sent.derived_raw  # an answer kept with its question
                     # A short answer (read with its question), or a statement
                     # with a symptom, a drug or a measurement. (Long answers
                     # without any of these are mostly narrative.)
-                    (sent.derived or sent.asked is not None and len(sent.text.split()) <= 15)
+                    or (sent.derived or sent.asked is not None and len(sent.text.split()) <= 15)
                     and clinical_lexicon.has_clinical_content(
                         " ".join(x for x in (sent.asked.text if sent.asked else "", sent.derived or sent.text) if x),
                         ctx.src_lang,
                     )
                     or _symptoms_in(sent.text, ctx.src_lang)
                     or clinical_lexicon.has_measure_or_drug(sent.text)
+                    or _CONDITION_HINT.search(sent.text) and ctx.src_lang != "en"
                 )
             ):
                 # What the patient says with clinical content is never lost
@@ -1089,6 +1094,20 @@ class OfflineNoteEngine:
                 # flu shot last month"): it goes to the history.
                 assigned.setdefault((owners["hpi"], "hpi"), []).append(sent)
                 continue
+            if sent.speaker == CLINICIAN and ctx.src_lang != "en" and not sent.is_question:
+                # Cue lists are shorter outside English: a clinician's
+                # measurement or named condition is never dropped for want
+                # of a cue ("L'INR és de 2,8", "C'est un kyste bénin").
+                fallback = None
+                if clinical_lexicon.drug_names(sent.text):
+                    fallback = "plan"
+                elif re.search(r"\d", sent.text):
+                    fallback = "exam"
+                elif _CONDITION_HINT.search(sent.text):
+                    fallback = "assessment"
+                if fallback in owners:
+                    assigned.setdefault((owners[fallback], fallback), []).append(sent)
+                    continue
             # Custom sections with no known topic: route by their own words.
             low = sent.text.lower()
             for spec in lexical_sections:
@@ -1657,7 +1676,7 @@ def _detect_language(turns: Sequence[Turn], default: str) -> str:
         # keep the requested language.
         return default
     # Prefer the requested language on near-ties (es/ca/pt share many words).
-    if counts.get(default, 0) >= 0.85 * best:
+    if counts.get(default, 0) >= 0.85 * best or best - counts.get(default, 0) <= 1:
         return default
     return max(sorted(counts), key=lambda k: counts[k])
 
@@ -2991,6 +3010,7 @@ _CONDITION_HINT = re.compile(
     r"bluthochdruck|fraktur|dolore|ipertensione|frattura|infezione|cárie|carie|karies|pulpit|gingivit|periodontit|"
     r"parodontit|gengivit|angine|angina|entzündung|strep|viral|virus|bacterial|influenza|flu|covid|pneumonia|uti|concussion|"
     r"contusion|laceration|sciatica|vertigo|gerd|eczema|acne|hernia|stones?|shingles|sepsis|dehydration|\w+iasis|"
+    r"cyst|kyste|quiste|quist|cisto|cisti|zyste|otite|otitis|infart\w*|avc|ictus|"
     # Disease-name suffixes in the supported languages (-itis/-ite, -osis/-ose, ...).
     r"\w+(?:itis|ite|ites|osis|ose|oma|emia|émie|ämie|emie|patia|pathie|algia|algie))\b",
     re.I,
