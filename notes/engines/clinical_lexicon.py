@@ -46,12 +46,12 @@ __all__ = [
 # Negation cues per language (whole words; "n't" contractions in English).
 _NEGATION: dict[str, str] = {
     "en": r"no|not|never|none|neither|nor|without|denies|denied|deny|negative for|free of|n't|cannot",
-    "es": r"no|nunca|sin|ningún|ninguna|ninguno|ni|niega|tampoco",
+    "es": r"no|nunca|sin|ningún|ninguna|ninguno|ni|niega|tampoco|nada de",
     "ca": r"no|mai|sense|cap|ni|nega|tampoc",
     "fr": r"pas|jamais|sans|aucun|aucune|ni|nie|non",
     "pt": r"não|nao|nunca|sem|nenhum|nenhuma|nem|nega",
     "de": r"nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|ohne|weder|noch nie|verneint",
-    "it": r"non|mai|senza|nessun|nessuna|nessuno|né|nega",
+    "it": r"non|mai|senza|nessun|nessuna|nessuno|né|nega|niente|nulla",
 }
 # Words that end the scope of a cue that precedes them.
 _CONTRAST: dict[str, str] = {
@@ -331,7 +331,7 @@ _CLINICAL_WORDS: dict[str, str] = {
 _MEASURE = re.compile(
     r"\d+(?:[.,/]\d+)?\s*(?:mg|mcg|g|ml|units?|%|mm|cm|kg|kilos?|kilograms?|lbs?|pounds|degrees?|bpm|hours?|days?|weeks?|months?|years?|"
     r"días?|semanas?|meses|años|dies|setmanes|anys|jours|semaines|mois|ans|dias|anos|tage|wochen|monate|jahre|giorni|"
-    r"settimane|mesi|anni|grados|graus|grad|gradi)\b|\d+/\d+|\d+[.,]\d+",
+    r"settimane|mesi|anni|grados|graus|grad|gradi|jahren|tagen|wochen|monaten|stunden)\b|\d+/\d+|\d+[.,]\d+",
     re.I,
 )
 

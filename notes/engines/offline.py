@@ -405,7 +405,7 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "ca": (r"farem", r"anem a", r"vaig a", r"li (?:receptaré|demano|recomano)", r"recepta", r"demanar", r"sol·licit", r"deriv", r"control", r"revisió", r"tornar", r"torni", r"continu", r"seguir", r"començar", r"augmentar", r"baixar", r"deixar de", r"recomano", r"ha de", r"eviti", r"cada \d+ hores", r"\d+ ?mg", r"cita", r"fisioteràpia"),
         "fr": (r"on va", r"je vais", r"nous allons", r"je vous (?:prescris|prescrit|recommande|conseille|adresse)", r"ordonnance", r"prescri", r"demander", r"adresser", r"contrôle", r"revoir", r"reven", r"dans \d+ jours", r"continu", r"commencer", r"augmenter", r"diminuer", r"arrêter", r"recommande", r"il faut", r"devez", r"évitez", r"toutes les \d+ heures", r"\d+ ?mg", r"rendez-vous", r"kiné"),
         "pt": (r"vamos", r"vou ", r"receit", r"prescrev", r"pedir", r"solicit", r"encaminh", r"referenci", r"controlo", r"controle", r"voltar", r"volte", r"continu", r"começar", r"aumentar", r"diminuir", r"parar de", r"recomendo", r"deve", r"tem de", r"tem que", r"evite", r"de \d+ em \d+ horas", r"\d+ ?mg", r"consulta", r"fisioterapia"),
-        "de": (r"wir werden", r"ich werde", r"ich verschreibe", r"verschreib", r"rezept", r"überweis", r"kontroll", r"wiedervorstell", r"wiederkommen", r"kommen sie (?:\w+ )?wieder", r"in \d+ tagen", r"weiter", r"beginnen", r"erhöhen", r"reduzieren", r"absetzen", r"empfehle", r"sollten", r"müssen", r"vermeiden", r"alle \d+ stunden", r"\d+ ?mg", r"termin", r"physiotherapie"),
+        "de": (r"wir werden", r"ich werde", r"ich verschreibe", r"notaufnahme", r"verschreib", r"rezept", r"überweis", r"kontroll", r"wiedervorstell", r"wiederkommen", r"kommen sie (?:\w+ )?wieder", r"in \d+ tagen", r"weiter", r"beginnen", r"erhöhen", r"reduzieren", r"absetzen", r"empfehle", r"sollten", r"müssen", r"vermeiden", r"alle \d+ stunden", r"\d+ ?mg", r"termin", r"physiotherapie"),
         "it": (r"faremo", r"vado a", r"le (?:prescrivo|prescriverò|consiglio|richiedo)", r"prescri", r"ricetta", r"richied", r"invi", r"controllo", r"tornare", r"torni", r"continu", r"iniziare", r"aumentare", r"ridurre", r"sospendere", r"consiglio", r"deve", r"evit", r"ogni \d+ ore", r"\d+ ?mg", r"appuntamento", r"fisioterapia"),
     },
     # Dental topics.
@@ -1604,6 +1604,15 @@ _SOCIAL_CORE_EN = re.compile(r"\b(?:smok\w*|cigarettes?|tobacco|vap\w*|alcohol|d
 
 
 _CONDITIONAL_START_EN = re.compile(r"^(?:if|in case|should (?:you|it|the|there|your))\b", re.I)
+_CONDITIONAL_START: dict[str, re.Pattern[str]] = {
+    "en": _CONDITIONAL_START_EN,
+    "es": re.compile(r"^(?:si|en caso de|cuando)\b", re.I),
+    "ca": re.compile(r"^(?:si|en cas de|quan)\b", re.I),
+    "fr": re.compile(r"^(?:si|s'il|s'ils|en cas de|au cas où)\b", re.I),
+    "pt": re.compile(r"^(?:se|em caso de|caso)\b", re.I),
+    "de": re.compile(r"^(?:wenn|falls|sollten?)\b", re.I),
+    "it": re.compile(r"^(?:se|in caso di|qualora)\b", re.I),
+}
 _PLAN_INTENT_EN = re.compile(
     r"^(?:(?:so|and|okay|now)\s+)?(?:(?:i'm|i am|we're|we are) (?:also )?going to|we'll|i'll|we will|i will|let's|"
     r"i want to|i'd like to)\s+(?:go ahead and\s+)?(?:hold|stop|start|restart|continue|increase|decrease|reduce|"
@@ -1641,7 +1650,7 @@ def _adjust_scores(sent: "_Sentence", lang: str) -> None:
     if lang == "en" and "social" in scores and "hpi" in scores and _SYMPTOM_WORDS_EN.search(text) and not _SOCIAL_CORE_EN.search(text):
         # "it swells up after I walk": a symptom, not an exercise habit.
         scores["social"] *= 0.6
-    if clinician and lang == "en" and _CONDITIONAL_START_EN.match(text):
+    if clinician and _CONDITIONAL_START.get(lang, _CONDITIONAL_START_EN).match(text):
         # "If the MRI shows a tear, we'll refer ...": an instruction or a
         # contingency plan, never a result or a diagnosis.
         for topic in ("results", "assessment", "exam"):
@@ -2644,6 +2653,7 @@ _ANSWER_ONLY_WITH_QUESTION = re.compile(
     re.I,
 )
 
+_CONTRAST_WORD = re.compile(r"\b(?:but|although|though|except|however|pero|però|mais|mas|aber|ma|sondern)\b", re.I)
 _CONTRAST_START = re.compile(r"^(?:but|although|though|except|pero|però|mais|mas|aber|ma|però)\b[\s,]*", re.I)
 
 
@@ -2688,7 +2698,10 @@ def _answer_statement(
                 scope = clinical_lexicon.scope_of(answer, start, lang, end=end)
                 if scope.hedged or scope.conditional:
                     continue
-                (neg if scope.negated else pos).append(_ros_display(term, lang))
+                # "No, nothing of fever": the leading no covers the symptom
+                # unless a contrast word comes between ("No, but ...").
+                covered_by_no = polarity < 0 and not _CONTRAST_WORD.search(answer[:start])
+                (neg if scope.negated or covered_by_no else pos).append(_ros_display(term, lang))
             else:
                 (pos if polarity > 0 else neg).append(_ros_display(term, lang))
         reports = _REPORTS.get(lang, "Reports").lower()
@@ -3010,7 +3023,7 @@ _CONDITION_HINT = re.compile(
     r"bluthochdruck|fraktur|dolore|ipertensione|frattura|infezione|cárie|carie|karies|pulpit|gingivit|periodontit|"
     r"parodontit|gengivit|angine|angina|entzündung|strep|viral|virus|bacterial|influenza|flu|covid|pneumonia|uti|concussion|"
     r"contusion|laceration|sciatica|vertigo|gerd|eczema|acne|hernia|stones?|shingles|sepsis|dehydration|\w+iasis|"
-    r"cyst|kyste|quiste|quist|cisto|cisti|zyste|otite|otitis|infart\w*|avc|ictus|"
+    r"cyst|kyste|quiste|quist|cisto|cisti|zyste|otite|otitis|infart\w*|avc|ictus|\w*krebs|cáncer|càncer|cancro|"
     # Disease-name suffixes in the supported languages (-itis/-ite, -osis/-ose, ...).
     r"\w+(?:itis|ite|ites|osis|ose|oma|emia|émie|ämie|emie|patia|pathie|algia|algie))\b",
     re.I,
