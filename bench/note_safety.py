@@ -12,7 +12,7 @@ set's count. Target: 0 critical errors (issue 17). Exit status 1 when any
 case fails, so the script can gate a change.
 
 The OpenAI engine runs only when a real endpoint is configured
-(``OPENAI_API_KEY``, optional ``OPENAI_BASE_URL`` and ``OPENAI_NOTE_MODEL``
+(``OPENAI_API_KEY``, optional ``OPENAI_BASE_URL`` and ``OPENAI_MODEL``
 in the environment); otherwise the script says why it skips it. For LLM
 notes it also reports how many note sentences ``validate_note`` flags as
 unsupported by the transcript (``NoteResult.unsupported_sentences``).
@@ -46,7 +46,7 @@ def openai_engine_from_env() -> tuple[NoteEngine | None, str]:
 
     engine = OpenAINoteEngine(
         api_key=key,
-        model=os.environ.get("OPENAI_NOTE_MODEL", "gpt-4o-mini"),
+        model=os.environ.get("OPENAI_MODEL", "gpt-4o-mini"),
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
     )
     return engine, ""

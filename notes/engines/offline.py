@@ -987,6 +987,9 @@ class OfflineNoteEngine:
                         )
                         sent.derived = derived
                         sent.scores = _score(sent.question.text + " " + rest, turn.speaker, cues)
+                        if "allergies" in sent.scores and _ALLERGY_STATEMENT.search(sent.question.text):
+                            # "Allergies?" - "Yes, penicillin.": an allergy, not a medication.
+                            sent.scores["allergies"] = max(sent.scores["allergies"], sent.scores.get("meds", 0.0) + 0.5)
                         if rest_apart:
                             # "No, but my ankles swell": the contrast is a
                             # statement of its own.
@@ -1086,6 +1089,7 @@ class OfflineNoteEngine:
                     )
                     or _symptoms_in(sent.text, ctx.src_lang)
                     or clinical_lexicon.has_measure_or_drug(sent.text)
+                    or len(sent.text.split()) <= 10 and clinical_lexicon.has_clinical_content(sent.text, ctx.src_lang)
                     or _CONDITION_HINT.search(sent.text) and ctx.src_lang != "en"
                 )
             ):
@@ -1604,6 +1608,7 @@ _SOCIAL_CORE_EN = re.compile(r"\b(?:smok\w*|cigarettes?|tobacco|vap\w*|alcohol|d
 
 
 _CONDITIONAL_START_EN = re.compile(r"^(?:if|in case|should (?:you|it|the|there|your))\b", re.I)
+_ALLERGY_STATEMENT = re.compile(r"\b(?:allerg\w*|anaphyla\w*|al·lèrg\w*|alèrg\w*|alérg\w*|alergi\w*)", re.I)
 _CONDITIONAL_START: dict[str, re.Pattern[str]] = {
     "en": _CONDITIONAL_START_EN,
     "es": re.compile(r"^(?:si|en caso de|cuando)\b", re.I),
@@ -1660,6 +1665,10 @@ def _adjust_scores(sent: "_Sentence", lang: str) -> None:
         # "We're going to hold your lisinopril ...": a decision is plan even
         # when it names a test or a result.
         scores["plan"] = scores.get("plan", 0.0) + 1.5
+    if "allergies" in scores and "meds" in scores and _ALLERGY_STATEMENT.search(text):
+        # "Allergic to penicillin": the drug name makes it look like a
+        # medication, but it is an allergy.
+        scores["allergies"] = max(scores["allergies"], scores["meds"] + 0.5)
     if not clinician and max(scores.values(), default=0.0) < 0.7 and clinical_lexicon.drug_names(text):
         # A patient naming a drug and nothing else ("Yes, Eliquis.") talks
         # about medications.
