@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from notes.dialogue import parse_dialogue  # noqa: E402
 from notes.engines.base import NoteEngine, NoteEngineError  # noqa: E402
+from notes.engines.evidence import trace_note  # noqa: E402
 from notes.engines.offline import OfflineNoteEngine  # noqa: E402
 from notes.safety import CATEGORIES, SafetyCase, check_note, load_cases  # noqa: E402
 from templates.builtin import get_builtin_template  # noqa: E402
@@ -58,17 +59,20 @@ def run(engine: NoteEngine, cases: list[SafetyCase], verbose: bool = False) -> d
     Returns:
         ``{"n": cases, "failed": [case ids], "by_category": {category: (failed, total)},
         "unsupported": sentences flagged unsupported, "sentences": note sentences with evidence,
-        "errors": engine errors, "seconds": wall time}``.
+        "errors": engine errors, "seconds": wall time, "traced"/"traced_flagged": offline note
+        sentences checked / flagged by ``trace_note`` (its false-alarm count)}``.
     """
     by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     failed: list[str] = []
     unsupported = sentences = engine_errors = 0
+    traced = traced_flagged = 0
     start = time.perf_counter()
     for case in cases:
         by_category[case.category][1] += 1
         template = get_builtin_template(case.template)
+        turns = parse_dialogue(case.dialogue)
         try:
-            result = engine.generate(turns=parse_dialogue(case.dialogue), template=template, language=case.language)
+            result = engine.generate(turns=turns, template=template, language=case.language)
         except NoteEngineError as exc:
             engine_errors += 1
             by_category[case.category][0] += 1
@@ -78,6 +82,13 @@ def run(engine: NoteEngine, cases: list[SafetyCase], verbose: bool = False) -> d
         errors = check_note(case, result.markdown, result.sections)
         sentences += len(result.evidence)
         unsupported += len(result.unsupported_sentences)
+        if result.engine == "offline":
+            # The offline engine is extractive: every sentence it writes was
+            # said, so what the LLM evidence check flags here is its false
+            # alarm rate.
+            entries = trace_note(result.sections, turns, note_language=case.language)
+            traced += len(entries)
+            traced_flagged += sum(1 for e in entries if not e["supported"])
         if errors:
             by_category[case.category][0] += 1
             failed.append(case.id)
@@ -87,6 +98,7 @@ def run(engine: NoteEngine, cases: list[SafetyCase], verbose: bool = False) -> d
     return {
         "n": len(cases), "failed": failed, "by_category": dict(by_category), "unsupported": unsupported,
         "sentences": sentences, "errors": engine_errors, "seconds": time.perf_counter() - start,
+        "traced": traced, "traced_flagged": traced_flagged,
     }
 
 
@@ -101,6 +113,9 @@ def report(name: str, summary: dict) -> None:
         print(f"  {category:<24} {bad:>6} {total:>6} {share:>7}")
     if summary["sentences"]:
         print(f"  note sentences without transcript evidence: {summary['unsupported']} of {summary['sentences']}")
+    if summary["traced"]:
+        print(f"  LLM evidence check on these extractive notes (false alarms): "
+              f"{summary['traced_flagged']} of {summary['traced']} sentences flagged")
 
 
 def main(argv: list[str] | None = None) -> int:

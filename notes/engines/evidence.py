@@ -18,7 +18,8 @@ A sentence is *supported* when
 2. every medication name in it (``clinical_lexicon.drug_names``) occurs in
    the transcript; and
 3. when note and transcript are in the same language, at least half of its
-   content words (stop-words and note boilerplate such as "patient",
+   content words (a symptom's usual note wording, "fatigue" for "tired",
+   counts as said) (stop-words and note boilerplate such as "patient",
    "reports", "denies" removed; words compared by their first 5 letters, a
    light stemming) occur in at most three utterances. The 0.5 threshold is
    our choice: extractive sentences of the offline engine score 0.8-1.0,
@@ -84,6 +85,24 @@ def _content_stems(text: str, lang: str) -> set[str]:
     return out
 
 
+def _display_stems(text: str, lang: str) -> set[str]:
+    """Stems of the note wording of symptoms said in ``text`` ("tired" -> "fatigue").
+
+    The offline engine writes some symptoms in note wording
+    (``offline._ROS_DISPLAY_EN``); a note using that wording is supported by
+    the spoken form.
+    """
+    if lang != "en":
+        return set()
+    from notes.engines.offline import _ROS_DISPLAY_EN
+
+    out: set[str] = set()
+    for spoken, display in _ROS_DISPLAY_EN.items():
+        if re.search(r"(?<!\w)" + re.escape(spoken) + r"(?!\w)", text):
+            out |= _content_stems(display, lang)
+    return out
+
+
 def _normalised_turn(text: str, lang: str) -> str:
     from notes.engines.offline import _normalise
 
@@ -135,7 +154,7 @@ def trace_note(
     src = transcript_language or note_language
     same_language = src == note_language
     texts = [_normalised_turn(t.text, src) for t in turns]
-    stems = [_content_stems(t, src) for t in texts]
+    stems = [_content_stems(t, src) | _display_stems(t, src) for t in texts]
     all_text = "\n".join(texts)
     transcript_numbers = set(clinical_lexicon.numbers_in(all_text))
     transcript_drugs = set(clinical_lexicon.drug_names(all_text))

@@ -2848,34 +2848,32 @@ def _ros_display(term: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _ros_terms(lang: str) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    """(system, term, compiled pattern) of the review-of-systems lexicon for ``lang``."""
-    return tuple(
-        (system, term, re.compile(r"(?<![\w])" + re.escape(term) + r"(?![\w])"))
-        for system, by_lang in _ROS_SYSTEMS.items()
-        for term in by_lang.get(lang, ()) or by_lang["en"]
-    )
+def _ros_alternation(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for every review-of-systems term of ``lang`` (longest first) and term -> system."""
+    system_of: dict[str, str] = {}
+    for system, by_lang in _ROS_SYSTEMS.items():
+        for term in by_lang.get(lang, ()) or by_lang["en"]:
+            system_of.setdefault(term, system)
+    alternation = "|".join(re.escape(t) for t in sorted(system_of, key=len, reverse=True))
+    return re.compile(r"(?<![\w])(?:" + alternation + r")(?![\w])"), system_of
 
 
 def _symptom_spans(text: str, lang: str) -> list[tuple[str, str, int, int]]:
     """(system, symptom, start, end) of each review-of-systems term in ``text``.
 
-    One entry per symptom (its first mention); a term contained in a longer
-    one found ("pain" in "chest pain") is dropped.
+    One entry per symptom (its first mention), in order of appearance; a
+    term inside a longer one ("pain" in "chest pain") is not listed apart.
     """
     low = text.lower()
-    found: list[tuple[int, int, str, str]] = []
-    for system, term, pattern in _ros_terms(lang):
-        m = pattern.search(low)
-        if m:
-            # German nouns keep their capital letter from the transcript.
-            said = text[m.start() : m.end()] if lang == "de" else term
-            found.append((m.start(), m.end(), system, said))
-    found.sort(key=lambda x: (x[0], -len(x[3])))
+    pattern, system_of = _ros_alternation(lang)
     out: list[tuple[str, str, int, int]] = []
-    for start, end, system, term in found:
-        if not any(term.lower() in f.lower() or f.lower() in term.lower() for _, f, _, _ in out):
-            out.append((system, term, start, end))
+    for m in pattern.finditer(low):
+        term = m.group(0)
+        # German nouns keep their capital letter from the transcript.
+        said = text[m.start() : m.end()] if lang == "de" else term
+        if any(said.lower() in f.lower() or f.lower() in said.lower() for _, f, _, _ in out):
+            continue
+        out.append((system_of[term], said, m.start(), m.end()))
     return out
 
 
