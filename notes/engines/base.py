@@ -61,7 +61,8 @@ class NoteResult:
                 [{"section": "review_of_systems",
                   "sentence": "Constitutional: Reports fever. Denies chills.",
                   "utterances": [4, 5],   # indices into the ``turns`` given to generate()
-                  "supported": True}, ...]
+                  "supported": True,
+                  "reasons": []}, ...]    # why a sentence is unsupported, for the reviewer
 
             The offline engine knows the utterances exactly (every sentence is
             built from them). For LLM notes they are found afterwards by

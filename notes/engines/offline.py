@@ -890,7 +890,8 @@ class OfflineNoteEngine:
                 parts.append(self._render_topic("__lexical__", fallback, ctx, section_ev))
             bodies[spec.key] = "\n\n".join(p for p in parts if p).strip()
             evidence.extend(
-                {"section": spec.key, "sentence": line, "utterances": turns, "supported": bool(turns)}
+                {"section": spec.key, "sentence": line, "utterances": turns, "supported": bool(turns),
+                 "reasons": [] if turns else ["no source utterance"]}
                 for line, turns in section_ev
             )
 

@@ -251,6 +251,17 @@ def test_scope_flags_third_party_hedge_and_conditional() -> None:
     assert clinical_lexicon.scope_of(text, text.index("fever"), "en").affirmed
 
 
+def test_clinical_lexicon_helpers() -> None:
+    assert clinical_lexicon.drug_names("Takes Eliquis, lisinopril 10 mg and losartan.") == ["eliquis", "lisinopril", "losartan"]
+    assert clinical_lexicon.drug_names("I take it with water") == []
+    assert clinical_lexicon.numbers_in("BP 128/82, T 38,5, 1 1/2 tablets") == ["128/82", "38.5", "1", "1/2"]
+    assert clinical_lexicon.has_clinical_content("My knees ache more in cold weather.", "en")
+    assert clinical_lexicon.has_clinical_content("I want to see you back in two weeks.", "en")
+    assert not clinical_lexicon.has_clinical_content("Hey Dragon, finalize the note.", "en")
+    assert not clinical_lexicon.has_clinical_content("Nice to see you, have a good weekend.", "en")
+    assert clinical_lexicon.mentions_third_party("Mi hijo tiene tos", "es")
+
+
 # -- evidence ------------------------------------------------------------------------------------------------
 
 
