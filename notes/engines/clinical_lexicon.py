@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
+    "DRUG_PATTERN",
     "Scope",
     "drug_names",
     "has_clinical_content",
@@ -239,10 +240,13 @@ _DRUG_STEMS = (
 )
 
 
+#: Regex alternation (no anchors) matching a medication name, for callers that embed it.
+DRUG_PATTERN = "(?:" + "|".join(re.escape(n) for n in sorted(set(_DRUG_NAMES), key=len, reverse=True)) + "|" + _DRUG_STEMS + ")"
+
+
 @lru_cache(maxsize=1)
 def _drug_re() -> re.Pattern[str]:
-    names = "|".join(re.escape(n) for n in sorted(set(_DRUG_NAMES), key=len, reverse=True))
-    return re.compile(r"(?<![\w])(?:" + names + r"|" + _DRUG_STEMS + r")(?![\w])", re.I)
+    return re.compile(r"(?<![\w])" + DRUG_PATTERN + r"(?![\w])", re.I)
 
 
 def drug_names(text: str) -> list[str]:

@@ -61,7 +61,7 @@ _BOILERPLATE = frozenset(
     refiere niega paciente refereix nega pacient rapporte nie patient patiente refere berichtet verneint
     riferisce paziente asked pregunta question pergunta frage domanda the and for not has have had was were
     from into onto about over under after before when while then than been being does did each every both
-    some such very they them their she her his him
+    some such very they them their she her his him family member
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_][\w'’·-]*", re.UNICODE)

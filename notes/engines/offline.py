@@ -343,7 +343,7 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"smok", r"cigarette", r"tobacco", r"vape", r"alcohol", r"drink", r"beer", r"wine",
             r"liquor", r"drugs", r"marijuana", r"work (?:as|at|in)", r"i work", r"my job", r"job",
             r"retired", r"married", r"my (?:wife|husband|kids|children|son|daughter|partner)",
-            r"live (?:with|alone)", r"exercise", r"walk", r"gym", r"hik", r"run", r"diet", r"eat",
+            r"live (?:with|alone)", r"exercise", r"walk", r"gym", r"hik", r"run(?:s|ning)?\b", r"diet", r"eat",
         ),
         "es": (r"fum", r"tabaco", r"alcohol", r"beb", r"cerveza", r"vino", r"trabaj", r"jubilad", r"casad", r"vivo", r"ejercicio", r"camin", r"dieta", r"com[oe]\b"),
         "ca": (r"fum", r"tabac", r"alcohol", r"beu", r"begu", r"cervesa", r"vi\b", r"treball", r"jubilat", r"casat", r"visc", r"exercici", r"camin", r"dieta", r"menj"),
@@ -359,6 +359,7 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"reflexes", r"strength", r"edema", r"swelling", r"effusion", r"erythema", r"bruit",
             r"pulses?", r"rhythm", r"sign\b", r"test is (?:positive|negative)", r"positive", r"negative",
             r"blood pressure (?:is|was|today|here)", r"vital signs", r"vitals", r"temperature",
+            r"bp\b", r"heart rate", r"eardrums?", r"tympanic", r"bulging",
             r"oxygen", r"saturation", r"bmi", r"weigh",
             r"looks? (?:good|normal|fine|clear|swollen|red|inflamed|healthy|great|okay)", r"i (?:see|hear|feel|notice|appreciate)\b",
             r"there (?:is|are|'s) (?:no|some|a|an|mild|slight)", r"when i press", r"abdomen", r"belly",
@@ -776,6 +777,8 @@ class _Sentence:
     derived: str = ""
     # ``derived`` is a complete line (answer with its question), used as is.
     derived_raw: bool = False
+    # False when another sentence writes this one's content in the note.
+    render: bool = True
     # The clinician question the turn of this sentence answers (any sentence
     # of the answer turn; ``question`` is set on its first sentence only).
     asked: "_Sentence | None" = None
@@ -974,6 +977,16 @@ class OfflineNoteEngine:
                     _adjust_scores(sent, lang)
                 if (
                     sent.question is not None and polarity == 0 and not sent.derived and cleaned
+                    and clinical_lexicon.drug_names(sent.question.text) and not clinical_lexicon.drug_names(cleaned)
+                    and clinical_lexicon.has_measure_or_drug(cleaned)
+                ):
+                    # "How are you taking the warfarin?" - "5 mg on Mondays
+                    # ...": the dose only means something with the drug.
+                    sent.derived = f'{cleaned.rstrip(".")} ({_ASKED.get(lang, "asked")}: "{sent.question.text.strip()}")'
+                    sent.derived_raw = True
+                    sent.scores = _score(sent.question.text + " " + cleaned, turn.speaker, cues)
+                if (
+                    sent.question is not None and polarity == 0 and not sent.derived and cleaned
                     and len(cleaned.split()) <= 8
                     and (
                         _content_words(cleaned, lang) < 2 and clinical_lexicon.has_clinical_content(cleaned, lang)
@@ -1019,7 +1032,10 @@ class OfflineNoteEngine:
                         if not sent.derived:
                             sent.text = "" if not rest_apart else sent.text
                             if rest_apart:
+                                # Kept for the review of systems (the yes/no
+                                # to the question), written by ``extra``.
                                 sent.scores = {}
+                                sent.render = False
                 out.append(sent)
                 if extra is not None and extra.text:
                     out.append(extra)
@@ -1451,7 +1467,11 @@ def _clean(sentence: str, lang: str) -> str:
     text = _remove_fillers(sentence, lang)
     if lang == "en":
         text = re.sub(r"^(?:hi|hey|hello)\b,?\s*(?:\w+\s*,?\s*)?(?=how are you)", "", text, flags=re.I)
-        text = re.sub(r"\bhow are you(?: doing| feeling)?(?: today| this morning| this afternoon)?\b[?,.]?", " ", text, flags=re.I)
+        # Only the greeting, not "how are you taking the warfarin?".
+        text = re.sub(
+            r"\bhow are you(?: doing| feeling)?(?: today| this morning| this afternoon)?\b(?=\s*(?:[?,.!]|$))[?,.!]?",
+            " ", text, flags=re.I,
+        )
         text = re.sub(r"^(?:hi|hey|hello)\b[,.!]?\s*(?:\w+[,.!]\s*)?", "", text, flags=re.I)
         text = _drop_acknowledgements(text)
     # Stutters and repeated phrases: "i i i think", "your your", "I heard that I heard that".
@@ -1526,6 +1546,8 @@ def _has_clinical_object(text: str, lang: str) -> bool:
 
 def _is_note_worthy(sent: "_Sentence", lang: str) -> bool:
     """False for questions, small talk, meta-talk and content-free fragments."""
+    if not sent.render:
+        return False
     if sent.derived:
         return True
     if not sent.text or sent.is_question or _is_smalltalk(sent.text, lang):
@@ -1638,7 +1660,10 @@ _CONDITIONAL_START: dict[str, re.Pattern[str]] = {
 _PLAN_INTENT_EN = re.compile(
     r"^(?:(?:so|and|okay|now)\s+)?(?:(?:i'm|i am|we're|we are) (?:also )?going to|we'll|i'll|we will|i will|let's|"
     r"i want to|i'd like to)\s+(?:go ahead and\s+)?(?:hold|stop|start|restart|continue|increase|decrease|reduce|"
-    r"prescribe|refer|schedule|switch|change|add|discontinue|taper|repeat|recheck)\b",
+    r"prescribe|refer|schedule|switch|change|add|discontinue|taper|repeat|recheck)\b"
+    # A clinician's instruction: "Give amoxicillin 400 mg ...", "Stop the Bactrim".
+    r"|^(?:please\s+)?(?:give|take|use|apply|start|stop|continue|hold|avoid|skip|increase|decrease)\s+(?:the\s+|her\s+|his\s+|your\s+)?"
+    r"(?:\w+\s+){0,2}?(?:\d|" + clinical_lexicon.DRUG_PATTERN + r")",
     re.I,
 )
 
@@ -2102,6 +2127,9 @@ def _patient_to_note(text: str, ctx: _Context, other: bool = False) -> str:
     starts_with_i = bool(re.match(r"^(?:i|i'm|i've|i'd|i'll)\b", low))
     rewritten = _swap_person(text, first=True, ctx=ctx)
     if other:
+        first_word = rewritten.split(" ", 1)[0]
+        if rewritten[:1].isupper() and first_word != "I" and not (len(first_word) > 1 and first_word.isupper()):
+            rewritten = rewritten[0].lower() + rewritten[1:]
         return f"A family member reports that {rewritten}"
     if starts_with_i:
         return _time_to_end(rewritten)
@@ -2680,6 +2708,9 @@ _ANSWER_ONLY_WITH_QUESTION = re.compile(
 )
 
 _CONTRAST_WORD = re.compile(r"\b(?:but|although|though|except|however|pero|però|mais|mas|aber|ma|sondern)\b", re.I)
+_CLAUSE_START = re.compile(
+    r"^(?:i|i'm|i've|i'd|she|she's|he|he's|it|it's|they|they're|we|we're|my|her|his|their|our|yo|je|j'|ich|eu|io)\b", re.I
+)
 _CONTRAST_START = re.compile(r"^(?:but|although|though|except|pero|però|mais|mas|aber|ma|però)\b[\s,]*", re.I)
 
 
@@ -2745,6 +2776,10 @@ def _answer_statement(
     base = _yes_no_statement(question, polarity, lang)
     if not rest or _content_words(rest, lang) == 0:
         return base, ""
+    if not base and _CLAUSE_START.match(rest):
+        # "Is she drinking okay?" - "Yes, she's drinking fine.": the answer is
+        # a full statement of its own.
+        return "", rest
     if not base and polarity > 0 and not contrast:
         # "Allergies to medications?" - "Yes, penicillin.": the question is
         # the label of what the answer names.
@@ -2796,6 +2831,10 @@ def _yes_no_statement(question: str, polarity: int, lang: str) -> str:
             verb = "reports" if polarity > 0 else "denies"
             return f"{verb} family history of {(family.group(1) or family.group(2)).strip()}"
         if not re.match(r"^(?:and |so |now |any other )*(?:do|did|have|has|are|were|is|was|any|anything|no)\b", q, re.I):
+            return ""
+        if re.match(r"^(?:and |so |now )*(?:do|does|did|have|has|are|is|was|were)\s+(?:she|he|they|it|the baby|your (?:son|daughter|child|baby))\b", q, re.I):
+            # "Is she drinking okay?": about someone or something else; the
+            # answer says it in its own words.
             return ""
         subject = _ROS_Q_PREFIX.sub("", q)
         subject = re.sub(r"\b(?:or )?(?:anything (?:like that|else)|at all|lately|recently|any of that)\b", "", subject, flags=re.I)
