@@ -112,6 +112,17 @@ _LEADING_IF_PUNCT: dict[str, frozenset[str]] = {
     "it": frozenset({"bene", "certo", "ora", "adesso", "perfetto"}),
 }
 
+_NEVER = re.compile(r"(?!)")
+# A negative answer word used as a determiner of what follows.
+_NEG_DETERMINER: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"^no\s+(?!(?:i|i'm|i've|i'd|it|it's|that|that's|they|we|he|she|not|never|nothing|none|sir|ma'am|doctor|doc|"
+        r"thanks|thank|really|way|problem|idea|one|but|just|and|so|yes|no|nope|none)\b)[a-z]",
+        re.I,
+    ),
+    "de": re.compile(r"^(?:kein|keine|keinen|keinerlei)\s+\w", re.I),
+}
+
 # Words after which an ambiguous leading word is a discourse marker.
 _DISCOURSE_NEXT: dict[str, str] = {
     "en": r"i|i'm|i'll|i've|i'd|we|we're|we'll|we've|you|you're|you've|you'll|so|and|but|let's|let|now|it's|that's|"
@@ -779,6 +790,9 @@ class _Sentence:
     derived_raw: bool = False
     # False when another sentence writes this one's content in the note.
     render: bool = True
+    # The answer's no is a determiner ("no nausea", "kein Fieber"): it covers
+    # only the symptoms the answer names, not the others asked about.
+    polarity_named_only: bool = False
     # The clinician question the turn of this sentence answers (any sentence
     # of the answer turn; ``question`` is set on its first sentence only).
     asked: "_Sentence | None" = None
@@ -932,16 +946,20 @@ class OfflineNoteEngine:
                 stripped_raw = raw.strip()
                 polarity = 0
                 probe = _strip_leading(_remove_fillers(stripped_raw.lower(), lang), lang, keep_answers=True)
+                named_only = False
                 if turn.speaker != CLINICIAN and s_pos == 0:
                     if neg.match(probe):
                         polarity = -1
+                        # "Kein Fieber, aber ...", "No nausea, ...": the no
+                        # negates the thing it names, not the whole question.
+                        named_only = bool(_NEG_DETERMINER.get(lang, _NEVER).match(probe))
                     elif pos.match(probe):
                         polarity = 1
                 cleaned = _clean(stripped_raw, lang)
                 is_q = stripped_raw.endswith("?") or bool(qstart.match(cleaned.lower())) or stripped_raw.startswith("¿")
                 sent = _Sentence(
                     idx=len(out), turn=t_idx, speaker=turn.speaker, text=cleaned, is_question=is_q,
-                    answer_polarity=polarity,
+                    answer_polarity=polarity, polarity_named_only=named_only,
                 )
                 if turn.speaker != CLINICIAN and last_question is not None and last_question_turn == t_idx - 1:
                     # Every sentence of the answer turn is read with its question.
@@ -1013,7 +1031,8 @@ class OfflineNoteEngine:
                         # "reports allergies: penicillin"). The yes/no covers
                         # only the symptoms the answer does not qualify.
                         derived, rest_apart = _answer_statement(
-                            sent.question.text, rest, polarity, lang, answer=answer, turn_text=text
+                            sent.question.text, rest, polarity, lang, answer=answer, turn_text=text,
+                            named_only=named_only,
                         )
                         sent.derived = derived
                         sent.scores = _score(sent.question.text + " " + rest, turn.speaker, cues)
@@ -2715,7 +2734,7 @@ _CONTRAST_START = re.compile(r"^(?:but|although|though|except|pero|però|mais|ma
 
 
 def _answer_statement(
-    question: str, rest: str, polarity: int, lang: str, answer: str = "", turn_text: str = ""
+    question: str, rest: str, polarity: int, lang: str, answer: str = "", turn_text: str = "", named_only: bool = False
 ) -> tuple[str, str]:
     """Statement for a short yes/no answer and the part of the answer that stands apart.
 
@@ -2730,6 +2749,8 @@ def _answer_statement(
         turn_text: The whole answer turn: a symptom of the question named in
             a later sentence of the turn ("No rash. The itching is bad.")
             is decided there, not by the yes/no.
+        named_only: The no is a determiner ("no nausea"): symptoms of the
+            question the answer does not name get no polarity.
 
     Returns:
         ``(derived, apart)``: ``derived`` is the note statement ("reports
@@ -2759,7 +2780,7 @@ def _answer_statement(
                 # unless a contrast word comes between ("No, but ...").
                 covered_by_no = polarity < 0 and not _CONTRAST_WORD.search(answer[:start])
                 (neg if scope.negated or covered_by_no else pos).append(_ros_display(term, lang))
-            else:
+            elif not named_only:
                 (pos if polarity > 0 else neg).append(_ros_display(term, lang))
         reports = _REPORTS.get(lang, "Reports").lower()
         denies = _DENIES.get(lang, "Denies").lower()
@@ -2996,6 +3017,7 @@ def _review_of_systems(
         current[:] = [s.turn]
         if s.question is not None and s.answer_polarity != 0:
             current.append(s.question.turn)
+        if s.question is not None and s.answer_polarity != 0 and not s.polarity_named_only:
             # The yes/no covers the symptoms asked about, except those the
             # answer itself qualifies ("Any fever or chills?" - "Yes, but no
             # chills.": fever yes, chills no).
