@@ -2767,7 +2767,7 @@ def _answer_statement(
     said = {t.lower(): (system, start, end) for system, t, start, end in _symptom_spans(answer, lang)}
     elsewhere = {t.lower() for _, t in _symptoms_in(turn_text, lang)} - set(said)
     q_syms = [(system, t) for system, t in q_syms if t.lower() not in elsewhere]
-    if q_syms and any(t.lower() in said for _, t in q_syms) or elsewhere:
+    if (q_syms and any(t.lower() in said for _, t in q_syms)) or elsewhere:
         pos: list[str] = []
         neg: list[str] = []
         for _, term in q_syms:
