@@ -2,7 +2,8 @@
 
 Usage::
 
-    python bench/note_safety.py [--engine offline|openai|both] [--verbose] [--case ID ...]
+    python bench/note_safety.py [--engine offline|openai|both] [--style as-written|lowercase|unpunctuated]
+                                [--verbose] [--case ID ...]
 
 Runs every case of the safety set (``notes/safety/cases/*.yaml``, see
 ``notes.safety``) through the engine with the case's template and language
@@ -17,12 +18,19 @@ in the environment); otherwise the script says why it skips it. For LLM
 notes it also reports how many note sentences ``validate_note`` flags as
 unsupported by the transcript (``NoteResult.unsupported_sentences``).
 Note text is printed only with ``--verbose`` (the set has no patient data).
+
+``--style`` rewrites the dialogues the way speech-to-text systems deliver
+them, to measure robustness: ``lowercase`` (lower case, punctuation split
+off as in ACI-Bench), ``unpunctuated`` (lower case, no sentence punctuation
+and no question marks; Whisper and Deepgram do punctuate, so this is a
+stress test).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections import defaultdict
@@ -53,7 +61,23 @@ def openai_engine_from_env() -> tuple[NoteEngine | None, str]:
     return engine, ""
 
 
-def run(engine: NoteEngine, cases: list[SafetyCase], verbose: bool = False) -> dict:
+def restyle(dialogue: str, style: str) -> str:
+    """The dialogue as a speech-to-text system might write it (see ``--style``)."""
+    if style == "as-written":
+        return dialogue
+    lines = []
+    for line in dialogue.strip().splitlines():
+        tag, _, text = line.partition("]")
+        text = text.lower()
+        if style == "lowercase":
+            text = re.sub(r"\s*([,.?!])(?=\s|$)", r" \1", text)
+        else:
+            text = re.sub(r"(?<!\d)[,.!;](?!\d)|[?¿]", "", text)
+        lines.append(f"{tag}] {text.strip()}")
+    return "\n".join(lines)
+
+
+def run(engine: NoteEngine, cases: list[SafetyCase], verbose: bool = False, style: str = "as-written") -> dict:
     """Run ``cases`` through ``engine``.
 
     Returns:
@@ -70,7 +94,7 @@ def run(engine: NoteEngine, cases: list[SafetyCase], verbose: bool = False) -> d
     for case in cases:
         by_category[case.category][1] += 1
         template = get_builtin_template(case.template)
-        turns = parse_dialogue(case.dialogue)
+        turns = parse_dialogue(restyle(case.dialogue, style))
         try:
             result = engine.generate(turns=turns, template=template, language=case.language)
         except NoteEngineError as exc:
@@ -123,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("offline", "openai", "both"), default="both")
     parser.add_argument("--verbose", action="store_true", help="print the note of each failing case")
     parser.add_argument("--case", action="append", default=[], help="run only these case ids")
+    parser.add_argument("--style", choices=("as-written", "lowercase", "unpunctuated"), default="as-written")
     args = parser.parse_args(argv)
     cases = load_cases()
     if args.case:
@@ -130,10 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     langs = defaultdict(int)
     for c in cases:
         langs[c.language] += 1
-    print(f"safety set: {len(cases)} cases; languages: {dict(sorted(langs.items()))}")
+    print(f"safety set: {len(cases)} cases; languages: {dict(sorted(langs.items()))}; style: {args.style}")
     status = 0
     if args.engine in ("offline", "both"):
-        summary = run(OfflineNoteEngine(), cases, args.verbose)
+        summary = run(OfflineNoteEngine(), cases, args.verbose, args.style)
         report("offline", summary)
         status |= bool(summary["failed"])
     if args.engine in ("openai", "both"):
@@ -141,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         if engine is None:
             print(f"\nopenai: skipped ({reason})")
         else:
-            summary = run(engine, cases, args.verbose)
+            summary = run(engine, cases, args.verbose, args.style)
             report("openai", summary)
             status |= bool(summary["failed"])
     return int(status)
