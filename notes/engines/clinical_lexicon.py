@@ -105,7 +105,8 @@ _CLAUSE_END = r"[,;:.!?()\n]|\s[-–—]\s"
 # A negation right after the term that closes it: "fiebre no, pero ...".
 _POSTPOSED_NEG = re.compile(
     r"^\s*,?\s*(?:(?:no|not really|not at all|not much|never|none|não|nao|non|nicht|pas|nein|tampoco|tampoc|gar nicht|per niente|"
-    r"para nada|pas du tout|de todo)\b\s*(?:[,.;!?]|$|(?:tengo|tinc|tenho|ho|hab\w*|j'en|ne|né|ni|nem|though)\b))",
+    r"para nada|pas du tout|de todo)\b\s*(?:[,.;!?]|$|(?:tengo|tinc|tenho|ho|hab\w*|j'en|ne|né|ni|nem|though|pero|però|mas|"
+    r"mais|aber|ma|but)\b))",
     re.I,
 )
 

@@ -113,6 +113,15 @@ _LEADING_IF_PUNCT: dict[str, frozenset[str]] = {
 }
 
 _NEVER = re.compile(r"(?!)")
+# Verb-first yes/no questions of languages that mark them by intonation only
+# (used when an answer "sí"/"no" follows and the "?" is missing).
+_UNMARKED_QUESTION: dict[str, re.Pattern[str]] = {
+    "es": re.compile(r"^(?:y\s+)?(?:tiene|ha tenido|ha notado|toma|es|está|hay|le duele|siente|nota|fuma|bebe|algún|alguna|usted)\b", re.I),
+    "ca": re.compile(r"^(?:i\s+)?(?:té|ha tingut|ha notat|pren|és|està|hi ha|li fa mal|sent|nota|fuma|beu|algun|alguna|vostè)\b", re.I),
+    "pt": re.compile(r"^(?:e\s+)?(?:tem|teve|toma|é|está|há|sente|nota|fuma|bebe|algum|alguma)\b", re.I),
+    "it": re.compile(r"^(?:e\s+)?(?:ha|ha avuto|prende|è|c'è|sente|nota|fuma|beve|qualche)\b", re.I),
+    "fr": re.compile(r"^(?:et\s+)?(?:vous avez|vous prenez|vous fumez|vous buvez|vous êtes|avez-vous|prenez-vous|êtes-vous|des|de la|du)\b", re.I),
+}
 # A negative answer word used as a determiner of what follows.
 _NEG_DETERMINER: dict[str, re.Pattern[str]] = {
     "en": re.compile(
@@ -720,7 +729,9 @@ _STOPWORDS: dict[str, frozenset[str]] = {
 
 # Localized connective words.
 _SAYS: dict[str, str] = {"en": "Says", "es": "Dice", "ca": "Diu", "fr": "Dit", "pt": "Diz", "de": "Sagt", "it": "Dice"}
-_POSTPOSED_NEG_ANY = re.compile(r"[^\W\d_]\s+(?:no|não|non|nicht|pas)\s*(?:[,.;]|$)", re.I)
+_POSTPOSED_NEG_ANY = re.compile(
+    r"[^\W\d_]\s+(?:no|não|non|nicht|pas)\s*(?:[,.;]|$|(?:pero|però|mas|mais|aber|ma|but)\b)", re.I
+)
 _ASKED: dict[str, str] = {"en": "asked", "es": "pregunta", "ca": "pregunta", "fr": "question", "pt": "pergunta", "de": "Frage", "it": "domanda"}
 _REPORTS: dict[str, str] = {"en": "Reports", "es": "Refiere", "ca": "Refereix", "fr": "Rapporte", "pt": "Refere", "de": "Berichtet", "it": "Riferisce"}
 _DENIES: dict[str, str] = {"en": "Denies", "es": "Niega", "ca": "Nega", "fr": "Nie", "pt": "Nega", "de": "Verneint", "it": "Nega"}
@@ -961,6 +972,18 @@ class OfflineNoteEngine:
                     idx=len(out), turn=t_idx, speaker=turn.speaker, text=cleaned, is_question=is_q,
                     answer_polarity=polarity, polarity_named_only=named_only,
                 )
+                if (
+                    turn.speaker != CLINICIAN and s_pos == 0 and last_question is None
+                    and (polarity != 0 or _HEDGE_ANSWER.match(probe))
+                    and out and out[-1].speaker == CLINICIAN and out[-1].turn == t_idx - 1
+                    and _UNMARKED_QUESTION.get(lang, _NEVER).match(out[-1].text)
+                ):
+                    # Speech-to-text output without "?": a verb-first
+                    # clinician sentence ("Tiene fiebre") answered by "sí"/"no"
+                    # was a question, never a statement of fact.
+                    out[-1].is_question = True
+                    out[-1].scores = {}
+                    last_question, last_question_turn = out[-1], t_idx - 1
                 if turn.speaker != CLINICIAN and last_question is not None and last_question_turn == t_idx - 1:
                     # Every sentence of the answer turn is read with its question.
                     sent.asked = last_question
@@ -1429,7 +1452,7 @@ def _remove_fillers(text: str, lang: str) -> str:
 def _leading_re(lang: str, keep_answers: bool) -> re.Pattern[str]:
     leading = _LEADING.get(lang, _LEADING["en"])
     if keep_answers:
-        leading = tuple(w for w in leading if w not in ("yes", "yeah", "yep", "sí", "si", "oui", "sim", "ja"))
+        leading = tuple(w for w in leading if w not in ("yes", "yeah", "yep", "sí", "si", "sì", "oui", "sim", "ja"))
     ambiguous = _LEADING_IF_PUNCT.get(lang, frozenset())
     free = [w for w in leading if w not in ambiguous]
     punct = [w for w in leading if w in ambiguous]

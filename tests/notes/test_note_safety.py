@@ -219,6 +219,14 @@ def test_leading_words_with_meaning_are_kept() -> None:
     assert note.sections["physical_examination"].startswith("- The lungs are clear")
 
 
+def test_unpunctuated_romance_question_is_not_a_fact() -> None:
+    # Speech-to-text output without "?": "tiene fiebre" followed by "no" was a question.
+    note = _note("[doctor] tiene fiebre\n[patient] no\n[doctor] toma algún medicamento\n[patient] sí enalapril", language="es")
+    assert "Niega fiebre" in note.sections["review_of_systems"]
+    assert not _has(note.markdown, "tiene fiebre") and not _has(note.markdown, "refiere fiebre")
+    assert "enalapril" in note.sections["medications"]
+
+
 # -- negation scope --------------------------------------------------------------------------------------
 
 
