@@ -395,3 +395,17 @@ def test_openai_engine_on_safety_sample() -> None:
             failures[case.id] = errors
         assert all("supported" in e and "utterances" in e for e in result.evidence)
     assert failures == {}
+
+
+def test_generate_note_command_prints_evidence(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    dialogue = tmp_path / "visit.txt"
+    dialogue.write_text("[doctor] Any fever or chills?\n[patient] Yes, but no chills.\n", encoding="utf-8")
+    out = StringIO()
+    call_command("generate_note", str(dialogue), "--evidence", stdout=out)
+    text = out.getvalue()
+    assert "- Constitutional: Reports fever. Denies chills." in text
+    assert "review_of_systems | 0,1 | Constitutional: Reports fever. Denies chills." in text
