@@ -185,15 +185,14 @@ def scope_of(text: str, start: int, lang: str, *, end: int | None = None) -> Sco
         if not negated and lang in ("de", "fr"):
             clause = contrast.split(after, maxsplit=1)[0]
             negated = bool(re.search(r"(?<![\w])(?:nicht|pas)(?![\w])", clause, re.I))
-    # Hedges and conditionals govern the whole clause, also a cue before the
-    # contrast word ("if it gets worse, ..."): look in the full sentence
-    # clause that contains the term.
-    clause = before
+    # Hedges, conditionals and another person as subject are read in the
+    # same part of the clause as negation: "I think I had a fever", "if you
+    # get a fever", "my wife has had a fever".
     return Scope(
         negated=negated,
-        hedged=bool(hedge.search(clause)),
-        conditional=bool(cond.search(clause)),
-        third_party=bool(third.search(clause)),
+        hedged=bool(hedge.search(before)),
+        conditional=bool(cond.search(before)),
+        third_party=bool(third.search(before)),
     )
 
 
