@@ -219,6 +219,16 @@ def test_leading_words_with_meaning_are_kept() -> None:
     assert note.sections["physical_examination"].startswith("- The lungs are clear")
 
 
+def test_answers_that_need_their_question_keep_it() -> None:
+    note = _note("[doctor] How are you taking the warfarin?\n[patient] 5 mg on Mondays and 7.5 mg the other days.")
+    assert 'warfarin' in note.sections["medications"] and "7.5 mg" in note.sections["medications"]
+    note = _note("[patient] Should I stop taking the aspirin before the surgery?\n[doctor] Yes, stop it 7 days before.")
+    assert _has(note.markdown, "stop it 7 days before") and "aspirin" in note.sections["plan"]
+    note = _note("[doctor] Did you lose consciousness?\n[patient] I'm not sure.")
+    assert "not sure" in note.markdown and "consciousness" in note.markdown
+    assert not _has(note.markdown, "denies") and not _has(note.markdown, "reports lose consciousness")
+
+
 def test_unpunctuated_romance_question_is_not_a_fact() -> None:
     # Speech-to-text output without "?": "tiene fiebre" followed by "no" was a question.
     note = _note("[doctor] tiene fiebre\n[patient] no\n[doctor] toma algún medicamento\n[patient] sí enalapril", language="es")
