@@ -345,6 +345,16 @@ def _clinical_re(lang: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(?:" + _CLINICAL_WORDS.get(lang, _CLINICAL_WORDS["en"]) + r")(?![\w])", re.I)
 
 
+# Disease-name suffixes ("bronchitis", "arthrosis", "anemia", "neuropathy");
+# outside English also the Romance/German forms ("otite", "artrose").
+_DISEASE_SUFFIX: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\b\w{3,}(?:itis|osis|emia|aemia|pathy|algia|oma)s?\b", re.I),
+}
+_DISEASE_SUFFIX_OTHER = re.compile(
+    r"\b\w{3,}(?:itis|ite|ites|osis|ose|emia|émie|ämie|emie|patía|patia|pathie|algia|algie|oma)\b", re.I
+)
+
+
 def has_measure_or_drug(text: str) -> bool:
     """True when ``text`` names a medication or a number with a unit ("15 pounds", "5 mg", "38.5")."""
     return bool(_MEASURE.search(text) or drug_names(text))
@@ -360,6 +370,8 @@ def has_clinical_content(text: str, lang: str) -> bool:
     in two weeks" are kept whatever other words they contain.
     """
     if _clinical_re(lang).search(text) or _MEASURE.search(text) or drug_names(text):
+        return True
+    if _DISEASE_SUFFIX.get(lang, _DISEASE_SUFFIX_OTHER).search(text):
         return True
     # Patient speech in another language than the note (code-switching).
     return lang != "en" and bool(_clinical_re("en").search(text)) and bool(re.search(r"\b(?:pain|fever|mg)\b", text, re.I))

@@ -412,7 +412,7 @@ _TOPIC_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"diagnos[ie]s", r"assessment", r"impression", r"consistent with", r"suggestive of",
             r"i think (?:you have|you've got|this is|that this is|it's|it is|that's|that you have|we're dealing)",
             r"(?:looks|sounds|seems) like (?:you have|it's|this is|a|an)", r"you have (?:a |an )?\w+(?:itis|osis|emia|pathy)\b",
-            r"syndrome", r"likely", r"probably (?:a|an|have|has)", r"rule out", r"differential",
+            r"syndrome", r"likely", r"unlikely", r"probably (?:a|an|have|has)", r"rule out", r"ruled out", r"differential",
             r"(?:first|second|third|next|last|other) (?:problem|issue)", r"controlled", r"stable", r"strain",
             r"sprain", r"fracture", r"infection",
         ),
