@@ -7,7 +7,7 @@ or note text: both are patient data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence, runtime_checkable
 
 from templates.builtin import TemplateSpec
@@ -56,11 +56,30 @@ class NoteResult:
         sections: Section key -> section body (Markdown, without the heading;
             empty string when nothing was found for that section).
         engine: Name of the engine that produced the note (e.g. ``"offline"``).
+        evidence: Provenance of every note sentence, in note order::
+
+                [{"section": "review_of_systems",
+                  "sentence": "Constitutional: Reports fever. Denies chills.",
+                  "utterances": [4, 5],   # indices into the ``turns`` given to generate()
+                  "supported": True,
+                  "reasons": []}, ...]    # why a sentence is unsupported, for the reviewer
+
+            The offline engine knows the utterances exactly (every sentence is
+            built from them). For LLM notes they are found afterwards by
+            ``notes.engines.evidence.trace_note`` and ``supported`` is
+            ``False`` for a sentence no utterance supports (a possible
+            invention to review). Empty when an engine gives no provenance.
     """
 
     markdown: str
     sections: dict[str, str]
     engine: str
+    evidence: list[dict] = field(default_factory=list)
+
+    @property
+    def unsupported_sentences(self) -> list[dict]:
+        """Evidence entries with ``supported: False`` (same shape as ``evidence``)."""
+        return [e for e in self.evidence if not e.get("supported", True)]
 
 
 class NoteEngineError(Exception):

@@ -94,6 +94,9 @@ class OpenAINoteEngine:
         Returns:
             ``NoteResult`` with ``engine="openai"``; sections the model left
             blank render as the localized "Not discussed." placeholder.
+            ``evidence`` traces each note sentence to transcript utterances
+            (``validate_note``); ``unsupported_sentences`` lists the ones
+            without evidence.
 
         Raises:
             NoteEngineError: ``permanent=True`` for missing configuration,
@@ -132,7 +135,29 @@ class OpenAINoteEngine:
             raise NoteEngineError("OpenAI output was truncated (token limit)", permanent=True)
         sections = parse_sections(message.content or "", template)
         markdown = render_markdown(template, language, sections)
-        return NoteResult(markdown=markdown, sections=sections, engine=self.name)
+        return NoteResult(
+            markdown=markdown, sections=sections, engine=self.name,
+            evidence=validate_note(sections=sections, turns=turns, language=language),
+        )
+
+
+def validate_note(*, sections: dict[str, str], turns: Sequence[Turn], language: str) -> list[dict]:
+    """Trace every sentence of the model's note to the transcript.
+
+    Returns ``notes.engines.evidence.trace_note`` entries (``{"section",
+    "sentence", "utterances", "supported", "reasons"}``); a sentence whose
+    numbers or drug names were never said, or whose words are mostly absent
+    from the transcript, has ``supported: False`` and is listed by
+    ``NoteResult.unsupported_sentences``. The transcript language is
+    detected like the offline engine does, so a note written in another
+    language than the conversation is checked on numbers and drug names
+    only.
+    """
+    from notes.engines.evidence import trace_note
+    from notes.engines.offline import _detect_language
+
+    src = _detect_language(turns, default=language)
+    return trace_note(sections, turns, note_language=language, transcript_language=src)
 
 
 def build_messages(
@@ -155,8 +180,17 @@ def build_messages(
         f"the template \"{template.name}\" with exactly these sections:\n"
         f"{section_lines}\n"
         "Rules: use only facts stated in the transcript; never invent findings, "
-        "doses, diagnoses or plans. Write in concise clinical style in the third "
-        "person. Keep medication names with dose and frequency as said. Use "
+        "doses, diagnoses or plans. A question is not a fact: record only what "
+        "the answer says, and keep what a short answer names (\"Allergies?\" - "
+        "\"Yes, penicillin.\" means an allergy to penicillin). Read negation per "
+        "symptom (\"yes, but no chills\" = reports the asked symptom, denies "
+        "chills). Attribute findings to the person they belong to: a relative's "
+        "illness is family or social history, never the patient's problem. Keep "
+        "hedges (\"maybe\", \"not sure\") and conditions (\"if ...\") as said; "
+        "a negated or excluded finding (\"not consistent with a fracture\") is "
+        "never a diagnosis. Do not guess the patient's gender; write \"the "
+        "patient\" unless the visit states it. Write in concise clinical style in the third "
+        "person. Keep medication names with dose, frequency and every number as said. Use "
         "Markdown bullet points for plan items. If a section was not discussed, "
         "return an empty string for it. Do not include section headings in the "
         "section text."

@@ -40,7 +40,7 @@ __all__ = [
 # Never content words: removed wherever they occur (whole words).
 _ANYWHERE: dict[str, tuple[str, ...]] = {
     "en": (
-        "um", "umm", "uh", "uhh", "uhm", "uh-huh", "mm-hmm", "mhm", "hmm", "er", "erm", "ah", "oh",
+        "um", "umm", "uh", "uhh", "uhm", "uh-huh", "mm-hmm", "mhm", "hmm", "erm", "ah", "oh",
         "i mean", "kinda", "sorta", "like i said", "gosh", "basically", "actually", "honestly",
         "literally", "pretty much",
     ),
@@ -149,7 +149,9 @@ def _anywhere_re(lang: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=None)
 def _hesitation_re(lang: str) -> re.Pattern[str]:
-    words = ("um", "umm", "uh", "uhh", "uhm", "er", "erm") if lang in ("en", "xx") else ("uh", "uhh", "uhm")
+    # Not "er": it is also the emergency room ("went to the ER") and a
+    # receptor status ("ER positive"), so it is content, not a hesitation.
+    words = ("um", "umm", "uh", "uhh", "uhm", "erm") if lang in ("en", "xx") else ("uh", "uhh", "uhm")
     words += {"es": ("eh", "em", "ehm", "mmm"), "ca": ("eh", "ehm", "mmm"), "fr": ("euh", "heu"),
               "pt": ("hã", "ãh"), "de": ("äh", "ähm", "öhm"), "it": ("ehm",)}.get(lang, ())
     if lang in _ANYWHERE:
@@ -279,21 +281,46 @@ def remove_fillers(text: str, lang: str) -> str:
 
 # A phrase of 1-6 words repeated right away ("I heard that I heard that",
 # "four, four", "the, the"). Digits and words alike.
-_REPEAT = re.compile(r"(?<![\w'])((?:" + _WORD + r")(?:\s+" + _WORD + r"){0,5})(?:[\s,]+\1(?![\w']))+", re.I)
+# The repeat must end at a word boundary that is not part of a number: the
+# "1" of "1 1/2" or "1 1.5" is not a repetition of "1".
+_REPEAT = re.compile(
+    r"(?<![\w'/.])((?:" + _WORD + r")(?:\s+" + _WORD + r"){0,5})(?:[\s,]+\1(?![\w'’]|[/.,]\d))+", re.I
+)
+# A repeated number is a stutter ("for 4, 4 days") only before a time unit;
+# before a dose or a count it is content ("2, 2 mg tablets" = two tablets of
+# 2 mg), so it is kept.
+_TIME_UNIT_AFTER = re.compile(
+    r"^\s*(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|times?|am|pm|o'clock|"
+    r"días?|semanas?|mes(?:es)?|años?|dies|setmanes|anys|jours?|semaines?|mois|ans|dias|anos|"
+    r"tage?n?|wochen?|monate?n?|jahre?n?|giorni|settimane|mesi|anni)\b",
+    re.I,
+)
 
 
 def remove_repetitions(text: str) -> str:
     """Collapse immediate repetitions of a word or a phrase of up to 6 words.
 
+    Numbers are protected: a repeated number is collapsed only before a time
+    unit ("for 4, 4 days"), never before a dose, a count or a fraction ("2, 2
+    mg tablets", "1 1/2 tablets" stay as said).
+
     >>> remove_repetitions("I heard that I heard that you're having a sore throat")
     "I heard that you're having a sore throat"
     >>> remove_repetitions("for 4, 4 days")
     'for 4 days'
+    >>> remove_repetitions("I take 2, 2 mg tablets")
+    'I take 2, 2 mg tablets'
     """
+
+    def repl(m: re.Match[str]) -> str:
+        if any(c.isdigit() for c in m.group(1)) and not _TIME_UNIT_AFTER.match(m.string[m.end():]):
+            return m.group(0)
+        return m.group(1)
+
     prev = None
     while prev != text:
         prev = text
-        text = _REPEAT.sub(r"\1", text)
+        text = _REPEAT.sub(repl, text)
     return text
 
 
