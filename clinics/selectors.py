@@ -7,20 +7,21 @@ from datetime import timedelta
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from clinics.models import ApiKey, Clinic, ClinicUser, Plan, Service, SubscriptionStatus, UsageRecord
+from clinics.models import ApiKey, ApiKeyKind, Clinic, ClinicUser, Plan, Service, SubscriptionStatus, UsageRecord
 from clinics.services import hash_api_key
 
 
-def api_key_lookup(*, raw_key: str) -> ApiKey | None:
+def api_key_lookup(*, raw_key: str, kinds: tuple[str, ...] = (ApiKeyKind.PLATFORM,)) -> ApiKey | None:
     """Return the active API key matching ``raw_key`` (with its clinic loaded), or ``None``.
 
-    Revoked keys and keys of inactive clinics do not match.
+    Revoked keys, keys of inactive clinics and keys of another surface (``kinds``, default the
+    platform's ``msk_`` keys; ChatMed passes its ``sk_live_``/``sk_test_`` kinds) do not match.
     """
     if not raw_key or len(raw_key) > 200:
         return None
     return (
         ApiKey.objects.select_related("clinic")
-        .filter(hashed_key=hash_api_key(raw_key), revoked_at__isnull=True, clinic__is_active=True)
+        .filter(hashed_key=hash_api_key(raw_key), revoked_at__isnull=True, clinic__is_active=True, kind__in=kinds)
         .first()
     )
 
