@@ -1,0 +1,84 @@
+"""``POST /api/v1/health/heart-rate`` (record and interpret) and ``GET`` (history, trend, anomalies)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from chatmed.api.base import ChatMedApiView
+from chatmed.models import HeartRateReading, new_public_id
+from chatmed.profiles.services import age_years, profile_get
+from chatmed.vitals.heart_rate import assess_heart_rate, trend
+from clinics.models import ChatMedEndpoint
+
+
+class HeartRateInput(serializers.Serializer):
+    """The seed's fields and defaults; bpm bounds 20-300 (outside any recorded human pulse)."""
+
+    heart_rate_bpm = serializers.IntegerField(min_value=20, max_value=300)
+    is_resting = serializers.BooleanField(default=True)
+    feels_regular = serializers.BooleanField(default=True)
+    has_palpitations = serializers.BooleanField(default=False)
+    has_shortness_of_breath = serializers.BooleanField(default=False)
+    measurement_duration_seconds = serializers.IntegerField(default=60, min_value=5, max_value=3600)
+    profile_id = serializers.CharField(required=False, max_length=40)
+
+
+def reading_payload(reading: HeartRateReading, *, interpretation: str | None = None) -> dict:
+    payload = {
+        "reading_id": reading.public_id,
+        "profile_id": reading.profile.public_id if reading.profile_id else None,
+        "heart_rate_bpm": reading.heart_rate_bpm,
+        "is_resting": reading.is_resting,
+        "feels_regular": reading.feels_regular,
+        "has_palpitations": reading.has_palpitations,
+        "has_shortness_of_breath": reading.has_shortness_of_breath,
+        "measurement_duration_seconds": reading.measurement_duration_seconds,
+        "category": reading.category,
+        "alerts": reading.alerts,
+        "measured_at": reading.measured_at.isoformat(),
+    }
+    if interpretation is not None:
+        payload["interpretation"] = interpretation
+    return payload
+
+
+class HeartRateApi(ChatMedApiView):
+    endpoint = ChatMedEndpoint.HEART_RATE
+
+    def post(self, request):
+        """Record a measurement: ``{"reading_id", "category", "interpretation", "alerts", "normal_range_bpm", ...}``."""
+        data = self.validated(HeartRateInput)
+        profile = profile_get(public_id=data["profile_id"], is_sandbox=self.is_sandbox) if data.get("profile_id") else None
+        fields = {k: v for k, v in data.items() if k != "profile_id"}
+        assessment = assess_heart_rate(**fields, age_years=age_years(profile) if profile else None)
+        reading = HeartRateReading.objects.create(
+            public_id=new_public_id("hr"), is_sandbox=self.is_sandbox, profile=profile, category=assessment.category,
+            alerts=assessment.alerts, **fields,
+        )
+        payload = reading_payload(reading, interpretation=assessment.interpretation)
+        payload["normal_range_bpm"] = list(assessment.normal_range)
+        return Response(payload, status=status.HTTP_201_CREATED)
+
+    def get(self, request):
+        """History (newest first, ``?limit=`` 1-500, default 100) of a profile (``?profile_id=``) or of the
+        readings without profile, with ``trend`` (see :func:`chatmed.vitals.heart_rate.trend`) and
+        ``anomaly_alerts`` (readings far from the others)."""
+        profile_id = request.query_params.get("profile_id")
+        try:
+            limit = min(500, max(1, int(request.query_params.get("limit", 100))))
+        except ValueError:
+            raise serializers.ValidationError({"limit": "must be an integer."}) from None
+        queryset = HeartRateReading.objects.filter(is_sandbox=self.is_sandbox).select_related("profile")
+        if profile_id:
+            queryset = queryset.filter(profile=profile_get(public_id=profile_id, is_sandbox=self.is_sandbox))
+        else:
+            queryset = queryset.filter(profile__isnull=True)
+        readings = list(queryset[:limit])
+        summary = trend([(r.measured_at, r.heart_rate_bpm, r.is_resting) for r in readings])
+        anomalies = [{"reading_id": readings[i].public_id, "heart_rate_bpm": readings[i].heart_rate_bpm,
+                      "measured_at": readings[i].measured_at.isoformat(),
+                      "message": f"{readings[i].heart_rate_bpm} bpm differs markedly from this history's usual resting rate."}
+                     for i in summary.pop("anomalies")]
+        return Response({"profile_id": profile_id, "readings": [reading_payload(r) for r in readings],
+                         "trend": summary, "anomaly_alerts": anomalies})
