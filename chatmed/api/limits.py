@@ -85,9 +85,9 @@ def reset_limits() -> None:
     _slots.cache_clear()
 
 
-def _window(limiter, item, key_id: str) -> tuple[int, int]:
+def _window(limiter, item, key_id: str) -> tuple[int, float]:
     stats = limiter.get_window_stats(item, NAMESPACE, key_id)
-    return max(0, stats.remaining), int(math.ceil(stats.reset_time))
+    return max(0, stats.remaining), stats.reset_time
 
 
 def count_request(*, key_id: str, plan: str) -> LimitDecision:
@@ -103,19 +103,19 @@ def count_request(*, key_id: str, plan: str) -> LimitDecision:
     day_item = RateLimitItemPerDay(limits.per_day or _UNLIMITED_COUNT)
 
     if minute_item is not None and not limiter.hit(minute_item, NAMESPACE, key_id):
-        remaining, reset_at = _window(limiter, minute_item, key_id)
-        return LimitDecision(False, limits.per_minute, 0, reset_at, max(1, math.ceil(reset_at - now)), "minute")
+        _, reset = _window(limiter, minute_item, key_id)
+        return LimitDecision(False, limits.per_minute, 0, math.ceil(reset), max(1, math.ceil(reset - now)), "minute")
     if not limiter.hit(day_item, NAMESPACE, key_id):
-        remaining, reset_at = _window(limiter, day_item, key_id)
-        return LimitDecision(False, limits.per_day, 0, reset_at, max(1, math.ceil(reset_at - now)), "day")
+        _, reset = _window(limiter, day_item, key_id)
+        return LimitDecision(False, limits.per_day, 0, math.ceil(reset), max(1, math.ceil(reset - now)), "day")
 
     day_remaining, day_reset = _window(limiter, day_item, key_id)
     if minute_item is None:
         return LimitDecision(True, None, None, int(math.ceil(now / 60) * 60), 0)
     minute_remaining, minute_reset = _window(limiter, minute_item, key_id)
     if limits.per_day is not None and day_remaining < minute_remaining:
-        return LimitDecision(True, limits.per_day, day_remaining, day_reset, 0)
-    return LimitDecision(True, limits.per_minute, minute_remaining, minute_reset, 0)
+        return LimitDecision(True, limits.per_day, day_remaining, math.ceil(day_reset), 0)
+    return LimitDecision(True, limits.per_minute, minute_remaining, math.ceil(minute_reset), 0)
 
 
 def requests_today(*, key_id: str, plan: str) -> int:
