@@ -13,10 +13,13 @@ def sandbox_wipe() -> dict[str, int]:
 
     Returns ``{"prescriptions": n, "heart_rate_readings": n, "chat_sessions": n, "profiles": n}``.
     """
-    counts = {
-        "prescriptions": Prescription.objects.filter(is_sandbox=True).delete()[0],
-        "heart_rate_readings": HeartRateReading.objects.filter(is_sandbox=True).delete()[0],
-        "chat_sessions": ChatSession.objects.filter(is_sandbox=True).delete()[0],
-        "profiles": HealthProfile.objects.filter(is_sandbox=True).delete()[0],
+    def wipe(model) -> int:
+        # delete() also counts cascaded rows (a session's messages); report the model's own rows.
+        return model.objects.filter(is_sandbox=True).delete()[1].get(model._meta.label, 0)
+
+    return {
+        "prescriptions": wipe(Prescription),
+        "heart_rate_readings": wipe(HeartRateReading),
+        "chat_sessions": wipe(ChatSession),
+        "profiles": wipe(HealthProfile),
     }
-    return counts
