@@ -132,7 +132,7 @@ class ApiKeyAdmin(PlatformOnlyAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        created, raw_key = api_key_create(clinic=obj.clinic, name=obj.name, kind=obj.kind)
+        created, raw_key = api_key_create(clinic=obj.clinic, name=obj.name, kind=obj.kind or "platform")
         obj.pk, obj.prefix, obj.hashed_key = created.pk, created.prefix, hash_api_key(raw_key)
         obj.created_at = created.created_at
         messages.warning(request, f"New API key for {obj.clinic.client_id} (copy it now, it is not shown again): {raw_key}")

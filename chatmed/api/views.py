@@ -6,6 +6,7 @@ from django.conf import settings
 from rest_framework.response import Response
 
 from chatmed.api.base import ChatMedApiView
+from chatmed.api.schema import chatmed_schema
 from chatmed.api.limits import concurrency_slots, plan_limits, requests_today
 from clinics.models import ChatMedEndpoint, Plan
 
@@ -17,6 +18,7 @@ class UsersMeApi(ChatMedApiView):
 
     endpoint = ChatMedEndpoint.ACCOUNT
 
+    @chatmed_schema(summary="The key's clinic, plan, limits and usage today")
     def get(self, request):
         clinic, api_key = self.principal.clinic, self.principal.api_key
         limits = plan_limits(clinic.plan)

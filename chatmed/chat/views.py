@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from chatmed.api.base import ChatMedApiView, NotFound
+from chatmed.api.schema import chatmed_schema
 from chatmed.chat.services import chat_message
 from chatmed.models import ChatSession
 from chatmed.profiles.services import profile_get
@@ -24,6 +25,7 @@ class ChatMessageApi(ChatMedApiView):
 
     endpoint = ChatMedEndpoint.CHAT
 
+    @chatmed_schema(request=ChatInput, summary="Send a message to the medical chat")
     def post(self, request):
         data = self.validated(ChatInput)
         profile = profile_get(public_id=data["profile_id"], is_sandbox=self.is_sandbox) if data.get("profile_id") else None
@@ -38,6 +40,7 @@ class ChatSessionApi(ChatMedApiView):
 
     endpoint = ChatMedEndpoint.CHAT
 
+    @chatmed_schema(summary="A chat session's history")
     def get(self, request, session_id: str):
         session = ChatSession.objects.filter(public_id=session_id, is_sandbox=self.is_sandbox).select_related("profile").first()
         if session is None:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from chatmed.api.base import ChatMedApiView
+from chatmed.api.schema import chatmed_schema
 from chatmed.emergency.services import emergency_assess
 from chatmed.profiles.services import profile_get
 from clinics.models import ChatMedEndpoint
@@ -28,6 +29,7 @@ class EmergencyDetectApi(ChatMedApiView):
 
     endpoint = ChatMedEndpoint.EMERGENCY
 
+    @chatmed_schema(request=EmergencyInput, summary="Screen symptoms for emergencies")
     def post(self, request):
         data = self.validated(EmergencyInput)
         profile = profile_get(public_id=data["profile_id"], is_sandbox=self.is_sandbox) if data.get("profile_id") else None

@@ -7,7 +7,10 @@ from django.http import HttpResponse
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from drf_spectacular.types import OpenApiTypes
+
 from chatmed.api.base import ChatMedApiView
+from chatmed.api.schema import chatmed_schema
 from chatmed.models import Prescription
 from chatmed.prescriptions.pdf import prescription_pdf
 from chatmed.prescriptions.services import (
@@ -55,12 +58,14 @@ def prescription_payload(prescription: Prescription) -> dict:
 class PrescriptionListCreateApi(ChatMedApiView):
     endpoint = ChatMedEndpoint.PRESCRIPTIONS
 
+    @chatmed_schema(request=PrescriptionInput, status=201, summary="Create a prescription")
     def post(self, request):
         data = self.validated(PrescriptionInput)
         profile = profile_get(public_id=data["profile_id"], is_sandbox=self.is_sandbox)
         prescription = prescription_create(profile=profile, diagnosis=data["diagnosis"], medications=data["medications"])
         return Response(prescription_payload(prescription), status=status.HTTP_201_CREATED)
 
+    @chatmed_schema(summary="Prescription history of a profile", operation_id="chatmed_prescriptions_list")
     def get(self, request):
         """History of one profile (``?profile_id=`` required), newest first."""
         profile_id = request.query_params.get("profile_id")
@@ -74,6 +79,7 @@ class PrescriptionListCreateApi(ChatMedApiView):
 class PrescriptionDetailApi(ChatMedApiView):
     endpoint = ChatMedEndpoint.PRESCRIPTIONS
 
+    @chatmed_schema(summary="Read a prescription")
     def get(self, request, prescription_id: str):
         return Response(prescription_payload(prescription_get(public_id=prescription_id, is_sandbox=self.is_sandbox)))
 
@@ -81,6 +87,7 @@ class PrescriptionDetailApi(ChatMedApiView):
 class PrescriptionPdfApi(ChatMedApiView):
     endpoint = ChatMedEndpoint.PRESCRIPTIONS
 
+    @chatmed_schema(response=OpenApiTypes.BINARY, summary="Printable prescription (PDF)")
     def get(self, request, prescription_id: str):
         prescription = prescription_get(public_id=prescription_id, is_sandbox=self.is_sandbox)
         response = HttpResponse(prescription_pdf(prescription, clinic_name=self.principal.clinic.name),
@@ -94,6 +101,7 @@ class InteractionCheckApi(ChatMedApiView):
 
     endpoint = ChatMedEndpoint.PRESCRIPTIONS
 
+    @chatmed_schema(request=InteractionInput, summary="Check interactions and allergies")
     def post(self, request):
         data = self.validated(InteractionInput)
         profile = profile_get(public_id=data["profile_id"], is_sandbox=self.is_sandbox) if data.get("profile_id") else None

@@ -6,6 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from chatmed.api.base import ChatMedApiView
+from chatmed.api.schema import chatmed_schema
 from chatmed.models import HealthProfile, Sex
 from chatmed.profiles.services import age_years, profile_create, profile_get, profile_update
 from clinics.models import ChatMedEndpoint
@@ -51,10 +52,12 @@ def profile_payload(profile: HealthProfile) -> dict:
 class ProfileListCreateApi(ChatMedApiView):
     endpoint = ChatMedEndpoint.PROFILES
 
+    @chatmed_schema(request=ProfileInput, status=201, summary="Create a health profile")
     def post(self, request):
         profile = profile_create(is_sandbox=self.is_sandbox, data=self.validated(ProfileInput))
         return Response(profile_payload(profile), status=status.HTTP_201_CREATED)
 
+    @chatmed_schema(summary="List health profiles", operation_id="chatmed_profiles_list")
     def get(self, request):
         """``{"profiles": [...], "count"}``, newest first; ``?limit=`` (1-100, default 50), ``?offset=``."""
         try:
@@ -71,12 +74,16 @@ class ProfileListCreateApi(ChatMedApiView):
 class ProfileDetailApi(ChatMedApiView):
     endpoint = ChatMedEndpoint.PROFILES
 
+    @chatmed_schema(summary="Read a health profile")
     def get(self, request, profile_id: str):
         return Response(profile_payload(profile_get(public_id=profile_id, is_sandbox=self.is_sandbox)))
 
+    @chatmed_schema(request=ProfileInput, summary="Update a health profile (fields given)")
     def patch(self, request, profile_id: str):
         profile = profile_get(public_id=profile_id, is_sandbox=self.is_sandbox)
         data = self.validated(lambda data: ProfileInput(data=data, partial=True))
         return Response(profile_payload(profile_update(profile=profile, data=data)))
 
-    put = patch
+    @chatmed_schema(request=ProfileInput, summary="Update a health profile (fields given)")
+    def put(self, request, profile_id: str):
+        return self.patch(request, profile_id)

@@ -6,6 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from chatmed.api.base import ChatMedApiView
+from chatmed.api.schema import chatmed_schema
 from chatmed.models import HeartRateReading, new_public_id
 from chatmed.profiles.services import age_years, profile_get
 from chatmed.vitals.heart_rate import assess_heart_rate, trend
@@ -46,6 +47,7 @@ def reading_payload(reading: HeartRateReading, *, interpretation: str | None = N
 class HeartRateApi(ChatMedApiView):
     endpoint = ChatMedEndpoint.HEART_RATE
 
+    @chatmed_schema(request=HeartRateInput, status=201, summary="Record and interpret a heart-rate measurement")
     def post(self, request):
         """Record a measurement: ``{"reading_id", "category", "interpretation", "alerts", "normal_range_bpm", ...}``."""
         data = self.validated(HeartRateInput)
@@ -60,6 +62,7 @@ class HeartRateApi(ChatMedApiView):
         payload["normal_range_bpm"] = list(assessment.normal_range)
         return Response(payload, status=status.HTTP_201_CREATED)
 
+    @chatmed_schema(summary="Heart-rate history, trend and anomaly alerts")
     def get(self, request):
         """History (newest first, ``?limit=`` 1-500, default 100) of a profile (``?profile_id=``) or of the
         readings without profile, with ``trend`` (see :func:`chatmed.vitals.heart_rate.trend`) and
