@@ -7,7 +7,7 @@ from chatmed.api.views import UsersMeApi
 from chatmed.chat.views import ChatMessageApi, ChatSessionApi
 from chatmed.emergency.views import EmergencyDetectApi
 from chatmed.prescriptions.views import (
-    InteractionCheckApi, PrescriptionDetailApi, PrescriptionListCreateApi, PrescriptionPdfApi,
+    InteractionCheckApi, PrescriptionCreateApi, PrescriptionDetailApi, PrescriptionListCreateApi, PrescriptionPdfApi,
 )
 from chatmed.profiles.views import ProfileDetailApi, ProfileListCreateApi
 from chatmed.vitals.views import HeartRateApi
@@ -21,7 +21,7 @@ urlpatterns = [
     path("emergency/detect", EmergencyDetectApi.as_view(), name="chatmed-emergency-detect"),
     path("health/heart-rate", HeartRateApi.as_view(), name="chatmed-heart-rate"),
     path("prescriptions", PrescriptionListCreateApi.as_view(), name="chatmed-prescriptions"),
-    path("prescriptions/create", PrescriptionListCreateApi.as_view(), name="chatmed-prescriptions-create"),
+    path("prescriptions/create", PrescriptionCreateApi.as_view(), name="chatmed-prescriptions-create"),
     path("prescriptions/check-interactions", InteractionCheckApi.as_view(), name="chatmed-interactions"),
     path("prescriptions/<str:prescription_id>", PrescriptionDetailApi.as_view(), name="chatmed-prescription"),
     path("prescriptions/<str:prescription_id>/pdf", PrescriptionPdfApi.as_view(), name="chatmed-prescription-pdf"),

@@ -108,3 +108,13 @@ class InteractionCheckApi(ChatMedApiView):
         pairs = medications_resolve([{"name": n} for n in data["medications"]])
         interactions, alerts = medication_checks(drugs=[d for _, d in pairs], profile=profile)
         return Response({"medications": [d.name for _, d in pairs], "interactions": interactions, "allergy_alerts": alerts})
+
+
+class PrescriptionCreateApi(ChatMedApiView):
+    """``POST /api/v1/prescriptions/create``: the same as ``POST /api/v1/prescriptions``."""
+
+    endpoint = ChatMedEndpoint.PRESCRIPTIONS
+
+    @chatmed_schema(request=PrescriptionInput, status=201, summary="Create a prescription (alias)")
+    def post(self, request):
+        return PrescriptionListCreateApi.post(self, request)
