@@ -345,6 +345,8 @@ CHATMED_LLM_TIMEOUT_SECONDS = env.float("CHATMED_LLM_TIMEOUT_SECONDS", default=3
 CHATMED_DEFAULT_COUNTRY = env.str("CHATMED_DEFAULT_COUNTRY", default="")
 # Production: redirect plain-HTTP requests to HTTPS (ChatMed API seed: "HTTP requests will be automatically
 # redirected"); behind a proxy the scheme comes from X-Forwarded-Proto, which the proxy must set.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=env.bool("MEDSYNC_PRODUCTION", default=False))
+_ssl_redirect = env.str("SECURE_SSL_REDIRECT", default="").strip().lower()
+SECURE_SSL_REDIRECT = (_ssl_redirect in ("1", "true", "yes", "on") if _ssl_redirect
+                       else env.bool("MEDSYNC_PRODUCTION", default=False))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("USE_X_FORWARDED_PROTO", default=True) else None
 SECURE_REDIRECT_EXEMPT = [r"^health$"]
