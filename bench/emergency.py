@@ -1,9 +1,11 @@
 """Emergency detection benchmark: latency (in-process and over HTTP), sensitivity and specificity.
 
 * **Accuracy** on ``chatmed/emergency/data/evaluation_set.jsonl`` (the set the rules were developed
-  against; the test suite requires critical sensitivity >= 0.98) and on ``evaluation_holdout.jsonl``
-  (written after the rules, never tuned on): sensitivity = critical texts answered ``critical``;
-  specificity = other texts not answered ``critical``.
+  against; the test suite requires critical sensitivity >= 0.98) and on the two sets written later,
+  ``evaluation_holdout.jsonl`` and ``evaluation_holdout2.jsonl``. Each of those was scored once,
+  blind, before its misses were fixed in the lexicons (critical sensitivity 0.862 on 51 texts and
+  0.786 on 48 texts, specificity 1.000 on both), so today they are regression sets, not held out.
+  Sensitivity = critical texts answered ``critical``; specificity = other texts not answered ``critical``.
 * **In-process latency** per request: the detector alone, and the endpoint's service
   (detector + nearest facility query in the clinic's schema + answer), over every evaluation text.
 * **Full request in-process**: the same request through Django's whole stack (middleware, key
@@ -93,8 +95,9 @@ def main() -> None:
     from clinics.models import Clinic, Plan
     from clinics.services import api_key_create, clinic_create
 
-    texts = [r["text"] for r in load("evaluation_set.jsonl") + load("evaluation_holdout.jsonl")]
-    for name in ("evaluation_set.jsonl", "evaluation_holdout.jsonl"):
+    names = ("evaluation_set.jsonl", "evaluation_holdout.jsonl", "evaluation_holdout2.jsonl")
+    texts = [r["text"] for name in names for r in load(name)]
+    for name in names:
         sens, spec, n_crit, n_other = accuracy(load(name))
         print(f"{name}: critical sensitivity {sens:.3f} ({n_crit} critical), specificity {spec:.3f} ({n_other} others)")
 

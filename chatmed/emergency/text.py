@@ -43,8 +43,10 @@ class Lexicon:
 
 
 def _optional_apostrophes(pattern: str) -> str:
-    """``can't`` also matches ``cant`` (apostrophes are often left out when typing)."""
-    return pattern.replace("'", "'?")
+    """``can't`` also matches ``cant`` (apostrophes are often left out when typing); the pattern gets the
+    text's letter folding (Arabic ``ى``->``ي``, ``ة``->``ه``, diacritics removed) so both sides agree."""
+    folded = unicodedata.normalize("NFKD", pattern.translate(_ARABIC_FOLD))
+    return "".join(c for c in folded if not unicodedata.combining(c)).replace("'", "'?")
 
 
 def _alternation(phrases: list[str]) -> str:

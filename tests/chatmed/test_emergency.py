@@ -19,11 +19,13 @@ def _load(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_evaluation_set_sensitivity_and_specificity():
+@pytest.mark.parametrize("name", ["evaluation_set.jsonl", "evaluation_holdout.jsonl", "evaluation_holdout2.jsonl"])
+def test_evaluation_set_sensitivity_and_specificity(name):
     from chatmed.emergency.engine import detect
 
-    rows = _load("evaluation_set.jsonl")
-    assert len(rows) >= 200 and len({r["lang"] for r in rows}) == 8
+    rows = _load(name)
+    if name == "evaluation_set.jsonl":
+        assert len(rows) >= 200 and len({r["lang"] for r in rows}) == 8
     critical = [r for r in rows if r["label"] == "critical"]
     others = [r for r in rows if r["label"] != "critical"]
     missed = [r["text"] for r in critical if detect(r["text"]).urgency_level != "critical"]

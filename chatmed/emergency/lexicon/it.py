@@ -1,8 +1,8 @@
 """Italian red-flag cues (accents removed: ``dolore toracico``)."""
 
 CUES = {
-    "chest_pain": [r"dolore (al |nel |del )?(petto|toracico|torace)", r"(oppressione|pressione|peso|costrizione) (al|sul|nel) petto", r"mi fa male il petto", r"angina"],
-    "pain_radiation": [r"(irradia\w*|si estende|scende|va) (al|alla|verso il|verso la|nel|nella|fino al) (braccio|mandibola|mascella|collo|schiena|spalla)"],
+    "chest_pain": [r"dolore (\w+ )?(al |nel |del )?(petto|toracico|torace)", r"(oppressione|pressione|peso|costrizione) (al|sul|nel) petto", r"mi fa male il petto", r"angina"],
+    "pain_radiation": [r"(petto|torace) e (al|il|nel) braccio", r"(irradia\w*|si estende|scende|va) (al|alla|verso il|verso la|nel|nella|fino al) (braccio|mandibola|mascella|collo|schiena|spalla)"],
     "sweating": [r"sud(ore|ori|ato|azione)( fredd\w*| profus\w*)?", r"sudo (molto|freddo)"],
     "nausea": [r"nausea", r"vomit\w*", r"mi viene da vomitare"],
     "breathless": [r"(mi manca|mancanza di|fame d')aria", r"(difficolta|fatica) a respirare", r"fiato corto", r"affanno", r"dispnea"],

@@ -31,7 +31,7 @@ CUES = {
     "heavy_bleeding": [r"sangra\w* (muito|sem parar|bastante)", r"sangramento (intenso|abundante|que nao para)", r"nao para de sangrar", r"hemorragia", r"muito sangue"],
     "vomit_blood": [r"vomit\w* sangue", r"tossindo sangue", r"tosse com sangue", r"cuspindo sangue", r"hematemese|hemoptise", r"fezes pretas"],
     "suicidal": [r"(quero|vou) (me matar|matar-me|tirar a minha vida)", r"suicid\w*", r"nao quero (mais )?viver", r"acabar com a (minha|sua) vida", r"quero morrer"],
-    "unconscious": [r"inconsciente", r"nao (responde|reage)", r"perdeu a consciencia", r"(sem|nao tem) pulso", r"parada cardiaca|paragem cardiaca"],
+    "unconscious": [r"inconsciente", r"nao (responde|reage|acorda|desperta)", r"perdeu a consciencia", r"(sem|nao tem) pulso", r"parada cardiaca|paragem cardiaca"],
     "not_breathing": [r"nao (esta )?respira(ndo)?", r"parou de respirar"],
     "seizure": [r"convuls\w*", r"crise (epileptica|convulsiva)", r"ataque epileptico"],
     "seizure_long": [r"mais de (5|cinco|dez|10) minutos", r"nao para de convulsionar", r"primeira (convulsao|crise)"],
