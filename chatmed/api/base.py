@@ -168,6 +168,17 @@ class PlanIncludesEndpoint(permissions.BasePermission):
         return not PlanEndpointAccess.objects.filter(plan=plan, endpoint=endpoint, allowed=False).exists()
 
 
+def _is_store_outage(exc: Exception) -> bool:
+    """True for connection failures of Redis (limits and concurrency slots): a 503, not a 500."""
+    try:
+        import redis
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    from limits.errors import StorageError
+
+    return isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, StorageError))
+
+
 def chatmed_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """Turn any exception of a ChatMed view into the ChatMed error shape (never a stack trace)."""
     view = context.get("view")
@@ -177,6 +188,9 @@ def chatmed_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied("Your plan does not have access to this endpoint.")
+    elif _is_store_outage(exc):
+        logger.warning("request_id=%s shared store unavailable: %s", request_id, type(exc).__name__)
+        exc = ServiceUnavailable("A shared service (rate-limit store) is temporarily unavailable.")
     elif isinstance(exc, RequestDataTooBig):
         exc = ChatMedError("Request body exceeds the maximum allowed size.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 

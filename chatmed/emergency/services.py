@@ -24,12 +24,12 @@ _ADVICE = {
 
 def emergency_assess(
     *, symptoms: str, latitude: float | None = None, longitude: float | None = None,
-    profile: HealthProfile | None = None, language: str | None = None,
+    profile: HealthProfile | None = None, language: str | None = None, country: str | None = None,
 ) -> dict:
     """Screen ``symptoms`` and build the answer of the detect endpoint.
 
-    The emergency number's country is the nearest facility's, else the profile's, else
-    ``CHATMED_DEFAULT_COUNTRY``; with none of them the answer gives ``112/911``.
+    The emergency number's country is the location's ``country`` when given, else the nearest
+    facility's, else the profile's, else ``CHATMED_DEFAULT_COUNTRY``; with none of them ``112/911``.
 
     Returns:
         ``{"urgency_level", "suspected_condition" (str|None), "confidence" (0..1), "actions": [str],
@@ -41,7 +41,7 @@ def emergency_assess(
     nearby: NearbyFacility | None = None
     if latitude is not None and longitude is not None:
         nearby = nearest_facility(latitude=latitude, longitude=longitude)
-    country = (nearby.country if nearby else "") or (profile.country if profile else "") or settings.CHATMED_DEFAULT_COUNTRY
+    country = (country or "").upper() or (nearby.country if nearby else "") or (profile.country if profile else "") or settings.CHATMED_DEFAULT_COUNTRY
     number = emergency_number(country)
     answer_language = detection.language or language or (profile.language if profile else "en")
     return {

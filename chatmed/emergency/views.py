@@ -15,6 +15,8 @@ from clinics.models import ChatMedEndpoint
 class LocationInput(serializers.Serializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False,
+                                     help_text="ISO 3166-1 alpha-2 of the location, for the emergency number.")
 
 
 class EmergencyInput(serializers.Serializer):
@@ -36,5 +38,5 @@ class EmergencyDetectApi(ChatMedApiView):
         location = data.get("location") or {}
         return Response(emergency_assess(
             symptoms=data["symptoms"], latitude=location.get("lat"), longitude=location.get("lng"), profile=profile,
-            language=data.get("language"),
+            language=data.get("language"), country=location.get("country"),
         ))

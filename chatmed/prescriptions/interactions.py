@@ -34,6 +34,13 @@ SEVERITY_BY_LEVEL = {
     "il convient de prendre en compte": "minor",
 }
 SEVERITY_ORDER = ("contraindicated", "major", "moderate", "minor")
+# What each ANSM level asks of the prescriber (ANSM thesaurus, "Les niveaux de contrainte"), in English.
+SEVERITY_ADVICE = {
+    "contraindicated": "Contraindicated: do not combine.",
+    "major": "Combination not recommended: avoid unless the benefit clearly outweighs the risk, with close monitoring.",
+    "moderate": "Precaution for use: combine only with the thesaurus' precautions (dose adjustment, monitoring).",
+    "minor": "To be taken into account: weigh the risk for this patient.",
+}
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,8 @@ class Interaction:
     source: str
 
     def as_dict(self) -> dict:
-        return {"drugs": list(self.drugs), "severity": self.severity, "description": self.description,
-                "source": self.source}
+        return {"drugs": list(self.drugs), "severity": self.severity, "advice": SEVERITY_ADVICE[self.severity],
+                "description": self.description, "description_language": "fr", "source": self.source}
 
 
 @lru_cache(maxsize=1)

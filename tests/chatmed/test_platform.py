@@ -131,3 +131,18 @@ def test_create_api_key_command_issues_chatmed_keys(clinic):
     client = APIClient()
     client.credentials(HTTP_X_API_KEY=raw)
     assert client.get("/api/v1/users/me").json()["sandbox"] is True
+
+
+def test_unreachable_redis_is_503_not_500(cm, settings):
+    from chatmed.api.limits import reset_limits
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    reset_limits()
+    body = assert_error(cm.get("/api/v1/users/me"), 503, "service_unavailable")
+    assert "backoff" in body["message"]
+
+
+def test_location_country_chooses_the_emergency_number(cm):
+    body = cm.post("/api/v1/emergency/detect", {"symptoms": "she is not breathing", "location": {"lat": -33.87, "lng": 151.2,
+                                                                                             "country": "au"}}, format="json").json()
+    assert body["actions"][0] == "Call emergency services immediately (000)."
