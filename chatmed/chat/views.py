@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from chatmed.api.base import ChatMedApiView, NotFound
 from chatmed.api.schema import chatmed_schema
 from chatmed.chat.services import chat_message
-from chatmed.models import ChatSession
 from chatmed.profiles.services import profile_get
+from chatmed.selectors import chat_session_with_messages
 from clinics.models import ChatMedEndpoint
 
 
@@ -42,7 +42,7 @@ class ChatSessionApi(ChatMedApiView):
 
     @chatmed_schema(summary="A chat session's history")
     def get(self, request, session_id: str):
-        session = ChatSession.objects.filter(public_id=session_id, is_sandbox=self.is_sandbox).select_related("profile").first()
+        session = chat_session_with_messages(public_id=session_id, is_sandbox=self.is_sandbox)
         if session is None:
             raise NotFound(f"Session {session_id!r} does not exist.")
         return Response({

@@ -9,6 +9,7 @@ from chatmed.api.base import ChatMedApiView
 from chatmed.api.schema import chatmed_schema
 from chatmed.models import HealthProfile, Sex
 from chatmed.profiles.services import age_years, profile_create, profile_get, profile_update
+from chatmed.selectors import profiles_list
 from clinics.models import ChatMedEndpoint
 
 LANGUAGES = ("en", "es", "ca", "fr", "pt", "de", "it", "ar")
@@ -65,7 +66,7 @@ class ProfileListCreateApi(ChatMedApiView):
             offset = max(0, int(request.query_params.get("offset", 0)))
         except ValueError:
             raise serializers.ValidationError({"limit": "limit and offset must be integers."}) from None
-        queryset = HealthProfile.objects.filter(is_sandbox=self.is_sandbox).prefetch_related("heart_rates")
+        queryset = profiles_list(is_sandbox=self.is_sandbox)
         profiles = list(queryset[offset:offset + limit])
         return Response({"profiles": [profile_payload(p) for p in profiles], "count": queryset.count(),
                          "limit": limit, "offset": offset})

@@ -7,9 +7,11 @@ from rest_framework.response import Response
 
 from chatmed.api.base import ChatMedApiView
 from chatmed.api.schema import chatmed_schema
-from chatmed.models import HeartRateReading, new_public_id
-from chatmed.profiles.services import age_years, profile_get
-from chatmed.vitals.heart_rate import assess_heart_rate, trend
+from chatmed.models import HeartRateReading
+from chatmed.profiles.services import profile_get
+from chatmed.selectors import heart_rate_history
+from chatmed.vitals.heart_rate import trend
+from chatmed.vitals.services import heart_rate_record
 from clinics.models import ChatMedEndpoint
 
 
@@ -53,11 +55,7 @@ class HeartRateApi(ChatMedApiView):
         data = self.validated(HeartRateInput)
         profile = profile_get(public_id=data["profile_id"], is_sandbox=self.is_sandbox) if data.get("profile_id") else None
         fields = {k: v for k, v in data.items() if k != "profile_id"}
-        assessment = assess_heart_rate(**fields, age_years=age_years(profile) if profile else None)
-        reading = HeartRateReading.objects.create(
-            public_id=new_public_id("hr"), is_sandbox=self.is_sandbox, profile=profile, category=assessment.category,
-            alerts=assessment.alerts, **fields,
-        )
+        reading, assessment = heart_rate_record(is_sandbox=self.is_sandbox, profile=profile, **fields)
         payload = reading_payload(reading, interpretation=assessment.interpretation)
         payload["normal_range_bpm"] = list(assessment.normal_range)
         return Response(payload, status=status.HTTP_201_CREATED)
@@ -72,12 +70,8 @@ class HeartRateApi(ChatMedApiView):
             limit = min(500, max(1, int(request.query_params.get("limit", 100))))
         except ValueError:
             raise serializers.ValidationError({"limit": "must be an integer."}) from None
-        queryset = HeartRateReading.objects.filter(is_sandbox=self.is_sandbox).select_related("profile")
-        if profile_id:
-            queryset = queryset.filter(profile=profile_get(public_id=profile_id, is_sandbox=self.is_sandbox))
-        else:
-            queryset = queryset.filter(profile__isnull=True)
-        readings = list(queryset[:limit])
+        profile = profile_get(public_id=profile_id, is_sandbox=self.is_sandbox) if profile_id else None
+        readings = heart_rate_history(is_sandbox=self.is_sandbox, profile=profile, limit=limit)
         summary = trend([(r.measured_at, r.heart_rate_bpm, r.is_resting) for r in readings])
         anomalies = [{"reading_id": readings[i].public_id, "heart_rate_bpm": readings[i].heart_rate_bpm,
                       "measured_at": readings[i].measured_at.isoformat(),

@@ -118,3 +118,13 @@ def test_provider_failure_falls_back_or_answers_503(cm, clinic, llm):
     response = cm.post("/api/v1/chat/message", {"message": "I have a cough"}, format="json")
     body = assert_error(response, 503, "service_unavailable")
     assert "backoff" in body["message"]
+
+
+def test_every_knowledge_base_entry_cites_a_public_source_and_has_red_flags():
+    from chatmed.chat.knowledge import DISCLAIMERS, EMERGENCY_REPLY, ENTRIES, NO_MATCH
+
+    assert len(ENTRIES) >= 10 and len({e.id for e in ENTRIES}) == len(ENTRIES)
+    for entry in ENTRIES:
+        assert "https://" in entry.source and ("nhs.uk" in entry.source or "medlineplus.gov" in entry.source)
+        assert entry.red_flags and entry.summary and entry.urgency in ("low", "moderate")
+    assert set(DISCLAIMERS) == set(EMERGENCY_REPLY) == set(NO_MATCH) == {"en", "es", "ca", "fr", "pt", "de", "it", "ar"}
