@@ -10,8 +10,10 @@
   (detector + nearest facility query in the clinic's schema + answer), over every evaluation text.
 * **Full request in-process**: the same request through Django's whole stack (middleware, key
   lookup, plan check, limits, request id, JSON) with Django's test client, no network.
-* **HTTP latency**: ``POST /api/v1/emergency/detect`` against Daphne started here (or ``--url``),
-  one request at a time, keep-alive connection, with a location so the facility query runs.
+* **HTTP latency**: ``POST /api/v1/emergency/detect`` against gunicorn (one sync worker, as the README
+  serves the REST API in production) or Daphne (``--server daphne``) started here, or ``--url``,
+  one request at a time, with a location so the facility query runs.
+The machine's load average is printed first: on a shared machine other jobs inflate every figure.
 Targets: p95 <= 5 ms per request in-process (issue 12). Uses ``DATABASE_URL`` (or the embedded
 database); creates the clinic ``bench-chatmed`` (enterprise plan, so limits never refuse) with one
 facility, and deletes its API key at the end.
@@ -56,30 +58,35 @@ def accuracy(rows: list[dict]) -> tuple[float, float, int, int]:
     return hits / len(critical), quiet / len(others), len(critical), len(others)
 
 
-def start_daphne() -> tuple[subprocess.Popen, int]:
+def start_server(kind: str) -> tuple[subprocess.Popen, int]:
+    """Start ``gunicorn`` (one sync worker, the README's production REST server) or ``daphne``."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "medsync.asgi:application"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if kind == "gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "medsync.wsgi", "-w", "1", "-k", "sync", "-b", f"127.0.0.1:{port}"]
+    else:
+        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "medsync.asgi:application"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(120):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return process, port
         except OSError:
             if process.poll() is not None:
-                raise SystemExit("daphne exited during start-up")
+                raise SystemExit(f"{kind} exited during start-up")
             time.sleep(0.5)
     process.terminate()
-    raise SystemExit("daphne did not start")
+    raise SystemExit(f"{kind} did not start")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="passes over the evaluation texts in-process")
     parser.add_argument("--http-requests", type=int, default=400)
-    parser.add_argument("--url", help="base URL of a running server (default: start Daphne)")
+    parser.add_argument("--url", help="base URL of a running server (default: start --server)")
+    parser.add_argument("--server", choices=["gunicorn", "daphne"], default="gunicorn")
     args = parser.parse_args()
 
     import django
@@ -96,6 +103,7 @@ def main() -> None:
 
     names = ("evaluation_set.jsonl", "evaluation_holdout.jsonl", "evaluation_holdout2.jsonl")
     texts = [r["text"] for name in names for r in load(name)]
+    print(f"load average (1/5/15 min): {' / '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     for name in names:
         sens, spec, n_crit, n_other = accuracy(load(name))
         print(f"{name}: critical sensitivity {sens:.3f} ({n_crit} critical), specificity {spec:.3f} ({n_other} others)")
@@ -144,7 +152,7 @@ def main() -> None:
         if args.url:
             base = args.url.rstrip("/")
         else:
-            process, port = start_daphne()
+            process, port = start_server(args.server)
             base = f"http://127.0.0.1:{port}"
         http_ms = []
         with httpx.Client(base_url=base, headers={"X-API-Key": raw_key}, timeout=30) as client:
@@ -156,7 +164,7 @@ def main() -> None:
                 http_ms.append((time.perf_counter() - t0) * 1000)
                 if response.status_code != 200:
                     raise SystemExit(f"HTTP {response.status_code}: {response.text[:200]}")
-        print(f"HTTP ({base}, sequential, keep-alive): p50 {percentile(http_ms, .5):.2f} ms, "
+        print(f"HTTP ({args.url or args.server}, sequential): p50 {percentile(http_ms, .5):.2f} ms, "
               f"p95 {percentile(http_ms, .95):.2f} ms ({len(http_ms)} requests)")
     finally:
         if process is not None:
