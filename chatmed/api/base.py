@@ -235,9 +235,12 @@ class ChatMedApiView(APIView):
         finally:
             unbind_request_id(token)
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # authentication, plan access
-        principal: ChatMedPrincipal = request.user
+    def check_permissions(self, request):
+        """Authenticated key first, then the limits (so even a 403 answer is counted and carries
+        ``X-RateLimit-*``), then the plan's endpoint access."""
+        principal = request.user
+        if not isinstance(principal, ChatMedPrincipal):
+            raise exceptions.NotAuthenticated("Invalid or missing API key.")
         key_id, plan = str(principal.api_key.pk), principal.clinic.plan
         decision = count_request(key_id=key_id, plan=plan)
         self._rate_headers = decision.headers()
@@ -250,6 +253,10 @@ class ChatMedApiView(APIView):
             raise ChatMedError("Too many concurrent requests for this API key.", status.HTTP_429_TOO_MANY_REQUESTS,
                                headers={"Retry-After": "1"})
         self._slot = (key_id, self.request_id)
+        super().check_permissions(request)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, limits, plan access
         length = request.META.get("CONTENT_LENGTH") or "0"
         if length.isdigit() and int(length) > settings.CHATMED_MAX_BODY_BYTES:
             raise ChatMedError(f"Request body exceeds the maximum allowed size ({settings.CHATMED_MAX_BODY_BYTES} bytes).",
@@ -261,7 +268,10 @@ class ChatMedApiView(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self._slot is not None:
-            release_slot(key_id=self._slot[0], token=self._slot[1])
+            try:
+                release_slot(key_id=self._slot[0], token=self._slot[1])
+            except Exception as exc:  # the slot expires on its own (CHATMED_CONCURRENCY_SLOT_TTL_SECONDS)
+                logger.warning("request_id=%s could not release concurrency slot: %s", self.request_id, type(exc).__name__)
             self._slot = None
         for name, value in self._rate_headers.items():
             if name not in response:

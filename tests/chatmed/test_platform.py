@@ -82,8 +82,9 @@ def test_plan_without_the_endpoint_is_403(cm_other, cm):
     from clinics.models import PlanEndpointAccess
 
     PlanEndpointAccess.objects.create(plan="starter", endpoint="prescriptions", allowed=False)
-    body = assert_error(cm_other.get("/api/v1/prescriptions?profile_id=x"), 403, "forbidden")
-    assert "plan" in body["message"]
+    response = cm_other.get("/api/v1/prescriptions?profile_id=x")
+    body = assert_error(response, 403, "forbidden")
+    assert "plan" in body["message"] and response["X-RateLimit-Limit"] == "60"
     assert cm.post("/api/v1/prescriptions/check-interactions", {"medications": ["warfarin"]}, format="json").status_code == 200
 
 
