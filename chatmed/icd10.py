@@ -1,8 +1,10 @@
 """ICD-10-CM validation for profiles and prescriptions (the code set of ``simple-icd-10-cm``, offline).
 
-A diagnosis is an ICD-10-CM code (``"I10"``, ``"j029"``) or a condition name that equals a code's
-description or one of its inclusion terms (parenthesised qualifiers dropped), e.g.
-``"hypertension"`` -> ``I10`` ("Hypertension (arterial) (benign) (essential) ...").
+A diagnosis is an ICD-10-CM code (``"I10"``, ``"j029"``) or a condition name. A name resolves to the
+code whose description or inclusion term (parenthesised qualifiers dropped) equals it, e.g.
+``"hypertension"`` -> ``I10`` ("Hypertension (arterial) (benign) (essential) ..."); failing that, to
+the code whose shortest term contains every word of the name (``"type 2 diabetes"`` -> ``E11``
+"Type 2 diabetes mellitus"). The answer always shows the code and description chosen.
 """
 
 from __future__ import annotations
@@ -37,13 +39,37 @@ def _names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _word_index() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for key in _names():
+        for word in key.split():
+            index.setdefault(word, set()).add(key)
+    return index
+
+
+def _closest_name(text: str) -> str | None:
+    """The code of the shortest term containing every word of ``text`` (fewest extra words first)."""
+    words = _key(text).split()
+    if not words:
+        return None
+    index = _word_index()
+    candidates = set.intersection(*(index.get(word, set()) for word in words))
+    if not candidates:
+        return None
+    # "unspecified"/"NOS" words cost nothing: the unqualified form is the one a bare name means.
+    free = {"unspecified", "nos", "not", "specified", "site", "other"} | set(words)
+    best = min(candidates, key=lambda key: (sum(w not in free for w in key.split()), len(key), key))
+    return _names()[best]
+
+
 def icd10_resolve(text: str) -> tuple[str, str] | None:
     """``(code, description)`` for an ICD-10-CM code or condition name, or ``None`` when neither."""
     if not isinstance(text, str) or not text.strip():
         return None
     code = code_normalize(text)
     if code is None:
-        code = _names().get(_key(text))
+        code = _names().get(_key(text)) or _closest_name(text)
     if code is None:
         return None
     return code, code_description(code)

@@ -73,3 +73,18 @@ def test_drug_list_maps_to_the_ansm_thesaurus():
     classes, _ = _thesaurus()
     missing = [d.name for d in all_drugs() if d.ansm_name and d.ansm_name not in classes]
     assert missing == []
+
+
+@pytest.mark.parametrize("name, code", [("I10", "I10"), ("j029", "J02.9"), ("high blood pressure", "I10"),
+                                        ("type 2 diabetes", "E11"), ("atrial fibrillation", "I48.91"),
+                                        ("common cold", "J00")])
+def test_diagnosis_names_resolve_to_icd10(name, code):
+    from chatmed.icd10 import icd10_resolve
+
+    assert icd10_resolve(name)[0] == code
+
+
+def test_nonsense_diagnosis_does_not_resolve():
+    from chatmed.icd10 import icd10_resolve
+
+    assert icd10_resolve("feeling meh") is None and icd10_resolve("Z99.99") is None
