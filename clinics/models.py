@@ -108,7 +108,8 @@ class ApiKey(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, default="default")
     kind = models.CharField(
-        max_length=20, choices=ApiKeyKind.choices, default=ApiKeyKind.PLATFORM, blank=True,
+        max_length=20, choices=ApiKeyKind.choices, default=ApiKeyKind.PLATFORM, db_default=ApiKeyKind.PLATFORM,
+        blank=True,
         help_text="Surface the key opens; sandbox keys (sk_test_) keep their data apart and never reach paid providers.",
     )
     prefix = models.CharField(max_length=16, db_index=True, help_text="First characters, for display only.")

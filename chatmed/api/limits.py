@@ -73,16 +73,28 @@ class LimitDecision:
         return headers
 
 
-@lru_cache(maxsize=1)
+_INIT_LOCK = threading.Lock()
+_limiter_instance: FixedWindowRateLimiter | None = None
+
+
 def _limiter() -> FixedWindowRateLimiter:
-    storage: Storage = storage_from_string(settings.REDIS_URL) if settings.REDIS_URL else MemoryStorage()
-    return FixedWindowRateLimiter(storage)
+    """The process's limiter, created once under a lock: ``limits`` checks its Redis dependency lazily,
+    and threads doing that check at the same time can see "redis version 0.0.0" and fail."""
+    global _limiter_instance
+    if _limiter_instance is None:
+        with _INIT_LOCK:
+            if _limiter_instance is None:
+                storage: Storage = storage_from_string(settings.REDIS_URL) if settings.REDIS_URL else MemoryStorage()
+                _limiter_instance = FixedWindowRateLimiter(storage)
+    return _limiter_instance
 
 
 def reset_limits() -> None:
     """Forget cached storages (tests switch between memory and Redis)."""
-    _limiter.cache_clear()
-    _slots.cache_clear()
+    global _limiter_instance
+    with _INIT_LOCK:
+        _limiter_instance = None
+        _slots_unlocked.cache_clear()
 
 
 def _window(limiter, item, key_id: str) -> tuple[int, float]:
@@ -194,8 +206,15 @@ class LocalSlots:
 
 
 @lru_cache(maxsize=1)
-def _slots() -> RedisSlots | LocalSlots:
+def _slots_unlocked() -> RedisSlots | LocalSlots:
     return RedisSlots(settings.REDIS_URL) if settings.REDIS_URL else LocalSlots()
+
+
+def _slots() -> RedisSlots | LocalSlots:
+    with _INIT_LOCK:
+        return _slots_unlocked()
+
+
 
 
 def concurrency_slots() -> RedisSlots | LocalSlots:
