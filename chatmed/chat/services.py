@@ -1,6 +1,7 @@
 """``POST /api/v1/chat/message``: sessions, triage, offline or LLM answer.
 
-Order: resolve the session (created when absent or unknown) -> store the user's turn -> triage with
+Order: resolve the session (created when absent or unknown) -> store the user's turn (committed, so a
+failed answer never loses it) -> triage with
 the emergency rules -> answer: a critical triage always gets the deterministic emergency reply; else
 the LLM when configured (never for sandbox keys), else the offline grounded engine; an LLM failure
 falls back to the offline engine when the clinic allows it, otherwise 503 -> store the answer.
@@ -69,7 +70,6 @@ def _llm_settings(clinic: Clinic) -> tuple[str, str | None, str] | None:
     return key, settings.OPENAI_BASE_URL, settings.OPENAI_MODEL
 
 
-@transaction.atomic
 def chat_message(*, clinic: Clinic, is_sandbox: bool, message: str, session_id: str | None = None,
                  language: str = "en", profile: HealthProfile | None = None) -> dict:
     """Answer one message.
@@ -81,11 +81,13 @@ def chat_message(*, clinic: Clinic, is_sandbox: bool, message: str, session_id: 
         ServiceUnavailable: the LLM failed and the clinic does not allow the offline fallback.
     """
     language = language if language in DISCLAIMERS else "en"
-    session = _session(session_id=session_id, is_sandbox=is_sandbox, profile=profile, language=language)
-    profile = profile or session.profile
-    history = list(session.messages.order_by("-created_at", "-id")[:HISTORY_TURNS * 2])[::-1]
+    # The user's turn is stored first, in its own transaction: no transaction stays open during the LLM call.
+    with transaction.atomic():
+        session = _session(session_id=session_id, is_sandbox=is_sandbox, profile=profile, language=language)
+        profile = profile or session.profile
+        history = list(session.messages.order_by("-created_at", "-id")[:HISTORY_TURNS * 2])[::-1]
+        ChatMessage.objects.create(session=session, role=ChatMessage.Role.USER, content=message)
     previous_topic = next((m.topic for m in reversed(history) if m.role == ChatMessage.Role.ASSISTANT and m.topic), "")
-    ChatMessage.objects.create(session=session, role=ChatMessage.Role.USER, content=message)
 
     codes = tuple(c.get("code", "") for c in (profile.conditions if profile else []))
     detection = detect(message, history_codes=codes)
@@ -109,9 +111,10 @@ def chat_message(*, clinic: Clinic, is_sandbox: bool, message: str, session_id: 
                 raise ServiceUnavailable("The medical AI provider is temporarily unavailable.") from None
             answer = offline()
 
-    ChatMessage.objects.create(session=session, role=ChatMessage.Role.ASSISTANT, content=answer.response,
-                               urgency_level=answer.urgency_level, engine=engine, topic=answer.topic)
-    session.save(update_fields=["updated_at"])
+    with transaction.atomic():
+        ChatMessage.objects.create(session=session, role=ChatMessage.Role.ASSISTANT, content=answer.response,
+                                   urgency_level=answer.urgency_level, engine=engine, topic=answer.topic)
+        session.save(update_fields=["updated_at"])
     return {
         "response": answer.response,
         "session_id": session.public_id,

@@ -128,3 +128,12 @@ def test_every_knowledge_base_entry_cites_a_public_source_and_has_red_flags():
         assert "https://" in entry.source and ("nhs.uk" in entry.source or "medlineplus.gov" in entry.source)
         assert entry.red_flags and entry.summary and entry.urgency in ("low", "moderate")
     assert set(DISCLAIMERS) == set(EMERGENCY_REPLY) == set(NO_MATCH) == {"en", "es", "ca", "fr", "pt", "de", "it", "ar"}
+
+
+def test_a_503_keeps_the_users_turn(cm, clinic, llm):
+    llm(status=503)
+    clinic.allow_offline_fallback = False
+    clinic.save(update_fields=["allow_offline_fallback"])
+    assert cm.post("/api/v1/chat/message", {"message": "I have a cough", "session_id": "kept"}, format="json").status_code == 503
+    messages = cm.get("/api/v1/chat/sessions/kept").json()["messages"]
+    assert [(m["role"], m["content"]) for m in messages] == [("user", "I have a cough")]
