@@ -1,7 +1,7 @@
 """Catalan red-flag cues."""
 
 CUES = {
-    "chest_pain": [r"dolor (al |de |en el )?(pit|toracic)", r"(opressio|pressio|pes) (al|en el) pit", r"em (fa mal|estreny) el pit", r"angina"],
+    "chest_pain": [r"dolor (\w+ )?(al |de |en el )?(pit|toracic)", r"(opressio|pressio|pes) (al|en el) pit", r"em (fa mal|estreny) el pit", r"angina"],
     "pain_radiation": [r"(s'estén|s'esten|baixa|irradia\w*) (cap al|al|a la|pel|per la|fins al) (bra[cç]|mandibula|coll|esquena|espatlla)"],
     "sweating": [r"sud(or|ors|ant|oracio)( fred\w*)?", r"suo molt"],
     "nausea": [r"nausee\w*", r"vomit\w*"],

@@ -34,7 +34,7 @@ CUES = {
     "unconscious": [r"bewusstlos", r"reagiert nicht( mehr)?", r"nicht ansprechbar", r"(kein|keinen) puls", r"herzstillstand|kreislaufstillstand"],
     "not_breathing": [r"atmet nicht( mehr)?", r"(hat )?aufgehort zu atmen", r"keine atmung"],
     "seizure": [r"krampfanfall", r"krampft", r"epileptisch\w* anfall", r"zuckt am ganzen korper"],
-    "seizure_long": [r"(langer|mehr) als (5|funf|zehn|10) minuten", r"hort nicht auf zu krampfen", r"erste\w* (krampf)?anfall"],
+    "seizure_long": [r"seit (5|funf|sechs|zehn|10|[1-9]\d) minuten", r"(langer|mehr) als (5|funf|zehn|10) minuten", r"hort nicht auf zu krampfen", r"erste\w* (krampf)?anfall"],
     "low_sugar": [r"(blutzucker|zucker) (ist )?(sehr |zu )?(niedrig|tief)", r"unterzucker\w*", r"hypoglyk\w*", r"hypo\b"],
     "high_sugar": [r"(blutzucker|zucker) (ist )?(sehr |zu )?hoch", r"(uberzucker|hyperglyk)\w*", r"keton\w*|ketoazidose"],
     "fruity_breath": [r"(atem|mundgeruch) (riecht )?(nach (obst|aceton|nagellack)|fruchtig)", r"acetongeruch"],

@@ -1,7 +1,7 @@
 """Spanish red-flag cues (accents removed: ``dolor toracico``)."""
 
 CUES = {
-    "chest_pain": [r"dolor (en el |de )?(pecho|toracico|precordial)", r"(opresion|presion|peso|tension) en el pecho", r"me (duele|aprieta) el pecho", r"angina"],
+    "chest_pain": [r"dolor (\w+ )?(en el |de |del )?(pecho|toracico|precordial)", r"(opresion|presion|peso|tension) en el pecho", r"me (duele|aprieta) el pecho", r"angina"],
     "pain_radiation": [r"(irradia\w*|se extiende|baja|sube|corre) (hacia |al |a la |por el |por la |a |por )?(el |la )?(brazo|mandibula|cuello|espalda|hombro)"],
     "sweating": [r"sud(or|ores|ando|oracion)( fri\w*| profus\w*)?", r"empapado en sudor"],
     "nausea": [r"nausea\w*", r"vomit\w*", r"ganas de vomitar"],
@@ -34,7 +34,7 @@ CUES = {
     "unconscious": [r"inconsciente", r"no (responde|reacciona)", r"perdio el conocimiento", r"(sin|no tiene) pulso", r"paro cardiaco"],
     "not_breathing": [r"no respira", r"(dejo|ha dejado) de respirar"],
     "seizure": [r"convulsi\w*", r"ataque epileptico", r"crisis epileptica", r"esta convulsionando"],
-    "seizure_long": [r"(mas|durante mas) de (5|cinco|diez|10) minutos", r"no (para|deja) de convulsionar", r"primera (convulsion|crisis)"],
+    "seizure_long": [r"(durante|desde hace|hace) (5|cinco|seis|diez|10|[1-9]\d) minutos", r"(mas|durante mas) de (5|cinco|diez|10) minutos", r"no (para|deja) de convulsionar", r"primera (convulsion|crisis)"],
     "low_sugar": [r"(azucar|glucosa|glucemia) (muy |demasiado )?baja", r"hipoglucemia", r"bajon de azucar"],
     "high_sugar": [r"(azucar|glucosa|glucemia) (muy |demasiado )?alta", r"hiperglucemia", r"cetonas|cetoacidosis"],
     "fruity_breath": [r"aliento (a fruta|afrutado|a acetona|dulce)"],

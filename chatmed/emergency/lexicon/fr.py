@@ -1,7 +1,7 @@
 """French red-flag cues (accents removed: ``douleur thoracique``)."""
 
 CUES = {
-    "chest_pain": [r"douleurs? (a la |dans la |de )?(poitrine|thoracique|thorax)", r"(oppression|serrement|poids|pression) (dans la |a la |sur la )?poitrine",
+    "chest_pain": [r"douleurs? (\w+ )?(a la |dans la |de )?(poitrine|thoracique|thorax)", r"(oppression|serrement|poids|pression) (dans la |a la |sur la )?poitrine",
                    r"(j'ai |il a |elle a )?mal (a la|dans la) poitrine", r"la poitrine (me )?serre", r"angine de poitrine"],
     "pain_radiation": [r"(irradi\w*|descend\w*|remont\w*|s'etend\w*) (dans|vers|jusqu'a|a) (le |la |l')?(bras|machoire|cou|dos|epaule)"],
     "sweating": [r"sue\w*", r"sueurs?( froides?| abondantes?)?", r"transpir\w*", r"moite"],
@@ -36,7 +36,7 @@ CUES = {
     "unconscious": [r"inconscient\w*", r"ne (repond|reagit) (plus|pas)", r"(a perdu|perdu) connaissance", r"(pas|plus) de pouls", r"arret cardiaque"],
     "not_breathing": [r"ne respire (plus|pas)", r"(a )?arrete de respirer"],
     "seizure": [r"convuls\w*", r"crise d'epilepsie", r"crise epileptique"],
-    "seizure_long": [r"plus de (5|cinq|dix|10) minutes", r"(n'arrete|ne s'arrete) pas de convulser", r"premiere crise"],
+    "seizure_long": [r"depuis (5|cinq|six|dix|10|[1-9]\d) minutes", r"plus de (5|cinq|dix|10) minutes", r"(n'arrete|ne s'arrete) pas de convulser", r"premiere crise"],
     "low_sugar": [r"(sucre|glycemie|glucose) (tres |trop )?bas\w*", r"hypoglycemi\w*", r"fait une hypo"],
     "high_sugar": [r"(sucre|glycemie|glucose) (tres |trop )?(haut\w*|elevee?)", r"hyperglycemi\w*", r"cetones?|acetone dans les urines|acidocetose"],
     "fruity_breath": [r"haleine (fruitee|d'acetone|sucree|qui sent la pomme)"],

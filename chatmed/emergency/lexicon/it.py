@@ -34,7 +34,7 @@ CUES = {
     "unconscious": [r"incosciente|privo di sensi|priva di sensi", r"non (risponde|reagisce)", r"ha perso conoscenza", r"(senza|non ha) polso", r"arresto cardiaco"],
     "not_breathing": [r"non respira( piu)?", r"ha smesso di respirare"],
     "seizure": [r"convulsion\w*", r"crisi epiletti\w*", r"attacco epilettico"],
-    "seizure_long": [r"(piu|oltre) di (5|cinque|dieci|10) minuti", r"non smette di (convulsare|avere convulsioni)", r"prima crisi"],
+    "seizure_long": [r"da (5|cinque|sei|dieci|10|[1-9]\d) minuti", r"(piu|oltre) di (5|cinque|dieci|10) minuti", r"non smette di (convulsare|avere convulsioni)", r"prima crisi"],
     "low_sugar": [r"(zucchero|glicemia|glucosio) (molto |troppo )?bass\w*", r"ipoglicemi\w*", r"crisi ipoglicemica"],
     "high_sugar": [r"(zucchero|glicemia|glucosio) (molto |troppo )?alt\w*", r"iperglicemi\w*", r"chetoni|chetoacidosi"],
     "fruity_breath": [r"alito (fruttato|di acetone|dolciastro)"],

@@ -1,7 +1,7 @@
 """Portuguese red-flag cues (accents removed: ``dor no peito``)."""
 
 CUES = {
-    "chest_pain": [r"dor (no|de|do) (peito|toracica|torax)", r"(aperto|pressao|peso) no peito", r"(me )?doi o peito", r"angina"],
+    "chest_pain": [r"dor (\w+ )?(no|de|do|na) (peito|toracica|torax)", r"(aperto|pressao|peso) no peito", r"(me )?doi o peito", r"angina"],
     "pain_radiation": [r"(irradia\w*|espalha\w*|desce|vai) (para|pro|ate|pelo|pela) (o |a )?(braco|mandibula|queixo|pescoco|costas|ombro)"],
     "sweating": [r"su(or|ores|ando|adeira)( fri\w*)?", r"transpira\w*"],
     "nausea": [r"nausea\w*", r"enjoo\w*", r"vomit\w*"],
@@ -34,7 +34,7 @@ CUES = {
     "unconscious": [r"inconsciente", r"nao (responde|reage|acorda|desperta)", r"perdeu a consciencia", r"(sem|nao tem) pulso", r"parada cardiaca|paragem cardiaca"],
     "not_breathing": [r"nao (esta )?respira(ndo)?", r"parou de respirar"],
     "seizure": [r"convuls\w*", r"crise (epileptica|convulsiva)", r"ataque epileptico"],
-    "seizure_long": [r"mais de (5|cinco|dez|10) minutos", r"nao para de convulsionar", r"primeira (convulsao|crise)"],
+    "seizure_long": [r"(ha|durante|por) (5|cinco|seis|dez|10|[1-9]\d) minutos", r"mais de (5|cinco|dez|10) minutos", r"nao para de convulsionar", r"primeira (convulsao|crise)"],
     "low_sugar": [r"(acucar|glicose|glicemia) (muito )?baix\w*", r"hipoglicemia"],
     "high_sugar": [r"(acucar|glicose|glicemia) (muito )?alt\w*", r"hiperglicemia", r"cetonas|cetoacidose"],
     "fruity_breath": [r"halito (de fruta|frutado|de acetona|adocicado)"],
