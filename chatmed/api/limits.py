@@ -210,16 +210,10 @@ def _slots_unlocked() -> RedisSlots | LocalSlots:
     return RedisSlots(settings.REDIS_URL) if settings.REDIS_URL else LocalSlots()
 
 
-def _slots() -> RedisSlots | LocalSlots:
-    with _INIT_LOCK:
-        return _slots_unlocked()
-
-
-
-
 def concurrency_slots() -> RedisSlots | LocalSlots:
     """The slot store for the current settings: Redis when ``REDIS_URL`` is set, else process memory."""
-    return _slots()
+    with _INIT_LOCK:
+        return _slots_unlocked()
 
 
 def acquire_slot(*, key_id: str, plan: str, token: str) -> bool:
