@@ -81,9 +81,8 @@ def server(redis_url, slow_llm, tmp_path, django_db_blocker):
     redis.Redis.from_url(redis_url).flushdb()
     with django_db_blocker.unblock():
         db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or ''}:{db['PORT'] or 5432}/{db['NAME']}"
-    if not db["HOST"]:
-        url = f"postgres://{db['USER']}@/{db['NAME']}"
+    # As tests/transcription/test_live_daphne.py: works for a TCP host and for the embedded server's socket folder.
+    url = f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING",
            "OPENAI_API_KEY": "sk-stand-in", "OPENAI_BASE_URL": slow_llm.url, "CHATMED_CHAT_ENGINE": "openai"}
