@@ -7,6 +7,7 @@ import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 
+from chatmed.emergency.facilities import facilities_cache_clear
 from chatmed.models import ChatSession, EmergencyFacility, HealthProfile, Prescription
 from chatmed.services import sandbox_wipe
 from clinics.admin import ClinicStaffAdmin
@@ -45,6 +46,18 @@ class EmergencyFacilityAdmin(ClinicStaffAdmin):
     list_display = ("name", "phone", "country", "latitude", "longitude", "kind", "is_active")
     list_filter = ("country", "kind", "is_active")
     search_fields = ("name", "address")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        facilities_cache_clear()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        facilities_cache_clear()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        facilities_cache_clear()
 
 
 @admin.register(HealthProfile)

@@ -341,6 +341,8 @@ CHATMED_MAX_BODY_BYTES = env.int("CHATMED_MAX_BODY_BYTES", default=256 * 1024)
 # Chat answers: auto (LLM when an OpenAI key is configured, else the offline grounded engine) | offline | openai.
 CHATMED_CHAT_ENGINE = env.str("CHATMED_CHAT_ENGINE", default="auto")
 CHATMED_LLM_TIMEOUT_SECONDS = env.float("CHATMED_LLM_TIMEOUT_SECONDS", default=30.0)
+# Seconds a process keeps a clinic's emergency facility list (edits in the admin apply at once in that process).
+CHATMED_FACILITY_CACHE_SECONDS = env.float("CHATMED_FACILITY_CACHE_SECONDS", default=60.0)
 # Emergency number country when neither the location's nearest facility nor the profile gives one (ISO 3166-1).
 CHATMED_DEFAULT_COUNTRY = env.str("CHATMED_DEFAULT_COUNTRY", default="")
 # Production: redirect plain-HTTP requests to HTTPS (ChatMed API seed: "HTTP requests will be automatically

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
+import threading
+import time
 from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
 
 from chatmed.models import EmergencyFacility
 
@@ -34,18 +39,43 @@ class NearbyFacility:
         return {"name": self.name, "distance_km": round(self.distance_km, 1), "phone": self.phone}
 
 
+_cache: dict[str, tuple[float, list[tuple]]] = {}
+_cache_lock = threading.Lock()
+
+
+def facilities_cache_clear() -> None:
+    """Forget this process's cached facility lists (called after imports and admin edits)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def _active_facilities() -> list[tuple]:
+    """``[(name, phone, country, latitude, longitude)]`` of the current clinic, cached per process for
+    ``CHATMED_FACILITY_CACHE_SECONDS`` so an emergency answer needs no database round trip. Clinics list
+    tens to hundreds of facilities, so a scan of the list costs microseconds."""
+    schema, now = connection.schema_name, time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(schema)
+        if cached and now - cached[0] < settings.CHATMED_FACILITY_CACHE_SECONDS:
+            return cached[1]
+    rows = list(EmergencyFacility.objects.filter(is_active=True)
+                .values_list("name", "phone", "country", "latitude", "longitude"))
+    with _cache_lock:
+        _cache[schema] = (now, rows)
+    return rows
+
+
 def nearest_facility(*, latitude: float, longitude: float, max_km: float = MAX_NEARBY_KM) -> NearbyFacility | None:
     """The closest active facility of the current clinic within ``max_km``, or ``None``.
 
-    A bounding box (1 degree of latitude = 111.2 km) narrows the query before exact distances.
+    A bounding box (1 degree of latitude = 111.2 km) skips far facilities before exact distances.
     """
     dlat = max_km / 111.2
     dlng = max_km / max(1e-6, 111.2 * math.cos(math.radians(latitude)))
-    candidates = EmergencyFacility.objects.filter(
-        is_active=True, latitude__range=(latitude - dlat, latitude + dlat),
-    ).values_list("name", "phone", "country", "latitude", "longitude")
     best: NearbyFacility | None = None
-    for name, phone, country, lat, lng in candidates:
+    for name, phone, country, lat, lng in _active_facilities():
+        if abs(lat - latitude) > dlat:
+            continue
         if abs(lng - longitude) > dlng and abs(abs(lng - longitude) - 360) > dlng:
             continue
         distance = haversine_km(latitude, longitude, lat, lng)

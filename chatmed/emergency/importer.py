@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.db import transaction
 
+from chatmed.emergency.facilities import facilities_cache_clear
 from chatmed.models import EmergencyFacility
 
 
@@ -85,4 +86,5 @@ def facilities_import(*, text: str, fmt: str) -> ImportReport:
             report.created += 1
         else:
             report.updated += 1
+    transaction.on_commit(facilities_cache_clear)
     return report

@@ -15,10 +15,13 @@ def _client(raw_key: str) -> APIClient:
 @pytest.fixture(autouse=True)
 def _fresh_chatmed_limits():
     from chatmed.api.limits import reset_limits
+    from chatmed.emergency.facilities import facilities_cache_clear
 
     reset_limits()
+    facilities_cache_clear()
     yield
     reset_limits()
+    facilities_cache_clear()
 
 
 @pytest.fixture
