@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from clinics.models import ApiKey, Clinic, ClinicUser, Domain, PlanEndpointAccess, StaffMembership, UsageRecord
+from clinics.selectors import plan_access_cache_clear
 from clinics.services import api_key_create, api_key_revoke, clinic_user_create, hash_api_key, schema_name_for
 
 
@@ -151,6 +152,18 @@ class PlanEndpointAccessAdmin(PlatformOnlyAdmin):
     list_display = ("plan", "endpoint", "allowed")
     list_filter = ("plan", "endpoint", "allowed")
     list_editable = ("allowed",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        plan_access_cache_clear()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        plan_access_cache_clear()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        plan_access_cache_clear()
 
 
 @admin.register(UsageRecord)

@@ -27,8 +27,8 @@ from rest_framework.views import APIView
 
 from chatmed.api.limits import acquire_slot, count_request, release_slot
 from chatmed.api.request_id import bind_request_id, new_request_id, unbind_request_id
-from clinics.models import ApiKey, ApiKeyKind, Clinic, PlanEndpointAccess
-from clinics.selectors import api_key_lookup
+from clinics.models import ApiKey, ApiKeyKind, Clinic
+from clinics.selectors import api_key_lookup, plan_excluded_endpoints
 from clinics.services import api_key_mark_used
 
 logger = logging.getLogger("chatmed.api")
@@ -164,8 +164,7 @@ class PlanIncludesEndpoint(permissions.BasePermission):
         endpoint = getattr(view, "endpoint", None)
         if endpoint is None:
             return True
-        plan = request.user.clinic.plan
-        return not PlanEndpointAccess.objects.filter(plan=plan, endpoint=endpoint, allowed=False).exists()
+        return endpoint not in plan_excluded_endpoints(plan=request.user.clinic.plan)
 
 
 def _is_store_outage(exc: Exception) -> bool:

@@ -17,11 +17,15 @@ def _fresh_chatmed_limits():
     from chatmed.api.limits import reset_limits
     from chatmed.emergency.facilities import facilities_cache_clear
 
+    from clinics.selectors import plan_access_cache_clear
+
     reset_limits()
     facilities_cache_clear()
+    plan_access_cache_clear()
     yield
     reset_limits()
     facilities_cache_clear()
+    plan_access_cache_clear()
 
 
 @pytest.fixture
