@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from clinics.models import ApiKey, Clinic, ClinicUser, Domain, StaffMembership, UsageRecord
+from clinics.models import ApiKey, Clinic, ClinicUser, Domain, PlanEndpointAccess, StaffMembership, UsageRecord
+from clinics.selectors import plan_access_cache_clear
 from clinics.services import api_key_create, api_key_revoke, clinic_user_create, hash_api_key, schema_name_for
 
 
@@ -117,10 +118,14 @@ class ClinicAdmin(PlatformOnlyAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(PlatformOnlyAdmin):
-    list_display = ("prefix", "name", "clinic", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("clinic", "revoked_at")
+    list_display = ("prefix", "name", "kind", "clinic", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("kind", "clinic", "revoked_at")
     search_fields = ("prefix", "name", "clinic__name", "clinic__client_id")
-    fields = ("clinic", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    fields = ("clinic", "name", "kind", "prefix", "created_at", "last_used_at", "revoked_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A key's kind is fixed at creation: its prefix (msk_/sk_live_/sk_test_) says it.
+        return self.readonly_fields + (("kind",) if obj else ())
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke_keys"]
 
@@ -128,7 +133,7 @@ class ApiKeyAdmin(PlatformOnlyAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        created, raw_key = api_key_create(clinic=obj.clinic, name=obj.name)
+        created, raw_key = api_key_create(clinic=obj.clinic, name=obj.name, kind=obj.kind or "platform")
         obj.pk, obj.prefix, obj.hashed_key = created.pk, created.prefix, hash_api_key(raw_key)
         obj.created_at = created.created_at
         messages.warning(request, f"New API key for {obj.clinic.client_id} (copy it now, it is not shown again): {raw_key}")
@@ -138,6 +143,27 @@ class ApiKeyAdmin(PlatformOnlyAdmin):
         for api_key in queryset:
             api_key_revoke(api_key=api_key)
         messages.success(request, f"Revoked {queryset.count()} key(s).")
+
+
+@admin.register(PlanEndpointAccess)
+class PlanEndpointAccessAdmin(PlatformOnlyAdmin):
+    """Plan -> ChatMed endpoint table: a row with ``allowed`` off makes the endpoint 403 for that plan."""
+
+    list_display = ("plan", "endpoint", "allowed")
+    list_filter = ("plan", "endpoint", "allowed")
+    list_editable = ("allowed",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        plan_access_cache_clear()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        plan_access_cache_clear()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        plan_access_cache_clear()
 
 
 @admin.register(UsageRecord)

@@ -85,6 +85,19 @@ class Domain(DomainMixin):
     """Host names that select a clinic (e.g. ``<clinic>.localhost`` for its admin and dashboard)."""
 
 
+class ApiKeyKind(models.TextChoices):
+    """Which API surface a key opens, and whether it is a sandbox key.
+
+    ``platform`` keys (``msk_…``) open ``/v1``; ChatMed keys open ``/api/v1`` (ChatMed API seed,
+    "Authentication": ``sk_live_`` for production and ``sk_test_`` for the sandbox, whose data is kept
+    apart, never reaches a paid provider and can be wiped).
+    """
+
+    PLATFORM = "platform", "Platform (msk_…, /v1)"
+    CHATMED_LIVE = "chatmed_live", "ChatMed live (sk_live_…, /api/v1)"
+    CHATMED_TEST = "chatmed_test", "ChatMed sandbox (sk_test_…, /api/v1)"
+
+
 class ApiKey(models.Model):
     """An API key of a clinic. The secret is shown once at creation and only its SHA-256 is kept.
 
@@ -94,6 +107,11 @@ class ApiKey(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, default="default")
+    kind = models.CharField(
+        max_length=20, choices=ApiKeyKind.choices, default=ApiKeyKind.PLATFORM, db_default=ApiKeyKind.PLATFORM,
+        blank=True,
+        help_text="Surface the key opens; sandbox keys (sk_test_) keep their data apart and never reach paid providers.",
+    )
     prefix = models.CharField(max_length=16, db_index=True, help_text="First characters, for display only.")
     hashed_key = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -110,6 +128,11 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True for ``sk_test_`` keys."""
+        return self.kind == ApiKeyKind.CHATMED_TEST
 
 
 class Service(models.TextChoices):
@@ -183,3 +206,35 @@ class ClinicUser(models.Model):
         """``"Dr. Jane Smith"`` (title and names that are set)."""
         parts = [self.title, self.user.first_name, self.user.last_name]
         return " ".join(p for p in parts if p) or self.user.email
+
+
+class ChatMedEndpoint(models.TextChoices):
+    """Endpoint groups of the ChatMed API (``/api/v1``) that a plan can include or exclude."""
+
+    ACCOUNT = "account", "Account (users/me)"
+    PROFILES = "profiles", "Health profiles"
+    CHAT = "chat", "Medical chat"
+    EMERGENCY = "emergency", "Emergency detection"
+    HEART_RATE = "heart_rate", "Heart rate monitoring"
+    PRESCRIPTIONS = "prescriptions", "Prescriptions"
+
+
+class PlanEndpointAccess(models.Model):
+    """Whether a plan includes a ChatMed endpoint group (edited by platform operators in the admin).
+
+    A plan/endpoint pair without a row is included; a row with ``allowed=False`` makes the endpoint
+    answer 403 ``forbidden`` to keys of clinics on that plan (ChatMed API seed, "Error Codes").
+    """
+
+    plan = models.CharField(max_length=20, choices=Plan.choices)
+    endpoint = models.CharField(max_length=30, choices=ChatMedEndpoint.choices)
+    allowed = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "endpoint"], name="unique_plan_endpoint")]
+        ordering = ["plan", "endpoint"]
+        verbose_name = "plan endpoint access"
+        verbose_name_plural = "plan endpoint access (ChatMed)"
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.endpoint}: {'allowed' if self.allowed else 'forbidden'}"

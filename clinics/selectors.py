@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from clinics.models import ApiKey, Clinic, ClinicUser, Plan, Service, SubscriptionStatus, UsageRecord
+from clinics.models import ApiKey, ApiKeyKind, Clinic, PlanEndpointAccess, ClinicUser, Plan, Service, SubscriptionStatus, UsageRecord
 from clinics.services import hash_api_key
 
 
-def api_key_lookup(*, raw_key: str) -> ApiKey | None:
+def api_key_lookup(*, raw_key: str, kinds: tuple[str, ...] = (ApiKeyKind.PLATFORM,)) -> ApiKey | None:
     """Return the active API key matching ``raw_key`` (with its clinic loaded), or ``None``.
 
-    Revoked keys and keys of inactive clinics do not match.
+    Revoked keys, keys of inactive clinics and keys of another surface (``kinds``, default the
+    platform's ``msk_`` keys; ChatMed passes its ``sk_live_``/``sk_test_`` kinds) do not match.
     """
     if not raw_key or len(raw_key) > 200:
         return None
     return (
         ApiKey.objects.select_related("clinic")
-        .filter(hashed_key=hash_api_key(raw_key), revoked_at__isnull=True, clinic__is_active=True)
+        .filter(hashed_key=hash_api_key(raw_key), revoked_at__isnull=True, clinic__is_active=True, kind__in=kinds)
         .first()
     )
 
@@ -94,3 +97,35 @@ def subscription_summary(*, clinic: Clinic) -> dict:
         "currentPeriodEnd": end.isoformat() if end else None,
         "rateLimitPerMinute": plan_limit(clinic.plan),
     }
+
+
+# --- ChatMed plan -> endpoint table ------------------------------------------------------------------
+
+# Seconds a process keeps the plan -> excluded endpoints table (admin edits clear it in their process at once).
+PLAN_ACCESS_CACHE_SECONDS = 30.0
+_plan_access: tuple[float, dict[str, frozenset[str]]] | None = None
+_plan_access_lock = threading.Lock()
+
+
+def plan_access_cache_clear() -> None:
+    """Forget the cached plan -> endpoint table (after admin edits)."""
+    global _plan_access
+    with _plan_access_lock:
+        _plan_access = None
+
+
+def plan_excluded_endpoints(*, plan: str) -> frozenset[str]:
+    """ChatMed endpoint groups that ``plan`` does not include (``PlanEndpointAccess`` rows with
+    ``allowed=False``); the small table is cached per process for ``PLAN_ACCESS_CACHE_SECONDS``."""
+    global _plan_access
+    now = time.monotonic()
+    with _plan_access_lock:
+        cached = _plan_access
+    if cached is None or now - cached[0] >= PLAN_ACCESS_CACHE_SECONDS:
+        table: dict[str, set[str]] = {}
+        for row_plan, endpoint in PlanEndpointAccess.objects.filter(allowed=False).values_list("plan", "endpoint"):
+            table.setdefault(row_plan, set()).add(endpoint)
+        cached = (now, {p: frozenset(e) for p, e in table.items()})
+        with _plan_access_lock:
+            _plan_access = cached
+    return cached[1].get(plan, frozenset())

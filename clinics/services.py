@@ -10,9 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics.models import ApiKey, Clinic, ClinicUser, ClinicUserRole, Domain, Plan, Service, UsageRecord
+from clinics.models import ApiKey, ApiKeyKind, Clinic, ClinicUser, ClinicUserRole, Domain, Plan, Service, UsageRecord
 
 API_KEY_PREFIX = "msk_"
+# ChatMed API seed, "Authentication": sk_live_ for production and sk_test_ for the sandbox.
+API_KEY_PREFIXES = {ApiKeyKind.PLATFORM: API_KEY_PREFIX, ApiKeyKind.CHATMED_LIVE: "sk_live_",
+                    ApiKeyKind.CHATMED_TEST: "sk_test_"}
 
 
 def hash_api_key(raw_key: str) -> str:
@@ -51,16 +54,25 @@ def clinic_create(*, client_id: str, name: str, plan: str = Plan.STARTER, domain
     return clinic
 
 
-def api_key_create(*, clinic: Clinic, name: str = "default") -> tuple[ApiKey, str]:
+def api_key_create(*, clinic: Clinic, name: str = "default", kind: str = ApiKeyKind.PLATFORM) -> tuple[ApiKey, str]:
     """Create an API key for ``clinic``.
 
+    Args:
+        kind: a :class:`clinics.models.ApiKeyKind`: ``platform`` (``msk_``, the ``/v1`` surface),
+            ``chatmed_live`` (``sk_live_``) or ``chatmed_test`` (``sk_test_``, sandbox) for ``/api/v1``.
+
     Returns:
-        ``(api_key, raw_key)``; ``raw_key`` (``msk_`` + 43 URL-safe characters, 256 bits) is
-        returned only here and never stored.
+        ``(api_key, raw_key)``; ``raw_key`` (the kind's prefix + 43 URL-safe characters, 256 bits)
+        is returned only here and never stored.
+    Raises:
+        ValueError: unknown kind.
     """
-    raw_key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    if kind not in API_KEY_PREFIXES:
+        raise ValueError(f"Unknown API key kind {kind!r}; choose one of {', '.join(ApiKeyKind.values)}.")
+    raw_key = API_KEY_PREFIXES[kind] + secrets.token_urlsafe(32)
+    prefix_length = 12 if kind == ApiKeyKind.PLATFORM else 14
     api_key = ApiKey.objects.create(
-        clinic=clinic, name=name, prefix=raw_key[:12], hashed_key=hash_api_key(raw_key)
+        clinic=clinic, name=name, kind=kind, prefix=raw_key[:prefix_length], hashed_key=hash_api_key(raw_key)
     )
     return api_key, raw_key
 

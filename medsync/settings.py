@@ -53,6 +53,7 @@ TENANT_APPS = [
     "templates.apps.NoteTemplatesConfig",
     "booking",
     "calls",
+    "chatmed",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -352,3 +353,29 @@ MEDSYNC_LIVE_MAX_FRAME_BYTES = env.int("MEDSYNC_LIVE_MAX_FRAME_BYTES", default=1
 MEDSYNC_LIVE_FINISH_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_FINISH_TIMEOUT_SECONDS", default=8.0)
 # Another Deepgram streaming endpoint (self-hosted Deepgram), e.g. wss://deepgram.example.org; empty = Deepgram's.
 MEDSYNC_LIVE_DEEPGRAM_URL = env.str("MEDSYNC_LIVE_DEEPGRAM_URL", default="")
+
+# --- ChatMed API (/api/v1) ----------------------------------------------------------------------
+# Limits per key and plan (ChatMed API seed, "Rate Limits"); None = unlimited.
+CHATMED_PLAN_LIMITS = {
+    "starter": {"per_minute": 60, "per_day": 1000, "concurrent": 5},
+    "professional": {"per_minute": 300, "per_day": 50000, "concurrent": 25},
+    "enterprise": {"per_minute": None, "per_day": None, "concurrent": None},
+}
+# A request's concurrency slot expires after this many seconds even if its process died holding it.
+CHATMED_CONCURRENCY_SLOT_TTL_SECONDS = env.float("CHATMED_CONCURRENCY_SLOT_TTL_SECONDS", default=120.0)
+# Largest JSON request body on /api/v1, bytes; larger ones get 413 payload_too_large.
+CHATMED_MAX_BODY_BYTES = env.int("CHATMED_MAX_BODY_BYTES", default=256 * 1024)
+# Chat answers: auto (LLM when an OpenAI key is configured, else the offline grounded engine) | offline | openai.
+CHATMED_CHAT_ENGINE = env.str("CHATMED_CHAT_ENGINE", default="auto")
+CHATMED_LLM_TIMEOUT_SECONDS = env.float("CHATMED_LLM_TIMEOUT_SECONDS", default=30.0)
+# Seconds a process keeps a clinic's emergency facility list (edits in the admin apply at once in that process).
+CHATMED_FACILITY_CACHE_SECONDS = env.float("CHATMED_FACILITY_CACHE_SECONDS", default=60.0)
+# Emergency number country when neither the location's nearest facility nor the profile gives one (ISO 3166-1).
+CHATMED_DEFAULT_COUNTRY = env.str("CHATMED_DEFAULT_COUNTRY", default="")
+# Production: redirect plain-HTTP requests to HTTPS (ChatMed API seed: "HTTP requests will be automatically
+# redirected"); behind a proxy the scheme comes from X-Forwarded-Proto, which the proxy must set.
+_ssl_redirect = env.str("SECURE_SSL_REDIRECT", default="").strip().lower()
+SECURE_SSL_REDIRECT = (_ssl_redirect in ("1", "true", "yes", "on") if _ssl_redirect
+                       else env.bool("MEDSYNC_PRODUCTION", default=False))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("USE_X_FORWARDED_PROTO", default=True) else None
+SECURE_REDIRECT_EXEMPT = [r"^health$"]

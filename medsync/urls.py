@@ -14,6 +14,8 @@ urlpatterns = [
     path("v1/", include("booking.api.urls")),
     path("v1/", include("notes.api.urls")),
     path("v1/", include("templates.api.urls")),
+    # ChatMed API: before MediSync's "api/" so /api/v1/... (unknown paths included) is ChatMed's.
+    path("api/v1/", include("chatmed.api.urls")),
     path("api/", include("clinics.api.medisync_urls")),
     path("api/", include("records.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
