@@ -141,14 +141,19 @@ def test_transcription_shape(doctor_client, appointment, clinic):
         transcript = Transcript.objects.create(recording=recording, language="en", engine="test", duration_seconds=7.5)
         TranscriptSegment.objects.create(transcript=transcript, index=0, speaker=0, start=0.0, end=3.504,
                                          text="Hello, how are you feeling today?")
+        words = [{"text": "I've", "start": 4.0, "end": 4.3, "confidence": 0.91},
+                 {"text": "chest", "start": 5.0, "end": 5.4, "confidence": 0.32}]
         TranscriptSegment.objects.create(transcript=transcript, index=1, speaker=1, start=4.0, end=7.2,
-                                         text="I've been having some chest pain recently.")
+                                         text="I've been having some chest pain recently.", confidence=0.61,
+                                         words=words)
     response = doctor_client.get(f"/api/transcriptions/{appointment['_id']}")
     assert response.status_code == 200
+    # The seed's fields, plus the extra confidence fields (None/[] when the engine gave no word detail).
     assert response.json() == {"success": True, "transcription": [
-        {"speaker": "SPEAKER_0", "text": "Hello, how are you feeling today?", "start_time": 0.0, "end_time": 3.5},
+        {"speaker": "SPEAKER_0", "text": "Hello, how are you feeling today?", "start_time": 0.0, "end_time": 3.5,
+         "confidence": None, "words": []},
         {"speaker": "SPEAKER_1", "text": "I've been having some chest pain recently.", "start_time": 4.0,
-         "end_time": 7.2},
+         "end_time": 7.2, "confidence": 0.61, "words": words},
     ]}
 
 
