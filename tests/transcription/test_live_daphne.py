@@ -97,7 +97,7 @@ def handshake(port: int, path: str, headers: dict[str, str] | None = None) -> tu
     lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket", "Connection: Upgrade",
              f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         data = b""
         while b"\r\n\r\n" not in data:
@@ -108,13 +108,32 @@ def handshake(port: int, path: str, headers: dict[str, str] | None = None) -> tu
         head, _, body = data.partition(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         parsed = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in header_lines)}
-        length = int(parsed.get("content-length", 0) or 0)
-        while len(body) < length:
-            chunk = sock.recv(4096)
+        length = parsed.get("content-length")
+        # Daphne sends a Content-Length; Hypercorn may send the body chunked, ending with the connection.
+        while length is None or len(body) < int(length):
+            try:
+                chunk = sock.recv(4096)
+            except TimeoutError:
+                break
             if not chunk:
                 break
             body += chunk
+        if parsed.get("transfer-encoding", "").lower() == "chunked":
+            body = _dechunk(body)
     return int(status_line.split()[1]), parsed, body
+
+
+def _dechunk(data: bytes) -> bytes:
+    """The payload of an HTTP/1.1 chunked body."""
+    out = b""
+    while data:
+        size_line, _, rest = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        data = rest[size + 2:]
+    return out
 
 
 def test_refused_handshakes_are_real_http_answers(daphne_server, settings):
