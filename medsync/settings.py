@@ -325,3 +325,22 @@ MEDSYNC_LIVE_MAX_FRAME_BYTES = env.int("MEDSYNC_LIVE_MAX_FRAME_BYTES", default=1
 MEDSYNC_LIVE_FINISH_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_FINISH_TIMEOUT_SECONDS", default=8.0)
 # Another Deepgram streaming endpoint (self-hosted Deepgram), e.g. wss://deepgram.example.org; empty = Deepgram's.
 MEDSYNC_LIVE_DEEPGRAM_URL = env.str("MEDSYNC_LIVE_DEEPGRAM_URL", default="")
+
+# --- Agent calls (calls app: POST /v1/agent-call) ---
+# Concurrent calls (ringing or in progress) per clinic on each plan; more calls wait in a queue.
+CALLS_CONCURRENT_PER_PLAN = {
+    "starter": env.int("CALLS_CONCURRENT_STARTER", default=1),
+    "professional": env.int("CALLS_CONCURRENT_PROFESSIONAL", default=5),
+    "enterprise": env.int("CALLS_CONCURRENT_ENTERPRISE", default=25),
+}
+# auto (Twilio when a clinic has credentials and a caller number, else the simulator) | twilio | simulator
+CALLS_PROVIDER = env.str("CALLS_PROVIDER", default="auto")
+# Platform caller number for Twilio calls (E.164); clinics may set their own.
+TWILIO_VOICE_FROM = env.str("TWILIO_VOICE_FROM", default="")
+# Seconds a call rings before it counts as no-answer (Twilio's `timeout`; simulator sweep).
+CALLS_RING_TIMEOUT_SECONDS = env.int("CALLS_RING_TIMEOUT_SECONDS", default=30)
+# espeak-ng binary and speaking rate (words per minute; espeak-ng's default is 175).
+CALLS_ESPEAK_BINARY = env.str("CALLS_ESPEAK_BINARY", default="espeak-ng")
+CALLS_TTS_WORDS_PER_MINUTE = env.int("CALLS_TTS_WORDS_PER_MINUTE", default=160)
+# Dial queued/retried calls and time out unanswered simulated calls every minute.
+CELERY_BEAT_SCHEDULE["calls-dispatch-due"] = {"task": "calls.tasks.dispatch_due_calls", "schedule": 60.0}
