@@ -196,6 +196,16 @@ def _public_url(path: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
+def current_clinic():
+    """The clinic whose schema the connection is on (``schema_context`` sets only the schema name)."""
+    from clinics.models import Clinic
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Clinic):
+        return tenant
+    return Clinic.objects.get(schema_name=connection.schema_name)
+
+
 # --- dispatch -------------------------------------------------------------------------------------
 
 
@@ -208,7 +218,7 @@ def call_dispatch(*, call_id: int) -> str:
     """
     from django.urls import reverse
 
-    clinic = connection.tenant
+    clinic = current_clinic()
     config = selectors.call_settings_get()
     now = clock.now()
     with transaction.atomic():
@@ -224,7 +234,7 @@ def call_dispatch(*, call_id: int) -> str:
             AgentCall.objects.filter(pk=call.pk).update(waiting_reason=WaitingReason.CALLING_HOURS,
                                                         next_attempt_at=opening)
             return f"waiting:{WaitingReason.CALLING_HOURS}"
-        if selectors.calls_active_count() >= concurrent_limit(getattr(clinic, "plan", "starter")):
+        if selectors.calls_active_count() >= concurrent_limit(clinic.plan):
             # started again when a call ends (call_finalize) or by the minute sweep
             AgentCall.objects.filter(pk=call.pk).update(waiting_reason=WaitingReason.CAPACITY,
                                                         next_attempt_at=now + timedelta(seconds=60))
@@ -233,7 +243,7 @@ def call_dispatch(*, call_id: int) -> str:
         AgentCall.objects.filter(pk=call.pk).update(
             attempts=attempt, next_attempt_at=None, waiting_reason="", status_rank=0, answered_by="",
             provider_call_sid=None)
-    client_id = getattr(clinic, "client_id", "")
+    client_id = clinic.client_id
     try:
         provider = telephony_provider(config)
         if provider.name == "twilio" and not settings.PUBLIC_BASE_URL:
@@ -371,7 +381,7 @@ def _attempt_ended(*, call_id: int, status: str, retry: bool, duration_seconds: 
 def call_facts(call: AgentCall) -> CallFacts:
     """What the agent may say on ``call`` (:class:`CallFacts`)."""
     config = selectors.call_settings_get()
-    clinic_name = config.clinic_name or getattr(connection.tenant, "name", "")
+    clinic_name = config.clinic_name or current_clinic().name
     return build_facts(purpose=call.purpose, language=call.language, patient_name=call.patient_name,
                        context=call.context or {}, clinic_name=clinic_name)
 
@@ -541,3 +551,62 @@ def call_settings_update(**fields) -> CallSettings:
     config.full_clean(exclude=["callback_secret"])
     config.save()
     return config
+
+
+# --- Twilio media leg and voicemail ---------------------------------------------------------------
+
+
+def media_stream_token(*, call_sid: str) -> str:
+    """Token the Media Stream presents for ``call_sid`` (HMAC-SHA256 with ``SECRET_KEY``, bound to the
+    clinic's schema): only the stream Twilio opens from our own TwiML can attach to the call."""
+    import hashlib
+    import hmac
+
+    message = f"calls-media:{connection.schema_name}:{call_sid}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def media_stream_token_valid(*, call_sid: str, token: str) -> bool:
+    import hmac
+
+    return bool(token) and hmac.compare_digest(media_stream_token(call_sid=call_sid), str(token))
+
+
+def call_voicemail_left(*, call: AgentCall) -> str:
+    """An answering machine took the call: store the voicemail line (said by the carrier) and return it.
+    The message names only the clinic and the patient's first name: no appointment details on a
+    machine anyone may hear."""
+    from calls.dialogue.policy import ScriptedPolicy
+
+    state = dict(call.dialogue_state or {})
+    turn = ScriptedPolicy(call_facts(call)).voicemail(state)
+    transcript = [*(call.transcript or []), {"role": "agent", "message": turn.text}]
+    call_session_save(call_id=call.pk, transcript=transcript, state=state)
+    return turn.text
+
+
+# --- simulator access ----------------------------------------------------------------------------
+
+SIMULATOR_TOKEN_SALT = "calls.simulator"
+#: A simulator link is valid this long, seconds (long enough to pick up a ringing call).
+SIMULATOR_TOKEN_MAX_AGE = 3600
+
+
+def simulator_token(*, call_sid: str) -> str:
+    """Signed, expiring token letting a browser take the simulated call ``call_sid`` of this clinic."""
+    from django.core import signing
+
+    return signing.dumps({"schema": connection.schema_name, "call_sid": call_sid}, salt=SIMULATOR_TOKEN_SALT)
+
+
+def simulator_token_read(token: str) -> tuple[str, str] | None:
+    """``(schema_name, call_sid)`` of a valid :func:`simulator_token`, else ``None``."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(token or "", salt=SIMULATOR_TOKEN_SALT, max_age=SIMULATOR_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not data.get("schema") or not data.get("call_sid"):
+        return None
+    return str(data["schema"]), str(data["call_sid"])
