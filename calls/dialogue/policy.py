@@ -109,6 +109,10 @@ class ScriptedPolicy:
             return self._end(state, "unresolved", "unresolved")
         return AgentTurn(self.say("unclear", self._question_key(state)))
 
+    def _starts_with_yes(self, utterance: str) -> bool:
+        first = utterance.strip().split(maxsplit=1)
+        return bool(first) and "affirm" in detect(first[0].strip(",.!¡¿?"), self.pack)
+
     def _note_question(self, state: dict, utterance: str) -> None:
         questions = state.setdefault("questions", [])
         questions.append(utterance.strip()[:500])
@@ -152,16 +156,18 @@ class ScriptedPolicy:
             return self._end(state, "reschedule_requested", "reschedule")
         if "cancel" in intents:
             return self._end(state, "cancelled", "cancelled")
+        if "question" in intents and not self._starts_with_yes(utterance):
+            # "Where is the clinic exactly?" holds cue words of a yes ("exactly"): a question wins
+            # unless the answer opens with the yes ("Yes, but where is it?")
+            self._note_question(state, utterance)
+            return AgentTurn(self.say("question_noted", "ask_attend"))
         if "affirm" in intents:
-            if "question" in intents and len(utterance.split()) > 3:
+            if "question" in intents:
                 self._note_question(state, utterance)
             return self._end(state, "confirmed", "confirmed")
         if "deny" in intents:
             state.update(step="cancel_or_reschedule", unclear=0)
             return AgentTurn(self.say("cancel_or_reschedule"))
-        if "question" in intents:
-            self._note_question(state, utterance)
-            return AgentTurn(self.say("question_noted", "ask_attend"))
         return self._unclear(state)
 
     def _cancel_or_reschedule(self, state: dict, intents: frozenset[str], utterance: str) -> AgentTurn:

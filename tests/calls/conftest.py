@@ -64,19 +64,50 @@ def _call_settings(settings, monkeypatch):
     monkeypatch.setattr("channels.db.close_old_connections", lambda: None)
 
 
+class RecordingTwilioHttp:
+    """Twilio SDK HTTP client (the SDK's HTTP boundary) that records requests and answers with a
+    canned Call resource (or scripted error statuses first)."""
+
+    def __init__(self, status: int = 201, body: dict | None = None, statuses: list[int] | None = None) -> None:
+        import logging
+
+        from twilio.http import HttpClient
+
+        class _Client(HttpClient):
+            def request(inner, method, uri, params=None, data=None, headers=None, auth=None, timeout=None,
+                        allow_redirects=False):
+                import json
+
+                from twilio.http.response import Response
+
+                self.requests.append({"method": method, "url": uri, "data": data or {}, "auth": auth})
+                if self.statuses:
+                    code = self.statuses.pop(0)
+                    return Response(code, json.dumps({"code": 20000 + code, "message": "error", "status": code}))
+                return Response(self.status, json.dumps(self.body))
+
+        self.client = _Client(logger=logging.getLogger("tests.twilio"), is_async=False)
+        self.status = status
+        self.statuses = list(statuses or [])
+        self.body = body if body is not None else {"sid": "CA" + "f" * 32, "status": "queued"}
+        self.requests: list[dict] = []
+
+
 @pytest.fixture(autouse=True)
 def _no_real_twilio(monkeypatch):
-    """Fail loudly if a test would build the Twilio voice adapter without a recording HTTP client."""
-    from calls.providers.twilio import TwilioVoiceProvider
+    """Fail loudly if a test would reach the real Twilio API (``twilio_http`` replaces the SDK's client)."""
 
-    real_init = TwilioVoiceProvider.__init__
+    def refuse(*args, **kwargs):
+        raise AssertionError("a test tried to reach the real Twilio API")
 
-    def guarded(self, *, account_sid, auth_token, timeout=10.0, http_client=None):
-        if http_client is None:
-            raise AssertionError("a test tried to reach the real Twilio API")
-        real_init(self, account_sid=account_sid, auth_token=auth_token, timeout=timeout, http_client=http_client)
+    monkeypatch.setattr("twilio.http.http_client.TwilioHttpClient", refuse)
 
-    monkeypatch.setattr(TwilioVoiceProvider, "__init__", guarded)
+
+@pytest.fixture
+def twilio_http(monkeypatch) -> RecordingTwilioHttp:
+    recorder = RecordingTwilioHttp()
+    monkeypatch.setattr("twilio.http.http_client.TwilioHttpClient", lambda *a, **k: recorder.client)
+    return recorder
 
 
 @pytest.fixture(autouse=True)
