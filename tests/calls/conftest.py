@@ -141,13 +141,14 @@ def place_call(api_client, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def take_call(django_capture_on_commit_callbacks):
+def take_call(django_capture_on_commit_callbacks, clock):
     """``take_call(call_sid, clinic, turns, answer=, mode=)``: answer a ringing simulated call and play
-    the patient; returns the :class:`LocalPatient` (agent lines, user lines, timings)."""
+    the patient; returns the :class:`LocalPatient` (agent lines, user lines, timings). The frozen clock
+    moves ``seconds_per_turn`` before each patient turn (call duration)."""
     from calls.local_client import LocalPatient
 
     def take(call_sid: str, clinic, turns=(), *, answer: str = "human", mode: str = "text",
-             want_agent_audio: bool = False, hang_up_after: bool = True) -> LocalPatient:
+             want_agent_audio: bool = False, hang_up_after: bool = True, seconds_per_turn: float = 0) -> LocalPatient:
         patient = LocalPatient(call_sid=call_sid, schema_name=clinic.schema_name, mode=mode,
                                want_agent_audio=want_agent_audio)
 
@@ -159,6 +160,7 @@ def take_call(django_capture_on_commit_callbacks):
             for turn in turns:
                 if patient.hung_up.is_set():
                     break
+                clock.advance(seconds=seconds_per_turn)
                 if isinstance(turn, str):
                     await patient.say(turn)
                 else:
