@@ -9,9 +9,9 @@ the offline streaming engine, or Deepgram live when the clinic has it) or typed 
 
 Turn taking:
 
-* **End of the patient's turn**: the live engine makes words final after a pause (Silero VAD, 250 ms
-  of silence) and nothing is left pending; ``TURN_SETTLE_SECONDS`` later (events of one engine step
-  arrive together) the words go to the policy.
+* **End of the patient's turn**: the live engine has made the words final (after a pause, Silero VAD)
+  and nothing is left pending, and ``ENDPOINT_SILENCE_SECONDS`` of audio have arrived after the last
+  final word: a pause between two sentences of one answer does not cut it in two.
 * **First audio early**: the reply is synthesised sentence by sentence and the first sentence is sent
   as soon as it is ready (turn latency = end of patient speech → first agent audio byte; see
   ``bench/agent_call.py``).
@@ -45,6 +45,10 @@ logger = logging.getLogger("medsync.calls.agent")
 
 #: Seconds to let the events of one engine step arrive before deciding the patient's turn is over.
 TURN_SETTLE_SECONDS = 0.05
+#: Silence after the last final word that ends the patient's turn, seconds. espeak-ng's pause between
+#: two sentences of one answer is ~0.3-0.4 s; telephone voice agents commonly end turns after
+#: 0.5-0.8 s of silence. 0.6 s keeps the turn latency target (median <= 1.2 s, bench/agent_call.py).
+ENDPOINT_SILENCE_SECONDS = 0.6
 #: Seconds between checks of the silence and maximum-length timers.
 TIMER_TICK_SECONDS = 0.1
 
@@ -111,6 +115,8 @@ class AgentSession:
         self._last_activity = 0.0
         self._final_words: list[str] = []
         self._partial = ""
+        self._audio_seconds = 0.0
+        self._last_final_end = 0.0
         self._settle: asyncio.TimerHandle | None = None
         self._turn_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
@@ -165,6 +171,8 @@ class AgentSession:
         """Patient audio: 16 kHz mono float32 in [-1, 1]."""
         if self.engine is not None and not self._closing:
             await self.engine.push(samples)
+            self._audio_seconds += samples.size / 16000
+            self._maybe_end_of_turn()
 
     async def push_text(self, text: str) -> None:
         """A typed patient turn (simulator)."""
@@ -191,6 +199,7 @@ class AgentSession:
                 if event.is_final:
                     self._final_words.append(event.text)
                     self._partial = ""
+                    self._last_final_end = max(self._last_final_end, event.end)
                 else:
                     self._partial = event.text
                 if event.text:
@@ -205,6 +214,8 @@ class AgentSession:
             asyncio.ensure_future(self._close())
 
     def _maybe_end_of_turn(self) -> None:
+        if self._audio_seconds - self._last_final_end < ENDPOINT_SILENCE_SECONDS:
+            return
         if self._final_words and not self._partial and not self._closing:
             text = " ".join(w for w in self._final_words if w).strip()
             self._final_words = []

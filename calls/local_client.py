@@ -18,8 +18,8 @@ from calls.agent import AgentSession
 from calls.audio import to_float32
 
 SAMPLE_RATE = 16000
-#: Seconds of silence sent after each spoken patient turn, so the speech engine hears the pause.
-TRAILING_SILENCE_SECONDS = 1.0
+#: Longest the patient's line stays silent waiting for the agent's reply to a spoken turn, seconds.
+MAX_REPLY_WAIT_SECONDS = 20.0
 
 
 class LocalPatient:
@@ -96,25 +96,30 @@ class LocalPatient:
     async def say(self, text: str) -> None:
         await self.session.push_text(text)
 
-    async def speak(self, samples: np.ndarray, *, chunk_seconds: float = 0.1, realtime: bool = False,
-                    trailing_silence: float = TRAILING_SILENCE_SECONDS) -> float:
-        """Send 16 kHz int16 speech (then ``trailing_silence`` seconds of silence) in chunks.
+    async def speak(self, samples: np.ndarray, *, chunk_seconds: float = 0.1,
+                    max_reply_wait: float = MAX_REPLY_WAIT_SECONDS) -> float:
+        """Stream 16 kHz int16 speech in real time, then silence until the agent answers, as a phone
+        line does (the speech engine needs the audio after the words to hear the pause).
 
         Returns:
             ``time.monotonic()`` when the last speech sample was sent (end of patient speech).
         """
         step = int(SAMPLE_RATE * chunk_seconds)
-        speech_end = time.monotonic()
-        for start in range(0, samples.size, step):
-            await self.session.push_audio(to_float32(samples[start:start + step]))
-            if realtime:
-                await asyncio.sleep(chunk_seconds)
-        speech_end = time.monotonic()
         silence = np.zeros(step, dtype=np.int16)
-        for _ in range(int(trailing_silence / chunk_seconds)):
+        lines_before = len(self.agent_lines)
+        clock = time.monotonic()
+        for start in range(0, samples.size, step):
+            if self.hung_up.is_set():
+                return time.monotonic()
+            await self.session.push_audio(to_float32(samples[start:start + step]))
+            clock += chunk_seconds
+            await asyncio.sleep(max(0.0, clock - time.monotonic()))
+        speech_end = time.monotonic()
+        while (len(self.agent_lines) == lines_before and not self.hung_up.is_set()
+               and time.monotonic() - speech_end < max_reply_wait):
             await self.session.push_audio(to_float32(silence))
-            if realtime:
-                await asyncio.sleep(chunk_seconds)
+            clock += chunk_seconds
+            await asyncio.sleep(max(0.0, clock - time.monotonic()))
         return speech_end
 
     async def hang_up(self) -> None:

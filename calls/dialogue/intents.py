@@ -5,7 +5,7 @@ from __future__ import annotations
 from calls.dialogue.languages import LanguagePack, normalise
 
 INTENTS = ("affirm", "deny", "cancel", "reschedule", "question", "wrong_person", "problem", "well", "no_questions",
-           "voicemail")
+           "thanks", "voicemail")
 
 
 def detect(text: str, pack: LanguagePack) -> frozenset[str]:

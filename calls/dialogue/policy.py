@@ -109,9 +109,13 @@ class ScriptedPolicy:
             return self._end(state, "unresolved", "unresolved")
         return AgentTurn(self.say("unclear", self._question_key(state)))
 
-    def _starts_with_yes(self, utterance: str) -> bool:
+    def _starts_with(self, utterance: str, *intents: str) -> bool:
+        """True when the answer's first word is a cue of one of ``intents`` ("Yes, but ...", "No, ...")."""
         first = utterance.strip().split(maxsplit=1)
-        return bool(first) and "affirm" in detect(first[0].strip(",.!¡¿?"), self.pack)
+        return bool(first) and bool(set(intents) & detect(first[0].strip(",.!¡¿?"), self.pack))
+
+    def _starts_with_yes(self, utterance: str) -> bool:
+        return self._starts_with(utterance, "affirm")
 
     def _note_question(self, state: dict, utterance: str) -> None:
         questions = state.setdefault("questions", [])
@@ -193,10 +197,13 @@ class ScriptedPolicy:
         return self._unclear(state)
 
     def _custom(self, state: dict, intents: frozenset[str], utterance: str) -> AgentTurn:
+        if self._starts_with(utterance, "deny", "no_questions") and "?" not in utterance:
+            # "No thanks, I have no questions" names questions without asking one
+            return self._end(state, "custom_done", "custom_done")
         if "question" in intents or ("affirm" in intents and len(utterance.split()) > 2):
             self._note_question(state, utterance)
             return self._end(state, "question", "question_noted_end")
-        if intents & {"no_questions", "deny", "well", "affirm"}:
+        if intents & {"no_questions", "deny", "well", "affirm", "thanks"}:
             return self._end(state, "custom_done", "custom_done")
         return self._unclear(state)
 

@@ -10,6 +10,7 @@ the test transaction.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -156,7 +157,7 @@ def take_call(django_capture_on_commit_callbacks, clock):
             status = await patient.answer(answer)
             if status != "in-progress":
                 return
-            await patient.next_line()
+            await patient.next_line(timeout=120)
             for turn in turns:
                 if patient.hung_up.is_set():
                     break
@@ -165,10 +166,13 @@ def take_call(django_capture_on_commit_callbacks, clock):
                     await patient.say(turn)
                 else:
                     await patient.speak(turn)
-                await patient.next_line()
+                await patient.next_line(timeout=120)
             if hang_up_after and not patient.hung_up.is_set():
-                await patient.hang_up()
-            await patient.session.wait(timeout=60)
+                try:  # the agent hangs up itself after its goodbye (once its audio is sent)
+                    await asyncio.wait_for(patient.hung_up.wait(), 1.0)
+                except asyncio.TimeoutError:
+                    await patient.hang_up()
+            await patient.session.wait(timeout=120)
 
         with django_capture_on_commit_callbacks(execute=True):
             run(play)

@@ -27,9 +27,10 @@ class LanguagePack:
 
 
 def normalise(text: str) -> str:
-    """Lower-case, accents and Catalan middle dots removed, curly quotes straightened, spaces collapsed."""
+    """Lower-case, accents and Catalan middle dots removed, apostrophes straightened and joined, spaces collapsed."""
     text = unicodedata.normalize("NFKD", (text or "").lower().replace("·", "").replace("’", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"\s*'\s*", "'", text)  # speech recognisers write "c 'est" / "c' est" for "c'est"
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -73,6 +73,7 @@ CUES = {
                 "infecc*", "molesti*"],
     "well": ["be", "millor", "perfecte", "molt be", "fantastic"],
     "no_questions": ["no", "res", "cap", "aixo es tot", "tot be"],
+    "thanks": ["gracies", "adeu", "merci", "moltes gracies", "fins aviat"],
     "voicemail": ["deixi el seu missatge", "deixi un missatge", "despres del senyal", "bustia de veu",
                   "no esta disponible", "despres del to"],
 }

@@ -74,6 +74,7 @@ CUES = {
                 "problem*", "entzund*", "beschwerden"],
     "well": ["gut", "besser", "prima", "sehr gut", "bestens", "alles gut"],
     "no_questions": ["nein", "nichts", "keine", "das ist alles", "alles gut", "keine fragen"],
+    "thanks": ["danke*", "tschuss", "auf wiedersehen", "auf wiederhoren"],
     "voicemail": ["nach dem signalton", "nach dem ton", "hinterlassen sie", "mailbox", "anrufbeantworter",
                   "nicht erreichbar", "sprachnachricht"],
 }

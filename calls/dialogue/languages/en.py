@@ -79,6 +79,7 @@ CUES = {
                 "not good", "problem*", "sick", "infect*", "ache*", "aching"],
     "well": ["well", "fine", "good", "great", "better", "okay", "ok", "alright", "all right", "recovered"],
     "no_questions": ["no", "nothing", "no questions", "that's all", "all good", "nope"],
+    "thanks": ["thank*", "thanks", "bye", "goodbye", "cheers"],
     "voicemail": ["leave a message", "leave your message", "after the tone", "after the beep", "voicemail",
                   "not available", "unavailable", "record your message"],
 }

@@ -75,6 +75,7 @@ CUES = {
                 "molestia*"],
     "well": ["bien", "mejor", "perfecto", "estupendo", "genial", "muy bien"],
     "no_questions": ["no", "nada", "ninguna", "eso es todo", "todo bien"],
+    "thanks": ["gracias", "adios", "hasta luego", "muchas gracias"],
     "voicemail": ["deje su mensaje", "deje un mensaje", "despues de la senal", "buzon de voz", "no esta disponible",
                   "despues del tono"],
 }

@@ -73,6 +73,7 @@ CUES = {
     "problem": ["douleur*", "mal", "saign*", "sang", "fievre", "gonfl*", "pire", "probleme*", "infect*"],
     "well": ["bien", "mieux", "parfait", "tres bien", "ca va"],
     "no_questions": ["non", "rien", "aucune", "c'est tout", "tout va bien"],
+    "thanks": ["merci", "au revoir", "bonne journee"],
     "voicemail": ["laissez un message", "laissez votre message", "apres le bip", "apres le signal", "messagerie",
                   "repondeur", "n'est pas disponible"],
 }

@@ -71,6 +71,7 @@ CUES = {
     "problem": ["dolor*", "fa male", "sangu*", "febbre", "gonfi*", "peggio", "male", "problem*", "infezion*"],
     "well": ["bene", "meglio", "benissimo", "perfetto", "tutto bene"],
     "no_questions": ["no", "niente", "nessuna", "e tutto", "tutto a posto"],
+    "thanks": ["grazie", "arrivederci", "ciao"],
     "voicemail": ["lasciate un messaggio", "lasci un messaggio", "dopo il segnale", "segreteria",
                   "non e raggiungibile", "non e disponibile"],
 }

@@ -72,6 +72,7 @@ CUES = {
     "problem": ["dor*", "doi", "sangr*", "febre", "inchad*", "inchaco", "pior", "mal", "problema*", "infec*"],
     "well": ["bem", "melhor", "otimo", "optimo", "muito bem", "perfeito"],
     "no_questions": ["nao", "nada", "nenhuma", "e tudo", "tudo bem"],
+    "thanks": ["obrigad*", "adeus", "tchau", "ate logo"],
     "voicemail": ["deixe a sua mensagem", "deixe uma mensagem", "apos o sinal", "depois do sinal",
                   "caixa de correio", "nao esta disponivel"],
 }

@@ -1,0 +1,230 @@
+"""Twilio: outbound calls through the SDK (its HTTP boundary recorded), signed status callbacks
+(repeated, out of order, from an earlier attempt), answering-machine detection, the answer TwiML and
+the Media Stream WebSocket (8 kHz μ-law both ways) running the agent loop."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+
+import numpy as np
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.db import connection
+from twilio.request_validator import RequestValidator
+
+from booking.models import CallbackDelivery
+from calls.audio import resample, ulaw_decode, ulaw_encode
+from calls.models import AgentCall
+from tests.calls.conftest import get_call
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNT = "AC" + "a" * 32
+TOKEN = "twilio-auth-token"
+BASE = "https://api.medsync.example"
+TWILIO_SID = "CA" + "f" * 32
+
+
+@pytest.fixture
+def twilio_clinic(api_client, settings, twilio_http):
+    settings.PUBLIC_BASE_URL = BASE
+    settings.CALLS_PROVIDER = "auto"
+    response = api_client.patch("/v1/agent-call/settings", {
+        "twilio_account_sid": ACCOUNT, "twilio_auth_token": TOKEN, "from_number": "+14155238886"}, format="json")
+    assert response.status_code == 200
+    connection.set_schema_to_public()
+    return twilio_http
+
+
+def twilio_post(client, path: str, params: dict, *, token: str = TOKEN):
+    signature = RequestValidator(token).compute_signature(BASE + path, params)
+    response = client.post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+    connection.set_schema_to_public()
+    return response
+
+
+def status_path(call_sid: str, client_id: str = "clinic-a") -> str:
+    return f"/v1/agent-call/twilio/status/{client_id}/{call_sid}"
+
+
+def answer_path(call_sid: str, client_id: str = "clinic-a") -> str:
+    return f"/v1/agent-call/twilio/answer/{client_id}/{call_sid}"
+
+
+def test_the_call_is_placed_with_status_callbacks_and_machine_detection(api_client, place_call, twilio_clinic):
+    call_sid = place_call()
+    (request,) = twilio_clinic.requests
+    assert request["method"] == "POST"
+    assert request["url"] == f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT}/Calls.json"
+    assert request["auth"] == (ACCOUNT, TOKEN)
+    data = request["data"]
+    assert (data["To"], data["From"]) == ("+34612345678", "+14155238886")
+    assert data["Url"] == BASE + answer_path(call_sid) and data["StatusCallback"] == BASE + status_path(call_sid)
+    assert data["StatusCallbackEvent"] == ["initiated", "ringing", "answered", "completed"]
+    assert (data["MachineDetection"], data["Timeout"]) == ("DetectMessageEnd", 30)
+    call = get_call(api_client, call_sid)
+    assert call["status"] == "initiated" and call["attempts"] == 1
+
+
+@pytest.mark.parametrize("twilio_status, expected, waiting", [(400, "failed", ""), (503, "initiated", "retry")])
+def test_twilio_refusals_fail_or_retry(api_client, place_call, twilio_clinic, twilio_status, expected, waiting):
+    twilio_clinic.statuses = [twilio_status]
+    call = get_call(api_client, place_call())
+    assert (call["status"], call["waiting_reason"]) == (expected, waiting)
+    if expected == "failed":
+        assert call["outcome"]["result"] == "failed"
+
+
+def test_status_callbacks_are_signed_idempotent_and_ordered(api_client, anon_client, place_call, twilio_clinic,
+                                                            clinic, clinic_server, django_capture_on_commit_callbacks):
+    call_sid = place_call(callback_url=clinic_server.callback_url)
+    base = {"CallSid": TWILIO_SID, "AccountSid": ACCOUNT}
+    assert twilio_post(anon_client, status_path(call_sid), {**base, "CallStatus": "ringing"}, token="wrong") \
+        .status_code == 403
+    assert twilio_post(anon_client, status_path(call_sid, "no-such-clinic"), {**base, "CallStatus": "ringing"}) \
+        .status_code == 404
+    assert twilio_post(anon_client, status_path(call_sid, "clinic-b"), {**base, "CallStatus": "ringing"}) \
+        .status_code == 404  # the sid is clinic A's
+    assert twilio_post(anon_client, status_path(call_sid), {**base, "CallStatus": "ringing"}).status_code == 204
+    assert get_call(api_client, call_sid)["status"] == "ringing"
+    # answering machine: the answer webhook speaks the voicemail with Twilio's voice and hangs up
+    response = twilio_post(anon_client, answer_path(call_sid), {**base, "CallStatus": "in-progress",
+                                                                "AnsweredBy": "machine_end_beep"})
+    twiml = response.content.decode()
+    assert response.status_code == 200 and "<Say language=\"en-US\">Hello, this is a message from Dental Plus " \
+                                              "for Maria." in twiml and "<Hangup" in twiml
+    assert get_call(api_client, call_sid)["status"] == "in-progress"
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):  # repeated
+            completed = {**base, "CallStatus": "completed", "CallDuration": "17", "AnsweredBy": "machine_end_beep"}
+            assert twilio_post(anon_client, status_path(call_sid), completed).status_code == 204
+        # late and out of order
+        assert twilio_post(anon_client, status_path(call_sid), {**base, "CallStatus": "ringing"}).status_code == 204
+    call = get_call(api_client, call_sid)
+    assert (call["status"], call["duration_seconds"], call["outcome"]["result"]) == ("completed", 17, "voicemail")
+    assert call["transcript"][0]["message"].startswith("Hello, this is a message from Dental Plus")
+    connection.set_tenant(clinic)
+    assert CallbackDelivery.objects.count() == 1 and len(clinic_server.received()) == 1
+
+
+def test_no_answer_reports_are_retried_once_and_old_attempts_are_ignored(api_client, anon_client, place_call,
+                                                                         twilio_clinic, clinic, clock):
+    from calls.services import calls_dispatch_due
+
+    call_sid = place_call()
+    first = {"CallSid": TWILIO_SID, "AccountSid": ACCOUNT, "CallStatus": "no-answer"}
+    for _ in range(2):
+        assert twilio_post(anon_client, status_path(call_sid), first).status_code == 204
+    call = get_call(api_client, call_sid)
+    assert (call["status"], call["waiting_reason"], call["attempts"]) == ("initiated", "retry", 1)
+    twilio_clinic.body = {"sid": "CA" + "e" * 32, "status": "queued"}
+    clock.advance(minutes=31)
+    calls_dispatch_due(inline=True, schema_names=[clinic.schema_name])
+    assert get_call(api_client, call_sid)["attempts"] == 2
+    # a late report about the first attempt changes nothing
+    assert twilio_post(anon_client, status_path(call_sid), {**first, "CallStatus": "busy"}).status_code == 204
+    assert twilio_post(anon_client, status_path(call_sid), {**first, "CallSid": "CA" + "e" * 32,
+                                                            "CallStatus": "ringing"}).status_code == 204
+    call = get_call(api_client, call_sid)
+    assert (call["status"], call["attempts"]) == ("ringing", 2)
+
+
+def test_a_human_answer_connects_a_media_stream_with_a_call_token(anon_client, place_call, twilio_clinic, clinic):
+    from calls.services import media_stream_token
+
+    call_sid = place_call()
+    response = twilio_post(anon_client, answer_path(call_sid), {"CallSid": TWILIO_SID, "AccountSid": ACCOUNT,
+                                                                "CallStatus": "in-progress", "AnsweredBy": "human"})
+    twiml = response.content.decode()
+    assert '<Connect><Stream url="wss://api.medsync.example/ws/calls/twilio/clinic-a">' in twiml
+    connection.set_tenant(clinic)
+    assert f'<Parameter name="call_sid" value="{call_sid}"' in twiml
+    assert f'<Parameter name="token" value="{media_stream_token(call_sid=call_sid)}"' in twiml
+
+
+def _mulaw_frames(samples16k: np.ndarray, seconds_of_silence: float = 1.5) -> list[str]:
+    pcm8k = resample(np.concatenate([samples16k, np.zeros(int(16000 * seconds_of_silence), dtype=np.int16)]),
+                     16000, 8000)
+    data = ulaw_encode(pcm8k)
+    return [base64.b64encode(data[i:i + 160]).decode() for i in range(0, len(data), 160)]  # 20 ms frames
+
+
+def test_media_stream_runs_the_agent_in_mulaw(api_client, anon_client, place_call, twilio_clinic, clinic,
+                                             django_capture_on_commit_callbacks):
+    from calls.services import media_stream_token
+    from calls.tts import synthesise_sync
+    from medsync.asgi import application
+
+    call_sid = place_call()
+    twilio_post(anon_client, answer_path(call_sid), {"CallSid": TWILIO_SID, "AccountSid": ACCOUNT,
+                                                     "CallStatus": "in-progress", "AnsweredBy": "human"})
+    connection.set_tenant(clinic)
+    token = media_stream_token(call_sid=call_sid)
+    connection.set_schema_to_public()
+    answer = synthesise_sync("Yes, speaking.", voice="en-us")
+
+    async def stream(token_value: str):
+        ws = WebsocketCommunicator(application, "/ws/calls/twilio/clinic-a")
+        connected, _ = await ws.connect()
+        assert connected
+        await ws.send_json_to({"event": "connected", "protocol": "Call", "version": "1.0.0"})
+        await ws.send_json_to({"event": "start", "start": {"streamSid": "MZ1", "callSid": TWILIO_SID,
+                                                           "customParameters": {"call_sid": call_sid,
+                                                                                "token": token_value}}})
+        if token_value != token:
+            assert (await ws.receive_output(timeout=10))["type"] == "websocket.close"
+            return None
+        greeting = bytearray()
+        message = await ws.receive_json_from(timeout=60)
+        assert message["event"] == "media" and message["streamSid"] == "MZ1"
+        greeting += base64.b64decode(message["media"]["payload"])
+        for payload in _mulaw_frames(answer):
+            await ws.send_json_to({"event": "media", "media": {"payload": payload}})
+            await asyncio.sleep(0.004)
+        reply = []
+        while len(reply) < 1:
+            message = await ws.receive_json_from(timeout=60)
+            if message["event"] == "media" and greeting_done(greeting, message):
+                reply.append(message)
+        await ws.send_json_to({"event": "stop", "stop": {"callSid": TWILIO_SID}})
+        await ws.wait(timeout=30)
+        return bytes(greeting), reply
+
+    greeting_seen: dict = {"done": False}
+
+    def greeting_done(buffer: bytearray, message: dict) -> bool:
+        # agent audio before the patient's answer belongs to the greeting; the first frame after it
+        # has been recognised starts the reply
+        return greeting_seen["done"]
+
+    assert async_to_sync(stream)("forged") is None
+
+    original_user_text = None
+
+    from calls import agent as agent_module
+
+    original_user_turn = agent_module.AgentSession._user_turn
+
+    async def mark_user_turn(self, text):
+        greeting_seen["done"] = True
+        nonlocal original_user_text
+        original_user_text = text
+        await original_user_turn(self, text)
+
+    agent_module.AgentSession._user_turn = mark_user_turn
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            greeting, reply = async_to_sync(stream)(token)
+    finally:
+        agent_module.AgentSession._user_turn = original_user_turn
+    connection.set_schema_to_public()
+    samples = ulaw_decode(greeting)
+    assert samples.size > 8000 and np.abs(samples).max() > 1000  # a second or more of real speech at 8 kHz
+    assert "speaking" in original_user_text.lower()
+    assert reply
+    call = get_call(api_client, call_sid)
+    assert call["status"] == "completed"
+    assert [t["role"] for t in call["transcript"]][:3] == ["agent", "user", "agent"]
