@@ -145,11 +145,12 @@ def test_a_human_answer_connects_a_media_stream_with_a_call_token(anon_client, p
     assert f'<Parameter name="token" value="{media_stream_token(call_sid=call_sid)}"' in twiml
 
 
-def _mulaw_frames(samples16k: np.ndarray, seconds_of_silence: float = 1.5) -> list[str]:
-    pcm8k = resample(np.concatenate([samples16k, np.zeros(int(16000 * seconds_of_silence), dtype=np.int16)]),
-                     16000, 8000)
-    data = ulaw_encode(pcm8k)
+def _mulaw_frames(samples16k: np.ndarray) -> list[str]:
+    data = ulaw_encode(resample(samples16k, 16000, 8000))
     return [base64.b64encode(data[i:i + 160]).decode() for i in range(0, len(data), 160)]  # 20 ms frames
+
+
+SILENT_FRAME = base64.b64encode(ulaw_encode(np.zeros(160, dtype=np.int16))).decode()
 
 
 def test_media_stream_runs_the_agent_in_mulaw(api_client, anon_client, place_call, twilio_clinic, clinic,
@@ -164,7 +165,7 @@ def test_media_stream_runs_the_agent_in_mulaw(api_client, anon_client, place_cal
     connection.set_tenant(clinic)
     token = media_stream_token(call_sid=call_sid)
     connection.set_schema_to_public()
-    answer = synthesise_sync("Yes, speaking.", voice="en-us")
+    answer = _mulaw_frames(synthesise_sync("Yes, speaking.", voice="en-us"))
 
     async def stream(token_value: str):
         ws = WebsocketCommunicator(application, "/ws/calls/twilio/clinic-a")
@@ -176,55 +177,43 @@ def test_media_stream_runs_the_agent_in_mulaw(api_client, anon_client, place_cal
                                                                                 "token": token_value}}})
         if token_value != token:
             assert (await ws.receive_output(timeout=10))["type"] == "websocket.close"
-            return None
+            return None, None
         greeting = bytearray()
         message = await ws.receive_json_from(timeout=60)
-        assert message["event"] == "media" and message["streamSid"] == "MZ1"
-        greeting += base64.b64decode(message["media"]["payload"])
-        for payload in _mulaw_frames(answer):
-            await ws.send_json_to({"event": "media", "media": {"payload": payload}})
-            await asyncio.sleep(0.004)
-        reply = []
-        while len(reply) < 1:
-            message = await ws.receive_json_from(timeout=60)
-            if message["event"] == "media" and greeting_done(greeting, message):
-                reply.append(message)
+        while True:  # the greeting's sentences come back to back; then the agent waits for the patient
+            assert message["event"] == "media" and message["streamSid"] == "MZ1"
+            greeting += base64.b64decode(message["media"]["payload"])
+            if await ws.receive_nothing(timeout=1.5):
+                break
+            message = await ws.receive_json_from(timeout=10)
+
+        async def phone_line():  # the patient's side: the answer, then line silence, 20 ms a frame
+            for payload in answer + [SILENT_FRAME] * 1500:
+                await ws.send_json_to({"event": "media", "media": {"payload": payload}})
+                await asyncio.sleep(0.02)
+
+        line = asyncio.create_task(phone_line())
+        events = []
+        while not events or events[-1]["event"] != "media":
+            # the greeting still plays at the far end when the patient answers: barge-in clears it first
+            events.append(await ws.receive_json_from(timeout=60))
+        line.cancel()
         await ws.send_json_to({"event": "stop", "stop": {"callSid": TWILIO_SID}})
-        await ws.wait(timeout=30)
-        return bytes(greeting), reply
+        while (await ws.receive_output(timeout=30))["type"] != "websocket.close":
+            pass
+        await ws.disconnect()
+        return bytes(greeting), events
 
-    greeting_seen: dict = {"done": False}
-
-    def greeting_done(buffer: bytearray, message: dict) -> bool:
-        # agent audio before the patient's answer belongs to the greeting; the first frame after it
-        # has been recognised starts the reply
-        return greeting_seen["done"]
-
-    assert async_to_sync(stream)("forged") is None
-
-    original_user_text = None
-
-    from calls import agent as agent_module
-
-    original_user_turn = agent_module.AgentSession._user_turn
-
-    async def mark_user_turn(self, text):
-        greeting_seen["done"] = True
-        nonlocal original_user_text
-        original_user_text = text
-        await original_user_turn(self, text)
-
-    agent_module.AgentSession._user_turn = mark_user_turn
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            greeting, reply = async_to_sync(stream)(token)
-    finally:
-        agent_module.AgentSession._user_turn = original_user_turn
+    assert async_to_sync(stream)("forged") == (None, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        greeting, events = async_to_sync(stream)(token)
     connection.set_schema_to_public()
     samples = ulaw_decode(greeting)
-    assert samples.size > 8000 and np.abs(samples).max() > 1000  # a second or more of real speech at 8 kHz
-    assert "speaking" in original_user_text.lower()
-    assert reply
+    assert samples.size > 16000 and np.abs(samples).max() > 1000  # seconds of real speech at 8 kHz
+    assert [e["event"] for e in events] in (["media"], ["clear", "media"])
+    assert len(base64.b64decode(events[-1]["media"]["payload"])) > 800
     call = get_call(api_client, call_sid)
     assert call["status"] == "completed"
-    assert [t["role"] for t in call["transcript"]][:3] == ["agent", "user", "agent"]
+    roles = [t["role"] for t in call["transcript"]]
+    assert roles[:3] == ["agent", "user", "agent"] and "speaking" in call["transcript"][1]["message"].lower()
+    assert call["transcript"][2]["message"].startswith("I'm calling to remind you")
