@@ -9,9 +9,12 @@ the offline streaming engine, or Deepgram live when the clinic has it) or typed 
 
 Turn taking:
 
-* **End of the patient's turn**: the live engine has made the words final (after a pause, Silero VAD)
-  and nothing is left pending, and ``ENDPOINT_SILENCE_SECONDS`` of audio have arrived after the last
-  final word: a pause between two sentences of one answer does not cut it in two.
+* **End of the patient's turn** (endpointing): Silero VAD on the incoming audio has heard
+  ``ENDPOINT_SILENCE_SECONDS`` of silence after the patient's voice, and the recogniser's words (final
+  or still partial) reach the end of that voice. The turn's text is the finals plus the current
+  partial: waiting for the streaming engine to make the last words final would cost another step or
+  two (measured: ~1 s more on the 2-core target), and a later commit of words already used is
+  dropped. A pause between two sentences of one answer (~0.3-0.4 s) does not cut it in two.
 * **First audio early**: the reply is synthesised sentence by sentence and the first sentence is sent
   as soon as it is ready (turn latency = end of patient speech → first agent audio byte; see
   ``bench/agent_call.py``).
@@ -45,10 +48,15 @@ logger = logging.getLogger("medsync.calls.agent")
 
 #: Seconds to let the events of one engine step arrive before deciding the patient's turn is over.
 TURN_SETTLE_SECONDS = 0.05
-#: Silence after the last final word that ends the patient's turn, seconds. espeak-ng's pause between
-#: two sentences of one answer is ~0.3-0.4 s; telephone voice agents commonly end turns after
-#: 0.5-0.8 s of silence. 0.6 s keeps the turn latency target (median <= 1.2 s, bench/agent_call.py).
+#: Silence after the patient's voice that ends the turn, seconds. espeak-ng's pause between two
+#: sentences of one answer is ~0.3-0.4 s; telephone voice agents commonly end turns after 0.5-0.8 s.
 ENDPOINT_SILENCE_SECONDS = 0.6
+#: How far (seconds) the recognised words may end before the VAD's end of voice and still cover it:
+#: Silero's speech padding (0.1 s) plus Whisper's early word ends (~0.2 s, see the live engine).
+WORDS_COVER_SLACK_SECONDS = 0.45
+#: Audio kept for the endpoint VAD, seconds, and how often it runs (seconds of new audio).
+VAD_WINDOW_SECONDS = 2.0
+VAD_EVERY_SECONDS = 0.1
 #: Seconds between checks of the silence and maximum-length timers.
 TIMER_TICK_SECONDS = 0.1
 
@@ -73,6 +81,32 @@ class AgentOutput(Protocol):
 
     async def hangup(self) -> None:
         """The call is over (the session has finalised it)."""
+
+
+async def start_speech_engine(clinic, *, language: str):
+    """The call's streaming STT: the clinic's live engine (:func:`transcription.live.engines.live_engine_start`:
+    Deepgram live when configured, with the offline fallback); offline, the streaming Whisper engine with
+    a shorter step (``CALLS_STT_STEP_SECONDS``) than dictation uses, because on a phone call the time
+    from the end of the patient's words to the agent's answer is what counts.
+
+    Raises:
+        transcription.live.base.LiveEngineError: no engine could start.
+    """
+    from django.conf import settings
+
+    from transcription.live.engines import live_engine_candidates, live_engine_start
+
+    names = [name for name, _ in live_engine_candidates(clinic, language=language, num_speakers=1)]
+    if names != ["local"]:
+        engine, _ = await live_engine_start(clinic, language=language, num_speakers=1)
+        return engine
+    from transcription.live.local_engine import LocalLiveConfig, LocalLiveEngine
+
+    config = LocalLiveConfig(step_seconds=settings.CALLS_STT_STEP_SECONDS,
+                             whisper_threads=settings.MEDSYNC_LIVE_WHISPER_THREADS or None)
+    engine = LocalLiveEngine(language=language, num_speakers=1, config=config)
+    await engine.start()
+    return engine
 
 
 def policy_for(config, facts):
@@ -116,7 +150,12 @@ class AgentSession:
         self._final_words: list[str] = []
         self._partial = ""
         self._audio_seconds = 0.0
-        self._last_final_end = 0.0
+        self._words_end = 0.0  # end of the newest recognised word (final or partial), audio seconds
+        self._consumed_until = -1.0  # words ending before this were already used in a turn
+        self._voice_end = 0.0  # end of the patient's voice heard by the VAD, audio seconds
+        self._vad_buffer = np.zeros(0, dtype=np.float32)
+        self._vad_pending = 0.0
+        self._detect_voice = None
         self._settle: asyncio.TimerHandle | None = None
         self._turn_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
@@ -158,9 +197,7 @@ class AgentSession:
         self._started_at = self._loop.time()
         self._last_activity = self._started_at
         if self.audio_input:
-            from transcription.live.engines import live_engine_start
-
-            self.engine, _ = await live_engine_start(clinic, language=self.facts.language, num_speakers=1)
+            self.engine = await start_speech_engine(clinic, language=self.facts.language)
             self.engine_name = self.engine.name
             self._tasks.append(asyncio.create_task(self._consume_events(), name=f"call-stt-{self.call_sid}"))
         self._tasks.append(asyncio.create_task(self._timers(), name=f"call-timers-{self.call_sid}"))
@@ -172,7 +209,26 @@ class AgentSession:
         if self.engine is not None and not self._closing:
             await self.engine.push(samples)
             self._audio_seconds += samples.size / 16000
+            self._track_voice(samples)
             self._maybe_end_of_turn()
+
+    def _track_voice(self, samples: np.ndarray) -> None:
+        """Run Silero VAD on the last ``VAD_WINDOW_SECONDS`` every ``VAD_EVERY_SECONDS`` of audio
+        (a few milliseconds of CPU each time) and remember where the patient's voice last ended."""
+        if self._detect_voice is None:
+            from transcription.live.local_engine import LocalLiveConfig, silero_speech_regions
+
+            self._detect_voice = silero_speech_regions(LocalLiveConfig())
+        keep = int(VAD_WINDOW_SECONDS * 16000)
+        self._vad_buffer = np.concatenate([self._vad_buffer, np.asarray(samples, dtype=np.float32)])[-keep:]
+        self._vad_pending += samples.size / 16000
+        if self._vad_pending < VAD_EVERY_SECONDS:
+            return
+        self._vad_pending = 0.0
+        regions = self._detect_voice(self._vad_buffer)
+        if regions:
+            window_start = self._audio_seconds - self._vad_buffer.size / 16000
+            self._voice_end = max(self._voice_end, window_start + regions[-1][1] / 16000)
 
     async def push_text(self, text: str) -> None:
         """A typed patient turn (simulator)."""
@@ -196,12 +252,15 @@ class AgentSession:
             async for event in self.engine.events():
                 if not isinstance(event, LiveSegment):
                     continue
+                if event.text and event.end <= self._consumed_until:
+                    continue  # a late commit of words this turn already used
                 if event.is_final:
                     self._final_words.append(event.text)
                     self._partial = ""
-                    self._last_final_end = max(self._last_final_end, event.end)
                 else:
                     self._partial = event.text
+                if event.text:
+                    self._words_end = max(self._words_end, event.end)
                 if event.text:
                     self._last_activity = self._loop.time()
                     self._barge_in()
@@ -214,13 +273,17 @@ class AgentSession:
             asyncio.ensure_future(self._close())
 
     def _maybe_end_of_turn(self) -> None:
-        if self._audio_seconds - self._last_final_end < ENDPOINT_SILENCE_SECONDS:
+        if self._closing or not (self._final_words or self._partial):
             return
-        if self._final_words and not self._partial and not self._closing:
-            text = " ".join(w for w in self._final_words if w).strip()
-            self._final_words = []
-            if text:
-                asyncio.ensure_future(self._user_turn(text))
+        if self._audio_seconds - self._voice_end < ENDPOINT_SILENCE_SECONDS:
+            return  # the patient is still talking (or paused briefly)
+        if self._words_end < self._voice_end - WORDS_COVER_SLACK_SECONDS:
+            return  # the recogniser has not caught up with the last words yet
+        text = " ".join(w for w in [*self._final_words, self._partial] if w).strip()
+        self._final_words, self._partial = [], ""
+        self._consumed_until = self._words_end + 0.05
+        if text:
+            asyncio.ensure_future(self._user_turn(text))
 
     # -- turns ------------------------------------------------------------------------------------
     def _barge_in(self) -> None:

@@ -28,6 +28,7 @@ class LocalPatient:
     Attributes:
         agent_lines / user_lines: what each side said, in order.
         first_audio_at: ``time.monotonic()`` of the first agent audio chunk of each agent line.
+        user_text_at: ``time.monotonic()`` when each patient turn was recognised as complete.
         cleared: how many times the agent's audio was cleared (barge-in).
     """
 
@@ -41,6 +42,7 @@ class LocalPatient:
         self.agent_lines: list[str] = []
         self.user_lines: list[str] = []
         self.first_audio_at: list[float] = []
+        self.user_text_at: list[float] = []
         self.agent_audio_seconds = 0.0
         self.cleared = 0
         self.hung_up = asyncio.Event()
@@ -56,6 +58,7 @@ class LocalPatient:
 
     async def user_text(self, text: str) -> None:
         self.user_lines.append(text)
+        self.user_text_at.append(time.monotonic())
 
     async def agent_audio(self, samples: np.ndarray) -> None:
         if self._awaiting_audio:
