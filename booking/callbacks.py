@@ -1,5 +1,8 @@
 """Signed appointment callbacks to the clinic: outbox, delivery attempts and retries.
 
+The same outbox carries every other app's webhooks (:func:`webhook_enqueue`, e.g. the agent calls'
+``call.completed``), each signed with the secret its app registers for its event-type prefix.
+
 A callback is written as a :class:`CallbackDelivery` row in the same transaction as the booking
 change it reports, so it cannot be lost; after commit a Celery task makes the first attempt.
 Each attempt is a ``POST`` of the stored body, signed (:mod:`booking.signing`) with the clinic's

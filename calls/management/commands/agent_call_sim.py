@@ -12,6 +12,7 @@ import asyncio
 import json
 import sys
 
+from asgiref.sync import async_to_sync
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
@@ -66,7 +67,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{base_url.rstrip('/')}/calls/simulator/{call_sid}/?token={token}")
             return
         turns = [_read_wav(p) for p in wav] if wav else say
-        asyncio.run(self._run(schema, call_sid, answer, turns, audio=bool(wav), interactive=not (say or wav)))
+        # async_to_sync (not asyncio.run): the loop's database calls run on this thread and its connection
+        async_to_sync(self._run)(schema, call_sid, answer, turns, audio=bool(wav), interactive=not (say or wav))
 
     async def _run(self, schema: str, call_sid: str, answer: str, turns: list, *, audio: bool,
                    interactive: bool) -> None:
