@@ -119,10 +119,12 @@ class LlmPolicy(ScriptedPolicy):
 
     def respond(self, state: dict, utterance: str) -> AgentTurn:
         if state.get("step", "identity") == "identity":
-            turn = super().respond(state, utterance)  # identity check: scripted, always
-            if state.get("step") == "purpose":
-                state["llm_history"] = [{"role": "agent", "message": turn.text}]
-            return turn
+            scripted = super().respond(state, utterance)  # identity check: scripted, always
+            if state.get("step") != "purpose":
+                return scripted
+            # identity confirmed: from here on the model speaks (the script's line if it fails)
+            state["llm_history"] = [{"role": "agent", "message": self.say("identity")}]
+            return self._llm_turn(state, utterance, lambda: scripted)
         state["silences"] = 0
         state["heard"] = True
         return self._llm_turn(state, utterance, lambda: super(LlmPolicy, self).respond(state, utterance))
