@@ -122,6 +122,18 @@ def _madrid_calling_hours(db, clinic, other_clinic):
     connection.set_schema_to_public()
 
 
+@pytest.fixture
+def espeak():
+    """Tests that synthesise speech need the espeak-ng binary (Debian package); required on CI."""
+    import os
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        if os.environ.get("CI"):
+            pytest.fail("espeak-ng is required on CI (apt-get install espeak-ng)")
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+
+
 def run(coroutine_function):
     return async_to_sync(coroutine_function)()
 

@@ -12,7 +12,7 @@ from calls.dialogue.languages import language_pack
 from calls.tts import synthesise_sync
 from tests.calls.conftest import get_call
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("espeak")]
 
 
 def voice(text: str, language: str):

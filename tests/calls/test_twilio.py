@@ -154,7 +154,7 @@ SILENT_FRAME = base64.b64encode(ulaw_encode(np.zeros(160, dtype=np.int16))).deco
 
 
 def test_media_stream_runs_the_agent_in_mulaw(api_client, anon_client, place_call, twilio_clinic, clinic,
-                                             django_capture_on_commit_callbacks):
+                                             django_capture_on_commit_callbacks, espeak):
     from calls.services import media_stream_token
     from calls.tts import synthesise_sync
     from medsync.asgi import application
