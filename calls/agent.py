@@ -152,6 +152,7 @@ class AgentSession:
         self._audio_seconds = 0.0
         self._words_end = 0.0  # end of the newest recognised word (final or partial), audio seconds
         self._consumed_until = -1.0  # words ending before this were already used in a turn
+        self._consumed_text = ""  # the words of the last partial used in a turn (not yet final then)
         self._voice_end = 0.0  # end of the patient's voice heard by the VAD, audio seconds
         self._vad_buffer = np.zeros(0, dtype=np.float32)
         self._vad_pending = 0.0
@@ -253,12 +254,16 @@ class AgentSession:
                 if not isinstance(event, LiveSegment):
                     continue
                 if event.text and event.end <= self._consumed_until:
-                    continue  # a late commit of words this turn already used
+                    continue  # a late commit of words a turn already used
+                text = event.text
+                if self._consumed_text and text.startswith(self._consumed_text):
+                    text = text[len(self._consumed_text):].strip()  # used words, then new ones
                 if event.is_final:
-                    self._final_words.append(event.text)
+                    if text:
+                        self._final_words.append(text)
                     self._partial = ""
                 else:
-                    self._partial = event.text
+                    self._partial = text
                 if event.text:
                     self._words_end = max(self._words_end, event.end)
                 if event.text:
@@ -280,6 +285,7 @@ class AgentSession:
         if self._words_end < self._voice_end - WORDS_COVER_SLACK_SECONDS:
             return  # the recogniser has not caught up with the last words yet
         text = " ".join(w for w in [*self._final_words, self._partial] if w).strip()
+        self._consumed_text = self._partial
         self._final_words, self._partial = [], ""
         self._consumed_until = self._words_end + 0.05
         if text:
