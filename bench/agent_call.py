@@ -141,14 +141,18 @@ def main() -> None:
         await engine.start()
         await engine.aclose()
 
-    asyncio.run(warm_up())
     levels = args.calls or list(range(1, args.max_calls + 1))
-    carried = 0
     print(f"language={args.language} cpus={os.cpu_count()} target median <= {TARGET_MEDIAN_SECONDS} s")
+    asyncio.run(_run_levels(clinic, levels, args, speech, warm_up, stop_over_target=not args.calls))
+
+
+async def _run_levels(clinic, levels: list[int], args, speech: list, warm_up, *, stop_over_target: bool) -> None:
+    await warm_up()
+    carried = 0
     for calls in levels:
         load_before = os.getloadavg()[0]
         started = time.monotonic()
-        latencies, recognised = asyncio.run(_level(clinic, calls, args.language, speech))
+        latencies, recognised = await _level(clinic, calls, args.language, speech)
         wall = time.monotonic() - started
         if not latencies:
             print(f"{calls} calls: no turn completed")
@@ -157,11 +161,11 @@ def main() -> None:
         ok = median <= TARGET_MEDIAN_SECONDS and len(latencies) == 2 * calls
         print(f"{calls:2d} calls: turns={len(latencies):3d}/{2 * calls} median={median:.2f} s p95={p95:.2f} s "
               f"max={max(latencies):.2f} s (end of turn detected: median {statistics.median(recognised):.2f} s) "
-              f"wall={wall:.0f} s load(1 min) before={load_before:.1f} "
-              f"after={os.getloadavg()[0]:.1f} {'ok' if ok else 'over target'}")
+              f"wall={wall:.0f} s load(1 min) before={load_before:.1f} after={os.getloadavg()[0]:.1f} "
+              f"{'ok' if ok else 'over target'}", flush=True)
         if ok:
             carried = max(carried, calls)
-        elif not args.calls:
+        elif stop_over_target:
             break
     print(f"simultaneous calls at median turn latency <= {TARGET_MEDIAN_SECONDS} s: {carried}")
 
