@@ -146,3 +146,13 @@ def test_settings_read_update_and_validation(api_client, other_api_client):
         connection.set_schema_to_public()
     other = other_api_client.get("/v1/agent-call/settings").json()
     assert other["max_attempts"] == 3 and other["callback_signing_secret"] != data["callback_signing_secret"]
+
+
+def test_requests_count_against_the_plans_rate_limit(other_api_client):
+    # clinic B is on the starter plan: 10 requests per minute per key
+    for _ in range(10):
+        assert other_api_client.post("/v1/agent-call", {**REMINDER, "patient_name": ""}, format="json") \
+            .status_code == 422
+        connection.set_schema_to_public()
+    response = other_api_client.post("/v1/agent-call", REMINDER, format="json")
+    assert response.status_code == 429 and "Retry-After" in response and set(response.json()) == {"error"}

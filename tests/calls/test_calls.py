@@ -208,3 +208,17 @@ def test_only_a_ringing_simulated_call_can_be_answered(clinic, place_call, take_
     take_call(call_sid, clinic, ["No, wrong number"])
     with pytest.raises(CallStateError):
         take_call(call_sid, clinic, ["hello"])
+
+
+def test_no_patient_data_reaches_the_logs(api_client, clinic, place_call, take_call, clinic_server, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    call_sid = place_call(callback_url=clinic_server.callback_url, patient_name="Zelda Quixote",
+                          patient_phone="+34699887766")
+    take_call(call_sid, clinic, ["Yes, speaking", "My knee hurts a lot", "I want to cancel"])
+    assert get_call(api_client, call_sid)["outcome"]["result"] == "cancelled"
+    logged = caplog.text
+    assert call_sid in logged  # the calls are traceable by id ...
+    for secret in ("Zelda", "Quixote", "699887766", "knee", "Dr. Garcia"):  # ... and by nothing personal
+        assert secret not in logged
