@@ -137,3 +137,32 @@ def test_agent_call_sim_command_plays_the_patient(api_client, clinic, place_call
     assert get_call(api_client, call_sid)["outcome"]["detail"]["symptoms"] == "It hurts and it is swollen"
     call_command("agent_call_sim", call_sid, "--url")
     assert f"/calls/simulator/{call_sid}/?token=" in capsys.readouterr().out
+
+
+def test_clinic_staff_see_their_calls_and_the_simulator_link_in_the_admin(clinic, other_clinic, place_call, take_call):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from clinics.models import StaffMembership
+
+    ringing = place_call()
+    done = place_call(patient_phone="+34699111222")
+    take_call(done, clinic, ["Yes, speaking", "Yes, I'll be there"])
+    user = User.objects.create_user("reception", "r@example.org", "pw-reception-123", is_staff=True)
+    StaffMembership.objects.create(user=user, clinic=clinic)
+    staff = Client(HTTP_HOST="clinic-a.localhost")
+    staff.force_login(user)
+    listing = staff.get("/admin/calls/agentcall/").content.decode()
+    assert ringing in listing and done in listing
+    connection.set_tenant(clinic)
+    from calls.models import AgentCall
+
+    ringing_pk, done_pk = (AgentCall.objects.get(call_sid=sid).pk for sid in (ringing, done))
+    connection.set_schema_to_public()
+    page = staff.get(f"/admin/calls/agentcall/{ringing_pk}/change/").content.decode()
+    assert f"/calls/simulator/{ringing}/?token=" in page
+    page = staff.get(f"/admin/calls/agentcall/{done_pk}/change/").content.decode()
+    assert "your appointment is confirmed" in page and "Take this call" not in page
+    other_host = Client(HTTP_HOST="clinic-b.localhost")
+    other_host.force_login(user)
+    assert other_host.get("/admin/calls/agentcall/").status_code == 403
