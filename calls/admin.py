@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from calls import services
+from calls import tokens
 from calls.models import AgentCall, CallSettings, CallStatus
 from clinics.admin import ClinicStaffAdmin
 
@@ -35,7 +35,7 @@ class AgentCallAdmin(ClinicStaffAdmin):
             return "—"
         url = reverse("calls-simulator-page", kwargs={"call_sid": obj.call_sid})
         return format_html('<a href="{}?token={}" target="_blank">Take this call in the browser</a>', url,
-                           services.simulator_token(call_sid=obj.call_sid))
+                           tokens.simulator_token(call_sid=obj.call_sid))
 
 
 @admin.register(CallSettings)

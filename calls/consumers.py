@@ -25,7 +25,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django_tenants.utils import schema_context
 
-from calls import services
+from calls import services, tokens
 from calls.agent import AgentSession
 from calls.audio import Resampler, to_float32, ulaw_decode, ulaw_encode
 
@@ -44,7 +44,7 @@ def _clinic_schema(client_id: str) -> str | None:
 
 def _token_valid(schema_name: str, call_sid: str, token: str) -> bool:
     with schema_context(schema_name):
-        return services.media_stream_token_valid(call_sid=call_sid, token=token)
+        return tokens.media_stream_token_valid(call_sid=call_sid, token=token)
 
 
 class TwilioMediaStreamConsumer(AsyncWebsocketConsumer):
@@ -148,7 +148,7 @@ class SimulatorCallConsumer(AsyncWebsocketConsumer):
         from urllib.parse import parse_qs
 
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        found = services.simulator_token_read((query.get("token") or [""])[0])
+        found = tokens.simulator_token_read((query.get("token") or [""])[0])
         call_sid = self.scope["url_route"]["kwargs"]["call_sid"]
         self.session: AgentSession | None = None
         self.wants_audio = True

@@ -12,13 +12,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from calls import services
+from calls import tokens
 
 
 @require_GET
 def simulator_page(request: HttpRequest, call_sid: str) -> HttpResponse:
     token = request.GET.get("token", "")
-    found = services.simulator_token_read(token)
+    found = tokens.simulator_token_read(token)
     if found is None or found[1] != call_sid:
         return JsonResponse({"error": "Invalid or expired simulator link"}, status=403)
     return render(request, "calls/simulator.html", {"call_sid": call_sid, "token": token})

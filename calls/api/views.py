@@ -21,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calls import selectors, services
+from calls import selectors, services, tokens
 from calls.api.serializers import (
     AgentCallCreatedSerializer,
     AgentCallInputSerializer,
@@ -195,5 +195,5 @@ class TwilioCallAnswerApi(_TwilioCallWebhookApi):
         ws_base = base.rstrip("/").replace("https://", "wss://").replace("http://", "ws://")
         stream_url = f"{ws_base}/ws/calls/twilio/{client_id}"
         xml = twiml_media_stream(stream_url=stream_url, parameters={
-            "call_sid": call.call_sid, "token": services.media_stream_token(call_sid=call.call_sid)})
+            "call_sid": call.call_sid, "token": tokens.media_stream_token(call_sid=call.call_sid)})
         return HttpResponse(xml, content_type="application/xml")

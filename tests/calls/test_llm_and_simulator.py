@@ -77,7 +77,7 @@ def test_invalid_llm_answers_and_errors_fall_back_to_the_script(answer):
 
 def test_the_simulator_page_and_socket_need_the_calls_own_token(client, clinic, other_clinic, place_call,
                                                                django_capture_on_commit_callbacks):
-    from calls.services import simulator_token
+    from calls.tokens import simulator_token
     from medsync.asgi import application
 
     call_sid = place_call()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 
 import numpy as np
 import pytest
@@ -17,7 +16,6 @@ from twilio.request_validator import RequestValidator
 
 from booking.models import CallbackDelivery
 from calls.audio import resample, ulaw_decode, ulaw_encode
-from calls.models import AgentCall
 from tests.calls.conftest import get_call
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +131,7 @@ def test_no_answer_reports_are_retried_once_and_old_attempts_are_ignored(api_cli
 
 
 def test_a_human_answer_connects_a_media_stream_with_a_call_token(anon_client, place_call, twilio_clinic, clinic):
-    from calls.services import media_stream_token
+    from calls.tokens import media_stream_token
 
     call_sid = place_call()
     response = twilio_post(anon_client, answer_path(call_sid), {"CallSid": TWILIO_SID, "AccountSid": ACCOUNT,
@@ -155,7 +153,7 @@ SILENT_FRAME = base64.b64encode(ulaw_encode(np.zeros(160, dtype=np.int16))).deco
 
 def test_media_stream_runs_the_agent_in_mulaw(api_client, anon_client, place_call, twilio_clinic, clinic,
                                              django_capture_on_commit_callbacks, espeak):
-    from calls.services import media_stream_token
+    from calls.tokens import media_stream_token
     from calls.tts import synthesise_sync
     from medsync.asgi import application
 

@@ -58,12 +58,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, call_sid: str, clinic: str | None, answer: str, say: list[str], wav: list[str],
                url: bool, base_url: str, **options) -> None:
-        from calls import services
+        from calls import tokens
 
         schema = _find_call(call_sid, clinic)
         if url:
             with schema_context(schema):
-                token = services.simulator_token(call_sid=call_sid)
+                token = tokens.simulator_token(call_sid=call_sid)
             self.stdout.write(f"{base_url.rstrip('/')}/calls/simulator/{call_sid}/?token={token}")
             return
         turns = [_read_wav(p) for p in wav] if wav else say
