@@ -150,6 +150,8 @@ class AgentCall(models.Model):
     language = models.CharField(max_length=2, default="en")
     callback_url = models.URLField(max_length=500, blank=True)
     appointment_uuid = models.UUIDField(null=True, blank=True)
+    simulated = models.BooleanField(default=False, help_text="Requested with a test API key (name starting "
+                                    "with \"test\"): always rings on the simulator, never a real phone.")
 
     status = models.CharField(max_length=12, choices=CallStatus.choices, default=CallStatus.INITIATED,
                               db_index=True)

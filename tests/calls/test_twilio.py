@@ -67,6 +67,21 @@ def test_the_call_is_placed_with_status_callbacks_and_machine_detection(api_clie
     assert call["status"] == "initiated" and call["attempts"] == 1
 
 
+def test_calls_made_with_a_test_key_ring_on_the_simulator(clinic, api_client, place_call, twilio_clinic):
+    from rest_framework.test import APIClient
+
+    from clinics.services import api_key_create
+
+    test_client = APIClient()
+    test_client.credentials(HTTP_X_API_KEY=api_key_create(clinic=clinic, name="test-integration")[1])
+    call = get_call(api_client, place_call(client=test_client))
+    assert call["status"] == "ringing" and twilio_clinic.requests == []
+    connection.set_tenant(clinic)
+    from calls.models import AgentCall
+
+    assert AgentCall.objects.get(call_sid=call["call_sid"]).provider == "simulator"
+
+
 @pytest.mark.parametrize("twilio_status, expected, waiting", [(400, "failed", ""), (503, "initiated", "retry")])
 def test_twilio_refusals_fail_or_retry(api_client, place_call, twilio_clinic, twilio_status, expected, waiting):
     twilio_clinic.statuses = [twilio_status]
