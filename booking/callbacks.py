@@ -1,5 +1,8 @@
 """Signed appointment callbacks to the clinic: outbox, delivery attempts and retries.
 
+The same outbox carries every other app's webhooks (:func:`webhook_enqueue`, e.g. the agent calls'
+``call.completed``), each signed with the secret its app registers for its event-type prefix.
+
 A callback is written as a :class:`CallbackDelivery` row in the same transaction as the booking
 change it reports, so it cannot be lost; after commit a Celery task makes the first attempt.
 Each attempt is a ``POST`` of the stored body, signed (:mod:`booking.signing`) with the clinic's
@@ -81,6 +84,63 @@ def callback_enqueue(*, booking: Booking, event_type: str, summary: str | None =
     return delivery
 
 
+#: Signing-secret sources of webhooks other than the booking bot's, by ``event_type`` prefix:
+#: ``{"call.": "calls.selectors.callback_signing_secret"}`` (a dotted path to a function of no
+#: arguments, called in the clinic's schema). Apps register theirs in ``AppConfig.ready()`` so this
+#: module never imports them.
+WEBHOOK_SECRET_SOURCES: dict[str, str] = {}
+
+
+def webhook_secret_source_register(*, event_prefix: str, secret_getter: str) -> None:
+    """Sign webhooks whose ``event_type`` starts with ``event_prefix`` with ``secret_getter()``'s secret."""
+    WEBHOOK_SECRET_SOURCES[event_prefix] = secret_getter
+
+
+def _secret_getter(event_type: str):
+    from django.utils.module_loading import import_string
+
+    for prefix, path in WEBHOOK_SECRET_SOURCES.items():
+        if event_type.startswith(prefix):
+            return import_string(path)
+    return None
+
+
+def webhook_enqueue(*, url: str, event_type: str, payload: dict[str, Any]) -> CallbackDelivery:
+    """Write an outbox row for any app's webhook (e.g. ``call.completed``) and deliver it after commit.
+
+    The delivery is signed, retried and visible in the admin exactly like the booking callbacks; it
+    goes to ``url`` and is signed with the secret of the source registered for ``event_type``'s
+    prefix (:func:`webhook_secret_source_register`).
+
+    Raises:
+        ValueError: no secret source is registered for ``event_type``.
+    """
+    if _secret_getter(event_type) is None:
+        raise ValueError(f"no webhook secret source registered for {event_type!r}")
+    now = clock.now()
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    delivery = CallbackDelivery.objects.create(event_type=event_type, url=url, body=body, next_attempt_at=now,
+                                               created_at=now)
+    schema_name, delivery_id = connection.schema_name, delivery.pk
+
+    def enqueue() -> None:
+        from booking.tasks import deliver_callback
+
+        deliver_callback.delay(schema_name, delivery_id)
+
+    transaction.on_commit(enqueue)
+    return delivery
+
+
+def _delivery_target(delivery: CallbackDelivery) -> tuple[str, str]:
+    """``(url, signing secret)`` of a delivery: a registered source's, else the booking bot's current."""
+    getter = _secret_getter(delivery.event_type)
+    if getter is not None:
+        return delivery.url, getter()
+    config = selectors.bot_config_get()
+    return (config.appointment_callback_url if config else delivery.url), (config.callback_secret if config else "")
+
+
 def backoff_seconds(attempts: int) -> int:
     """Seconds to wait after the ``attempts``-th failed attempt: 30, 60, 120, ... capped at 3600."""
     base = settings.WHATSAPP_CALLBACK_RETRY_BASE_SECONDS
@@ -108,8 +168,7 @@ def callback_attempt(*, delivery_id: int, transport: httpx.BaseTransport | None 
     if not claimed:
         return None
     delivery = CallbackDelivery.objects.get(pk=delivery_id)
-    config = selectors.bot_config_get()
-    url = config.appointment_callback_url if config else delivery.url
+    url, secret = _delivery_target(delivery)
     body = delivery.body.encode("utf-8")
     timestamp = int(now.timestamp())
     headers = {
@@ -118,8 +177,7 @@ def callback_attempt(*, delivery_id: int, transport: httpx.BaseTransport | None 
         signing.EVENT_ID_HEADER: str(delivery.event_id),
         signing.EVENT_TYPE_HEADER: delivery.event_type,
         signing.TIMESTAMP_HEADER: str(timestamp),
-        signing.SIGNATURE_HEADER: signing.sign(secret=config.callback_secret if config else "", timestamp=timestamp,
-                                               body=body),
+        signing.SIGNATURE_HEADER: signing.sign(secret=secret, timestamp=timestamp, body=body),
     }
     status_code: int | None = None
     error = ""

@@ -170,3 +170,11 @@ def clinic_user_create(
     user.set_password(password)
     user.save()
     return ClinicUser.objects.create(user=user, clinic=clinic, uid=new_clinic_user_uid(), title=title.strip(), role=role)
+
+
+def usage_record_set_duration(*, record_id: int, duration_seconds: float) -> None:
+    """Set the seconds of a usage row recorded when its work began (e.g. an agent call, whose
+    length is known only when it ends). Raises ``ValueError`` for a negative duration."""
+    if duration_seconds < 0:
+        raise ValueError("duration_seconds must be >= 0")
+    UsageRecord.objects.filter(pk=record_id).update(duration_seconds=float(duration_seconds))

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from calls.consumers import SimulatorCallConsumer, TwilioMediaStreamConsumer
 from transcription.consumers import LiveTranscriptionConsumer
 from transcription.live import daphne
 
@@ -11,4 +12,6 @@ daphne.install()
 
 websocket_urlpatterns: list = [
     path("ws/transcribe", LiveTranscriptionConsumer.as_asgi(), name="live-transcribe"),
+    path("ws/calls/twilio/<slug:client_id>", TwilioMediaStreamConsumer.as_asgi(), name="calls-twilio-media"),
+    path("ws/calls/simulator/<str:call_sid>", SimulatorCallConsumer.as_asgi(), name="calls-simulator"),
 ]

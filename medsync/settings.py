@@ -379,3 +379,26 @@ SECURE_SSL_REDIRECT = (_ssl_redirect in ("1", "true", "yes", "on") if _ssl_redir
                        else env.bool("MEDSYNC_PRODUCTION", default=False))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("USE_X_FORWARDED_PROTO", default=True) else None
 SECURE_REDIRECT_EXEMPT = [r"^health$"]
+
+# --- Agent calls (calls app: POST /v1/agent-call) ---
+# Concurrent calls (ringing or in progress) per clinic on each plan; more calls wait in a queue.
+CALLS_CONCURRENT_PER_PLAN = {
+    "starter": env.int("CALLS_CONCURRENT_STARTER", default=1),
+    "professional": env.int("CALLS_CONCURRENT_PROFESSIONAL", default=5),
+    "enterprise": env.int("CALLS_CONCURRENT_ENTERPRISE", default=25),
+}
+# auto (Twilio when a clinic has credentials and a caller number, else the simulator) | twilio | simulator
+CALLS_PROVIDER = env.str("CALLS_PROVIDER", default="auto")
+# Platform caller number for Twilio calls (E.164); clinics may set their own.
+TWILIO_VOICE_FROM = env.str("TWILIO_VOICE_FROM", default="")
+# Seconds a call rings before it counts as no-answer (Twilio's `timeout`; simulator sweep).
+CALLS_RING_TIMEOUT_SECONDS = env.int("CALLS_RING_TIMEOUT_SECONDS", default=30)
+# espeak-ng binary and speaking rate (words per minute; espeak-ng's default is 175).
+CALLS_ESPEAK_BINARY = env.str("CALLS_ESPEAK_BINARY", default="espeak-ng")
+CALLS_TTS_WORDS_PER_MINUTE = env.int("CALLS_TTS_WORDS_PER_MINUTE", default=160)
+# New audio (seconds) the offline speech engine waits for on a call before recognising again. 0.5 s
+# measured better than 0.3 s on the shared 2-core box (bench/agent_call.py: median turn 0.78 s vs 1.6 s
+# for one call): shorter steps cost more CPU than they save in waiting.
+CALLS_STT_STEP_SECONDS = env.float("CALLS_STT_STEP_SECONDS", default=0.5)
+# Dial queued/retried calls and time out unanswered simulated calls every minute.
+CELERY_BEAT_SCHEDULE["calls-dispatch-due"] = {"task": "calls.tasks.dispatch_due_calls", "schedule": 60.0}

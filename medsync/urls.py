@@ -16,12 +16,14 @@ urlpatterns = [
     path("v1/", include("templates.api.urls")),
     # ChatMed API: before MediSync's "api/" so /api/v1/... (unknown paths included) is ChatMed's.
     path("api/v1/", include("chatmed.api.urls")),
+    path("v1/", include("calls.api.urls")),
     path("api/", include("clinics.api.medisync_urls")),
     path("api/", include("records.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
     path("live/", live_demo, name="live-demo"),
+    path("calls/", include("calls.urls")),
 ]
 
 handler404 = "medsync.api.errors.json_404"

@@ -35,3 +35,8 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps "${requirements[@]}"
 
 .venv/bin/python manage.py migrate_schemas --executor=standard -v 0
+
+# Agent calls speak with espeak-ng (a Debian package, not a Python one).
+if ! command -v espeak-ng >/dev/null 2>&1; then
+  echo "Note: agent calls need espeak-ng for their voice: sudo apt-get install espeak-ng" >&2
+fi

@@ -1,0 +1,194 @@
+"""Input validation and output shapes of ``/v1/agent-call`` (platform API seed, "Agent Calling")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rest_framework import serializers
+
+from booking.api.serializers import CallbackUrlField
+from booking.phones import to_e164
+from calls.models import LANGUAGES, CallSettings, CallStatus, PolicyChoice, ProviderChoice, Purpose
+from clinics.api.serializers import ErrorSerializer  # noqa: F401  (re-exported: one "Error" schema component)
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_TEXT_KEYS = ("provider_name", "clinic_name", "procedure")
+
+#: Context keys each purpose requires (the seed's examples): reminders and confirmations must say when
+#: the appointment is; a custom call needs instructions (``prompt``, for an LLM) or a ``message``
+#: (read as is by the offline policy).
+REQUIRED_CONTEXT = {
+    Purpose.APPOINTMENT_REMINDER: ("appointment_date", "appointment_time"),
+    Purpose.APPOINTMENT_CONFIRMATION: ("appointment_date", "appointment_time"),
+    Purpose.FOLLOW_UP: (),
+    Purpose.CUSTOM: (),
+}
+
+
+class AgentCallInputSerializer(serializers.Serializer):
+    patient_phone = serializers.CharField(max_length=40)
+    patient_name = serializers.CharField(max_length=200)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    context = serializers.DictField(required=False, default=dict)
+    callback_url = CallbackUrlField(required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=[(c, c) for c in LANGUAGES], required=False, default="en")
+
+    def validate_patient_phone(self, value: str) -> str:
+        e164 = to_e164(value)
+        if e164 is None:
+            raise serializers.ValidationError("Enter a valid phone number in E.164 format, e.g. +34612345678.")
+        return e164
+
+    def validate_patient_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("This field may not be blank.")
+        return value.strip()
+
+    def validate(self, attrs: dict) -> dict:
+        context = dict(attrs.get("context") or {})
+        errors: dict[str, str] = {}
+        for key in ("appointment_date", "visit_date"):
+            if key in context:
+                try:
+                    date.fromisoformat(str(context[key]))
+                    context[key] = str(context[key])
+                except ValueError:
+                    errors[key] = "Use YYYY-MM-DD."
+        if "appointment_time" in context:
+            if not _TIME.match(str(context["appointment_time"])):
+                errors["appointment_time"] = "Use HH:MM (24 h)."
+        for key in (*_TEXT_KEYS, "prompt", "message"):
+            if key in context:
+                value = context[key]
+                limit = 4000 if key == "prompt" else (1000 if key == "message" else 200)
+                if not isinstance(value, str) or len(value) > limit:
+                    errors[key] = f"Must be a string of at most {limit} characters."
+                else:
+                    context[key] = value.strip()
+        for key in REQUIRED_CONTEXT[attrs["purpose"]]:
+            if not context.get(key) and key not in errors:
+                errors[key] = f"Required for purpose {attrs['purpose']}."
+        if attrs["purpose"] == Purpose.CUSTOM and not (context.get("prompt") or context.get("message")) \
+                and "prompt" not in errors:
+            errors["prompt"] = "A custom call needs context.prompt (or context.message)."
+        if "appointment_id" in context:
+            from records.selectors import appointment_get
+
+            appointment = appointment_get(appointment_id=str(context["appointment_id"]))
+            if appointment is None:
+                errors["appointment_id"] = "No appointment with this id in your clinic."
+            else:
+                attrs["appointment_uuid"] = appointment.uuid
+                context["appointment_id"] = str(appointment.uuid)
+        if errors:
+            raise serializers.ValidationError({"context": errors})
+        attrs["context"] = context
+        return attrs
+
+
+class AgentCallCreatedSerializer(serializers.Serializer):
+    call_sid = serializers.CharField()
+    status = serializers.CharField()
+    message = serializers.CharField()
+
+
+class TranscriptEntrySerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=["agent", "user"])
+    message = serializers.CharField()
+
+
+class AgentCallOutputSerializer(serializers.Serializer):
+    """The seed's status response plus ``patient_name``, ``language``, ``outcome``, ``attempts``,
+    ``waiting_reason``, ``created_at``, ``ended_at``. ``transcript`` and ``summary`` are filled once
+    the call has ended."""
+
+    call_sid = serializers.CharField()
+    status = serializers.ChoiceField(choices=CallStatus.choices)
+    duration_seconds = serializers.IntegerField()
+    purpose = serializers.CharField()
+    summary = serializers.SerializerMethodField()
+    transcript = serializers.SerializerMethodField()
+    patient_phone = serializers.CharField()
+    patient_name = serializers.CharField()
+    language = serializers.CharField()
+    outcome = serializers.SerializerMethodField()
+    attempts = serializers.IntegerField()
+    waiting_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+
+    def get_summary(self, call) -> str | None:
+        return call.summary or None
+
+    def get_transcript(self, call) -> list[dict]:
+        if not call.is_final:
+            return []
+        return [{"role": t["role"], "message": t["message"]} for t in call.transcript or []]
+
+    def get_outcome(self, call) -> dict | None:
+        if not call.outcome:
+            return None
+        return {"result": call.outcome, "detail": call.outcome_detail or {},
+                "appointment_id": str(call.appointment_uuid) if call.appointment_uuid else None}
+
+
+class AgentCallListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CallStatus.choices, required=False)
+    since = serializers.CharField(required=False)
+
+    def validate_since(self, value: str) -> datetime:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise serializers.ValidationError("Use an ISO 8601 date or date-time, e.g. 2026-05-20T09:00:00Z.")
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=ZoneInfo("UTC"))
+        return parsed
+
+
+class CallSettingsSerializer(serializers.ModelSerializer):
+    """The clinic's call settings; ``twilio_auth_token`` is write-only, ``callback_signing_secret`` read-only."""
+
+    callback_signing_secret = serializers.CharField(source="callback_secret", read_only=True)
+    twilio_auth_token = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=128)
+    provider = serializers.ChoiceField(choices=ProviderChoice.choices, required=False)
+    policy = serializers.ChoiceField(choices=PolicyChoice.choices, required=False)
+
+    class Meta:
+        model = CallSettings
+        fields = ["provider", "policy", "clinic_name", "from_number", "twilio_account_sid", "twilio_auth_token",
+                  "time_zone", "calling_hours_start", "calling_hours_end", "calling_days", "max_attempts",
+                  "retry_delay_minutes", "max_call_seconds", "silence_timeout_seconds", "callback_signing_secret"]
+        extra_kwargs = {"max_attempts": {"min_value": 1, "max_value": 10},
+                        "retry_delay_minutes": {"min_value": 1, "max_value": 1440},
+                        "max_call_seconds": {"min_value": 30, "max_value": 3600},
+                        "silence_timeout_seconds": {"min_value": 2, "max_value": 60}}
+
+    def validate_time_zone(self, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise serializers.ValidationError("Unknown time zone; use an IANA name such as Europe/Madrid.")
+        return value
+
+    def validate_from_number(self, value: str) -> str:
+        if not value:
+            return ""
+        e164 = to_e164(value)
+        if e164 is None:
+            raise serializers.ValidationError("Enter a valid phone number in E.164 format.")
+        return e164
+
+    def validate_calling_days(self, value) -> list[int]:
+        if not isinstance(value, list) or not all(isinstance(d, int) and 1 <= d <= 7 for d in value):
+            raise serializers.ValidationError("A list of ISO weekday numbers (1 = Monday ... 7 = Sunday).")
+        return sorted(set(value))
+
+    def validate(self, attrs: dict) -> dict:
+        start = attrs.get("calling_hours_start", getattr(self.instance, "calling_hours_start", time(9)))
+        end = attrs.get("calling_hours_end", getattr(self.instance, "calling_hours_end", time(20)))
+        if start >= end:
+            raise serializers.ValidationError({"calling_hours_end": "Must be after calling_hours_start."})
+        return attrs
