@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+import threading
 from functools import lru_cache
 
 from django.conf import settings
@@ -45,8 +46,19 @@ class RateLimitDecision:
         return headers
 
 
-@lru_cache(maxsize=1)
+_LIMITER_LOCK = threading.Lock()
+
+
 def _limiter() -> FixedWindowRateLimiter:
+    """The process's limiter, created once under a lock: ``limits`` checks its Redis dependency lazily,
+    and threads creating limiters at the same moment could see "redis version 0.0.0" and fail (found
+    under concurrent clients through the WSGI thread pool)."""
+    with _LIMITER_LOCK:
+        return _create_limiter()
+
+
+@lru_cache(maxsize=1)
+def _create_limiter() -> FixedWindowRateLimiter:
     storage: Storage
     if settings.REDIS_URL:
         storage = storage_from_string(settings.REDIS_URL)
@@ -57,7 +69,7 @@ def _limiter() -> FixedWindowRateLimiter:
 
 def reset_limiter() -> None:
     """Forget the cached limiter (tests switch settings between storages)."""
-    _limiter.cache_clear()
+    _create_limiter.cache_clear()
 
 
 def plan_limit(plan: str) -> int:
