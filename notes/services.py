@@ -92,7 +92,7 @@ def clinical_note_create(*, result: NoteResult, template_key: str, language: str
 _SNAPSHOT_FIELDS = (
     "content", "sections", "engine", "template_key", "language", "ai_generated_content", "feedback",
     "report_thread_id", "report_run_ids", "summary", "clinician_notes", "signed_off_at", "signed_off_by_uid",
-    "signed_off_by_name",
+    "signed_off_by_name", "doctor_ref", "patient_ref",
 )
 
 
@@ -115,28 +115,81 @@ class ClinicalNoteConflict(Exception):
 CUSTOM_TEMPLATE = "custom"
 
 
+def section_text(value) -> str:
+    """The text of one note section value, for the Markdown note.
+
+    ``"text"`` stays as is; a list becomes one ``- item`` line per item; a JSON object becomes one
+    ``- Key: value`` line per entry (a structured section such as ICD-10 codes or medications);
+    nested lists and objects inside those are written inline (``a, b`` / ``k: v; k: v``); ``null``
+    is an empty section.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(f"- {_inline(item)}" for item in value if _inline(item))
+    if isinstance(value, dict):
+        return "\n".join(f"- {_label(k)}: {_inline(v)}" for k, v in value.items() if _inline(v))
+    return _inline(value)
+
+
+def _inline(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(text for text in (_inline(v) for v in value) if text)
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_inline(v)}" for k, v in value.items() if _inline(v))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _label(key) -> str:
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _check_section_values(content: dict) -> None:
+    """Each value: a string, a list (of strings or objects), a JSON object, or null (empty section)."""
+    for key, value in content.items():
+        if value is None or isinstance(value, (str, dict)):
+            continue
+        if isinstance(value, list) and all(isinstance(item, (str, dict)) for item in value):
+            continue
+        raise ClinicalNoteInvalid(
+            f"ai_generated_content.{key}: must be a string, a list of strings, a JSON object or null"
+        )
+
+
 def note_content_render(*, template_key: str, content: dict, language: str) -> tuple[str, dict[str, str], str]:
     """Validate structured note ``content`` for ``template_key`` and render it.
 
-    A known template (built-in such as ``SOAP``, or one of the clinic's) requires exactly its JSON
-    Schema (``TemplateSpec.json_schema()``: one string per section); ``"custom"`` accepts any JSON
-    object (clinical documentation workflow seed, "Custom Templates").
+    A known template (built-in such as ``SOAP``, or one of the clinic's) accepts its section keys
+    only (any subset: a missing section renders as "Not discussed."); ``"custom"`` accepts any key
+    (clinical documentation workflow seed, "Custom Templates"). A value is a string, a list of
+    strings, a JSON object (a structured section such as codes or medications) or null; see
+    :func:`section_text` for how each is written in the Markdown note. Headings are in ``language``
+    for the languages templates are translated to, English otherwise.
 
     Returns:
-        ``(template_key, sections, markdown)`` with the template's canonical key.
+        ``(template_key, sections, markdown)`` with the template's canonical key and each section's text.
     Raises:
-        ClinicalNoteInvalid: unknown template, or content not matching its schema.
+        ClinicalNoteInvalid: unknown template, unknown section keys (naming them and the template's
+            keys) or a value of another type.
     """
-    import jsonschema
-
     from notes.engines.base import render_markdown
     from templates.selectors import TemplateNotFound, template_resolve
 
     if not isinstance(content, dict):
         raise ClinicalNoteInvalid("ai_generated_content: must be a JSON object")
+    _check_section_values(content)
     if template_key.lower() == CUSTOM_TEMPLATE:
-        sections = {str(k): v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in content.items()}
-        markdown = "\n\n".join(f"## {k.replace('_', ' ').title()}\n{v.strip()}" for k, v in sections.items())
+        sections = {str(k): section_text(v) for k, v in content.items()}
+        markdown = "\n\n".join(f"## {_label(k)}\n{v.strip()}" for k, v in sections.items())
         return CUSTOM_TEMPLATE, sections, (markdown + "\n") if markdown else ""
     try:
         template = template_resolve(name=template_key)
@@ -144,22 +197,45 @@ def note_content_render(*, template_key: str, content: dict, language: str) -> t
         raise ClinicalNoteInvalid(
             f"template: unknown template {template_key!r}; use SOAP, BIRP, DAP, GIRP, custom or a clinic template"
         ) from None
-    try:
-        jsonschema.validate(content, template.json_schema())
-    except jsonschema.ValidationError as exc:
-        where = ".".join(str(p) for p in exc.absolute_path)
+    unknown = [str(k) for k in content if k not in template.section_keys]
+    if unknown:
         raise ClinicalNoteInvalid(
-            f"ai_generated_content{'.' + where if where else ''}: {exc.message} (template {template.key})"
-        ) from None
-    return template.key, dict(content), render_markdown(template, language, content)
+            f"ai_generated_content: unknown section key(s) {', '.join(unknown)} for template {template.key}; "
+            f"its keys are {', '.join(template.section_keys)}"
+        )
+    sections = {key: section_text(content[key]) for key in template.section_keys if key in content}
+    return template.key, sections, render_markdown(template, language, sections)
+
+
+def _merged_content(note: ClinicalNote, patch: dict, template_key: str) -> dict:
+    """``patch`` applied over the note's sections: named sections replaced, the others kept.
+
+    When the template changes, only the old sections that the new template also has are kept.
+    """
+    if not isinstance(patch, dict):
+        return patch  # note_content_render reports it
+    kept = dict(note.ai_generated_content or {})
+    if template_key != note.template_key and template_key.lower() != CUSTOM_TEMPLATE:
+        from templates.selectors import TemplateNotFound, template_resolve
+
+        try:
+            keys = set(template_resolve(name=template_key).section_keys)
+        except TemplateNotFound:
+            keys = set()
+        kept = {k: v for k, v in kept.items() if k in keys}
+    return kept | patch
 
 
 @transaction.atomic
-def clinical_note_draft_create(*, language: str, transcription_record=None, actor: str = "") -> ClinicalNote:
-    """An empty note (version 1) to be filled by the documentation workflow (``PATCH /v1/clinical-notes``)."""
+def clinical_note_draft_create(*, language: str, transcription_record=None, actor: str = "", doctor_ref: str = "",
+                               patient_ref: str = "") -> ClinicalNote:
+    """An empty note (version 1) to be filled by the documentation workflow (``PATCH /v1/clinical-notes``).
+
+    ``doctor_ref`` / ``patient_ref``: the ``x-doctor`` / ``x-patient`` headers of the request.
+    """
     note = ClinicalNote.objects.create(
         transcription_record=transcription_record, template_key="", language=language, engine="", content="",
-        sections={}, version=1, updated_by=actor,
+        sections={}, version=1, updated_by=actor, doctor_ref=doctor_ref, patient_ref=patient_ref,
     )
     _version_snapshot(note)
     return note
@@ -172,13 +248,17 @@ UNSET = object()
 def clinical_note_update(
     *, note: ClinicalNote, actor: str, template: str | None = None, ai_generated_content=UNSET,
     feedback: str | None = None, report_thread_id: str | None = None, report_run_ids: list[str] | None = None,
+    doctor_ref: str = "", patient_ref: str = "",
 ) -> ClinicalNote:
     """Apply a ``PATCH /v1/clinical-notes/{id}``: only the given fields change.
 
-    Every effective change bumps ``version`` and records the new state as a version row, so each
-    previous version stays in the history; a change to a signed-off note withdraws the sign-off
-    (the signed version keeps it in the history). Content given without a template is validated
-    against the note's template; a template given without content must fit the note's content.
+    ``ai_generated_content`` updates the sections it names and keeps the others (a ``null`` value
+    empties a section). Every effective change bumps ``version`` and records the new state as a
+    version row, so each previous version stays in the history; a change to a signed-off note
+    withdraws the sign-off (the signed version keeps it in the history). Content given without a
+    template is validated against the note's template; a template given without content must fit
+    the note's content. ``doctor_ref`` / ``patient_ref`` (``x-doctor`` / ``x-patient``) are recorded
+    with the new version when given.
 
     Raises:
         ClinicalNoteInvalid: unknown template, content not matching it, unknown thread or runs.
@@ -192,6 +272,8 @@ def clinical_note_update(
         template_key = template if template is not None else note.template_key
         if not template_key:
             raise ClinicalNoteInvalid("template: required with ai_generated_content (SOAP, BIRP, DAP, GIRP or custom)")
+        if ai_generated_content is not UNSET:
+            content = _merged_content(note, ai_generated_content, template_key)
         if content or ai_generated_content is not UNSET:
             key, sections, markdown = note_content_render(template_key=template_key, content=content,
                                                           language=note.language)
@@ -203,6 +285,7 @@ def clinical_note_update(
     changed = {k: v for k, v in changed.items() if getattr(note, k) != v}
     if not changed:
         return note
+    changed.update({k: v for k, v in (("doctor_ref", doctor_ref), ("patient_ref", patient_ref)) if v})
     return _note_new_version(note, changed, actor=actor)
 
 
@@ -369,6 +452,10 @@ class ThreadBusy(Exception):
     """The thread already has a run pending or running."""
 
 
+class ThreadExists(Exception):
+    """A thread with the requested id already exists."""
+
+
 def thread_get(*, thread_id: str) -> Thread | None:
     """The current clinic's thread with public id ``thread_id`` (a UUID), or ``None``."""
     if not _is_uuid(thread_id):
@@ -382,14 +469,33 @@ def run_get(*, thread: Thread, run_id: str) -> Run | None:
     return Run.objects.filter(thread=thread, uuid=run_id).first()
 
 
-def thread_create(*, actor: str, metadata: dict | None = None) -> Thread:
-    return Thread.objects.create(created_by=actor, metadata=metadata or {})
+def thread_create(*, actor: str, metadata: dict | None = None, thread_id: str | None = None, doctor_ref: str = "",
+                  patient_ref: str = "") -> Thread:
+    """A new, empty thread; ``thread_id`` (a UUID) when the client chooses it (LangGraph ``threads.create``).
+
+    Raises:
+        ThreadExists: ``thread_id`` is taken (in any clinic: thread ids are globally unique UUIDs).
+    """
+    fields = dict(created_by=actor, metadata=metadata or {}, doctor_ref=doctor_ref, patient_ref=patient_ref)
+    if thread_id is None:
+        return Thread.objects.create(**fields)
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            return Thread.objects.create(uuid=thread_id, **fields)
+    except IntegrityError:
+        raise ThreadExists(f"Thread {thread_id} already exists") from None
 
 
 @transaction.atomic
 def run_create(*, clinic, thread: Thread, messages: list[dict], config: dict, actor: str, assistant_id: str = "",
-               metadata: dict | None = None) -> Run:
+               metadata: dict | None = None, doctor_ref: str = "", patient_ref: str = "") -> Run:
     """Start a run: its input messages join the thread's history and the run is queued for a worker.
+
+    ``assistant_id`` picks what the run does (:data:`notes.assistant.ASSISTANTS`: ``scribe`` decides
+    from the input, ``extraction`` writes a note, ``chat`` answers); ``doctor_ref`` / ``patient_ref``
+    are the ``x-doctor`` / ``x-patient`` headers.
 
     Raises:
         ThreadBusy: another run of the thread is pending or running (runs of a thread are sequential
@@ -401,7 +507,7 @@ def run_create(*, clinic, thread: Thread, messages: list[dict], config: dict, ac
         raise ThreadBusy(f"Thread is busy with run {busy.uuid}; join it before starting another")
     run = Run.objects.create(
         thread=thread, assistant_id=assistant_id, input={"messages": messages}, config=config,
-        metadata=metadata or {}, created_by=actor,
+        metadata=metadata or {}, created_by=actor, doctor_ref=doctor_ref, patient_ref=patient_ref,
     )
     _messages_append(thread, [(m["role"], m["content"], None) for m in messages], run=run)
     thread.status = Thread.Status.BUSY
@@ -506,8 +612,17 @@ def _assistant_reply(*, clinic, run: Run):
     instruction = "\n".join(line for text in user_texts for line in text.splitlines()
                             if not assistant.turns_from_text(line))
     template = template or assistant.template_named_in(instruction, templates=templates)
-    wants_note = template is not None or bool(assistant.EXTRACTION_WORDS.search(instruction)) or (
-        (new_transcript or record_id) and "?" not in instruction)
+    mode = assistant.assistant_mode(run.assistant_id)
+    if mode == "extraction":
+        if not turns:
+            raise NoteEngineError("No conversation to write a note from: send the transcript in the input "
+                                  "or pass config.configurable.transcription_id", permanent=True)
+        wants_note = True
+    elif mode == "chat":
+        wants_note = False
+    else:
+        wants_note = template is not None or bool(assistant.EXTRACTION_WORDS.search(instruction)) or (
+            (new_transcript or record_id) and "?" not in instruction)
     if turns and wants_note:
         template = template or assistant.GENERAL_TEMPLATE
         result = note_generate(clinic=clinic, turns=turns, template=template, language=language)

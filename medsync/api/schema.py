@@ -11,12 +11,18 @@ from rest_framework import serializers
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    """A clinic API key, sent as ``X-API-Key`` (platform seed) or ``Authorization: Bearer`` (workflow seed)."""
+
     target_class = "medsync.api.authentication.ApiKeyAuthentication"
-    name = "ApiKeyAuth"
+    name = ["ApiKeyAuth", "BearerApiKeyAuth"]
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "X-API-Key",
-                "description": "A clinic's API key (created in the admin or with `manage.py create_api_key`)."}
+        return [
+            {"type": "apiKey", "in": "header", "name": "X-API-Key",
+             "description": "A clinic's API key (created in the admin or with `manage.py create_api_key`)."},
+            {"type": "http", "scheme": "bearer", "bearerFormat": "API key (msk_...)",
+             "description": "The same API key sent as `Authorization: Bearer msk_...` (documentation workflow)."},
+        ]
 
 
 class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
