@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/", include("transcription.api.urls")),
     path("v1/", include("booking.api.urls")),
     path("v1/", include("notes.api.urls")),
+    path("v1/lang-graph/", include("notes.api.langgraph_urls")),  # documentation workflow, LangGraph protocol
     path("v1/", include("templates.api.urls")),
     path("api/", include("clinics.api.medisync_urls")),
     path("api/", include("records.api.urls")),
