@@ -474,7 +474,7 @@ def thread_create(*, actor: str, metadata: dict | None = None, thread_id: str | 
     """A new, empty thread; ``thread_id`` (a UUID) when the client chooses it (LangGraph ``threads.create``).
 
     Raises:
-        ThreadExists: ``thread_id`` is taken (in any clinic: thread ids are globally unique UUIDs).
+        ThreadExists: ``thread_id`` is taken by another thread of this clinic (each clinic has its own ids).
     """
     fields = dict(created_by=actor, metadata=metadata or {}, doctor_ref=doctor_ref, patient_ref=patient_ref)
     if thread_id is None:
