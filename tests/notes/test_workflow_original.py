@@ -264,3 +264,35 @@ def test_changing_template_keeps_only_shared_sections(api_key):
                        format="json")
     assert dap.status_code == 200, dap.content
     assert dap.json()["ai_generated_content"] == {"assessment": "a", "plan": "p", "data": "d"}
+
+
+# --- admin -------------------------------------------------------------------------------------------
+
+
+def test_staff_see_doctor_and_patient_in_the_admin(api_key, clinic, other_clinic):
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+
+    from clinics.models import StaffMembership
+
+    client = bearer(api_key, **{"x-doctor": "dr-4711", "x-patient": "pt-0042"})
+    note_id = _draft(client)
+    client.patch(f"/v1/clinical-notes/{note_id}", {"template": "SOAP", "ai_generated_content": {"plan": "Rest"}},
+                 format="json")
+    user = User.objects.create_user("scribe-auditor", "a@example.org", "pw-auditor-123", is_staff=True)
+    StaffMembership.objects.create(user=user, clinic=clinic)
+    connection.set_schema_to_public()
+    staff = Client(HTTP_HOST="clinic-a.localhost")
+    staff.force_login(user)
+    listing = staff.get("/admin/notes/clinicalnote/?q=dr-4711")
+    assert listing.status_code == 200 and "pt-0042" in listing.content.decode()
+    connection.set_tenant(clinic)
+    pk = ClinicalNote.objects.get(uuid=note_id).pk
+    connection.set_schema_to_public()
+    detail = staff.get(f"/admin/notes/clinicalnote/{pk}/change/").content.decode()
+    assert detail.count("dr-4711") >= 3  # the note and both versions
+    assert "pt-0042" in staff.get("/admin/transcription/transcriptionrecord/").content.decode()
+    other_host = Client(HTTP_HOST="clinic-b.localhost")
+    other_host.force_login(user)
+    assert other_host.get("/admin/notes/clinicalnote/").status_code == 403
