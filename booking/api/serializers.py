@@ -72,7 +72,11 @@ class FaqSerializer(serializers.Serializer):
 
 
 class ConfigureInputSerializer(serializers.Serializer):
-    appointment_callback_url = CallbackUrlField()
+    appointment_callback_url = CallbackUrlField(help_text="Receives new bookings (the seed's callback body + "
+                                                "booking_id).")
+    cancellation_callback_url = CallbackUrlField(
+        required=False, allow_blank=True,
+        help_text="Receives cancellations and reschedules (same body, status cancelled); empty: none are sent.")
     slots_endpoint_url = CallbackUrlField()
     whatsapp_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -129,6 +133,7 @@ class ConfigureInputSerializer(serializers.Serializer):
 
 class ConfigureOutputSerializer(serializers.Serializer):
     appointment_callback_url = serializers.URLField()
+    cancellation_callback_url = serializers.CharField(help_text="Empty when not configured.")
     slots_endpoint_url = serializers.URLField()
     whatsapp_number = serializers.CharField()
     name = serializers.CharField(source="clinic_name")
