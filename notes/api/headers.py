@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 
 from medsync.api.jwt import ClinicUserPrincipal
+from medsync.api.schema import NON_BLANK_PATTERN
 from notes.models import PARTY_REF_MAX_LENGTH
 
 X_DOCTOR = "x-doctor"
@@ -75,7 +76,7 @@ def request_is_chat(request) -> bool | None:
     raise exceptions.ValidationError({X_IS_CHAT: "must be true or false"})
 
 
-_REF_SCHEMA = {"type": "string", "minLength": 1, "maxLength": PARTY_REF_MAX_LENGTH, "pattern": r"\S"}
+_REF_SCHEMA = {"type": "string", "minLength": 1, "maxLength": PARTY_REF_MAX_LENGTH, "pattern": NON_BLANK_PATTERN}
 _DOCTOR_HELP = "The doctor's identifier, for tracking and auditing (stored with what this request creates)."
 DOCTOR_REQUIRED = OpenApiParameter(
     X_DOCTOR, _REF_SCHEMA, OpenApiParameter.HEADER, required=True, description=_DOCTOR_HELP + " Required with an API key; "

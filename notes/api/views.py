@@ -15,7 +15,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
@@ -334,6 +334,14 @@ FINISHED = (Run.Status.SUCCESS, Run.Status.ERROR)
 JOIN_POLL_SECONDS = 0.25
 
 
+class _JoinQuery(serializers.Serializer):
+    timeout = serializers.FloatField(required=False, min_value=0,
+                                     help_text="Seconds to wait at most (default and cap: 30).")
+
+    def validate_timeout(self, value: float) -> float:
+        return min(value, self.context["limit"])
+
+
 class RunJoinApi(WorkflowApiView):
     """Wait until the run finishes (bounded), then return it.
 
@@ -343,7 +351,7 @@ class RunJoinApi(WorkflowApiView):
 
     @extend_schema(
         operation_id="workflow_run_join", tags=[TAG_THREADS],
-        parameters=[OpenApiParameter("timeout", float, description="Seconds to wait at most (0-30, default 30).")],
+        parameters=[_JoinQuery],
         responses={200: s.RunSerializer, 202: s.RunSerializer, 400: Error, 401: Error, 404: Error, 429: Error},
         examples=[OpenApiExample("Finished", response_only=True, value=RUN_DONE_EXAMPLE)],
     )
@@ -358,13 +366,6 @@ class RunJoinApi(WorkflowApiView):
             run.refresh_from_db()
         code = status.HTTP_200_OK if run.status in FINISHED else status.HTTP_202_ACCEPTED
         return Response(s.RunSerializer(run).data, status=code)
-
-
-class _JoinQuery(serializers.Serializer):
-    timeout = serializers.FloatField(required=False, min_value=0)
-
-    def validate_timeout(self, value: float) -> float:
-        return min(value, self.context["limit"])
 
 
 class ClinicalNoteDetailApi(_PartiesMixin, WorkflowApiView):

@@ -6,6 +6,7 @@ import phonenumbers
 from django.utils import timezone
 from rest_framework import serializers
 
+from medsync.api.schema import TimeOfDayField
 from records.models import FHIR_APPOINTMENT_STATUS, Appointment, AppointmentStatus, AppointmentType, Patient
 from templates.builtin import SUPPORTED_LANGUAGES
 from transcription.models import Recording
@@ -137,7 +138,7 @@ class RecordingSerializer(serializers.ModelSerializer):
 class AppointmentInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     date = serializers.DateField()
-    time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    time = TimeOfDayField()
     patient_id = serializers.CharField(max_length=64, help_text="`_id` of the patient.")
     status = serializers.ChoiceField(choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED,
                                      help_text="MediSync `planned` or a FHIR AppointmentStatus code.")

@@ -15,13 +15,16 @@ from medsync.api.surfaces import WorkflowApiView
 from templates.builtin import BUILTIN_TEMPLATES, SUPPORTED_LANGUAGES, TemplateSpec
 from templates.models import NoteTemplate
 from templates.selectors import template_from_model, templates_available
-from templates.services import TemplateInvalid, template_create, template_update
+from medsync.api.errors import ApiError
+from templates.services import TemplateExists, TemplateInvalid, template_create, template_update
 
 TAG = "Note templates"
 
 
 class SectionSerializer(serializers.Serializer):
-    key = serializers.RegexField(r"^[a-z0-9_]+$", max_length=60, help_text="Section key: a-z, 0-9, _.")
+    key = serializers.RegexField(r"^[a-z0-9_]*[a-z0-9][a-z0-9_]*$", max_length=60,
+                                 help_text="Section key: a-z, 0-9, _ (at least one letter or digit); unique in the "
+                                 "template.")
     heading = serializers.CharField(max_length=200)
     guidance = serializers.CharField(required=False, allow_blank=True, max_length=1000,
                                      help_text="What belongs in the section (guides the note engines).")
@@ -83,7 +86,7 @@ class TemplateListApi(WorkflowApiView):
 
     @extend_schema(
         operation_id="templates_create", tags=[TAG], request=TemplateInputSerializer,
-        responses={201: TemplateOutputSerializer, 400: Error, 401: Error, 429: Error},
+        responses={201: TemplateOutputSerializer, 400: Error, 401: Error, 409: Error, 429: Error},
         examples=[OpenApiExample("Custom template", value=EXAMPLE, request_only=True)],
     )
     def post(self, request):
@@ -93,6 +96,8 @@ class TemplateListApi(WorkflowApiView):
         try:
             template = template_create(key=data["key"], name=data["name"], language=data["language"],
                                        sections=[dict(sec) for sec in data["sections"]])
+        except TemplateExists as exc:
+            raise ApiError(str(exc), status.HTTP_409_CONFLICT) from None
         except TemplateInvalid as exc:
             raise exceptions.ValidationError(str(exc)) from None
         return Response(_template_body(template_from_model(template), template.language), status=status.HTTP_201_CREATED)
