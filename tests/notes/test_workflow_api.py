@@ -464,7 +464,7 @@ def test_templates_list_and_custom_template_lifecycle(api_client, other_api_clie
     assert created.status_code == 201
     assert created.json()["builtin"] is False and created.json()["kind"] == "custom"
     assert created.json()["json_schema"]["required"] == ["progress", "exercises"]
-    assert api_client.post("/v1/templates", definition, format="json").status_code == 400
+    assert api_client.post("/v1/templates", definition, format="json").status_code == 409  # key taken
     assert api_client.post("/v1/templates", definition | {"key": "soap"}, format="json").json() == {
         "error": "key: 'soap' is a built-in template name"}
     assert other_api_client.get("/v1/templates/physio-follow-up").status_code == 404
