@@ -1,14 +1,14 @@
 """Schemathesis over the whole OpenAPI schema (``/api/schema/``): the schema states the real validation.
 
 For every operation Schemathesis generates requests that match the schema (positive data) and
-sends them to the project's WSGI application, with clinic A's credentials: an API key
-(``X-API-Key``) and a clinician's login JWT (``Authorization: Bearer``), so each surface
-authenticates with its own credential. Every answer must be documented (status code, content type,
+sends them to the project's WSGI application, twice: with clinic A's API key (``X-API-Key``) and a
+clinician's login JWT (``Authorization: Bearer``), so each surface authenticates with its own
+credential; then with the API key alone sent as ``Authorization: Bearer`` (the workflow's way). Every answer must be documented (status code, content type,
 body schema), never a 5xx, and data that matches the schema must not be rejected (400/422): a
 rejection means the schema does not say what the validation requires.
 
 Bounded in time: ``SCHEMATHESIS_EXAMPLES`` requests per operation (default 12, deterministic
-``derandomize``); the whole run takes about a minute on 2 cores. Failures are collected per
+``derandomize``); both runs take about a minute on 2 cores. Failures are collected per
 operation and reported together, one line per operation with Schemathesis' reproduction (curl).
 """
 
@@ -100,10 +100,14 @@ def wsgi_app():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def credentials(api_key, doctor) -> dict[str, str]:
+@pytest.fixture(params=["x-api-key and jwt", "bearer api key"])
+def credentials(request, api_key, doctor) -> dict[str, str]:
+    """Clinic A's API key as ``X-API-Key`` plus a clinician's JWT (every surface signed in), or the
+    API key alone as ``Authorization: Bearer`` (the documentation workflow's way; ``/api`` answers 401)."""
     from medsync.api.jwt import token_issue
 
+    if request.param == "bearer api key":
+        return {"Authorization": f"Bearer {api_key}"}
     return {"X-API-Key": api_key, "Authorization": f"Bearer {token_issue(clinic_user=doctor)}"}
 
 
