@@ -26,7 +26,7 @@ from medsync.api.surfaces import WorkflowApiView
 from notes import services
 from notes.api import headers
 from notes.api import serializers as s
-from notes.assistant import ASSISTANTS, DEFAULT_ASSISTANT, language_of
+from notes.assistant import DEFAULT_ASSISTANT, language_of
 from notes.models import Run
 from transcription.models import TranscriptionRecord
 
