@@ -6,8 +6,11 @@ Seed (clinical-documentation-workflow.txt, the original's "Required headers" / "
 clinical extraction). The identifiers are the caller's own (e.g. EHR ids); they are stored as sent
 on the transcription, thread, run and note and shown in the admin and the note's version history.
 
-A clinician signed in with a login JWT is the doctor when ``x-doctor`` is absent; a caller with an
-API key must send it on the original workflow's writes (400 naming the header otherwise).
+The original workflow's writes (``/v1/transcriptions/create``, ``/v1/lang-graph`` thread and run
+creation, ``PATCH /v1/clinical-notes/{id}``) require a non-blank ``x-doctor`` whatever the credential
+(400 naming the header otherwise). On the earlier paths (``/v1/transcriptions``, ``/v1/threads``) it is
+optional and a clinician signed in with a login JWT is the doctor when it is absent. An empty
+optional header counts as absent.
 """
 
 from __future__ import annotations
@@ -48,15 +51,15 @@ def request_parties(request, *, doctor_required: bool) -> Parties:
     """The ``x-doctor`` / ``x-patient`` of ``request``.
 
     Raises:
-        rest_framework.exceptions.ValidationError: ``x-doctor`` is missing where required (and the
-            caller is not a signed-in clinician), or a value is longer than 200 characters.
+        rest_framework.exceptions.ValidationError: ``x-doctor`` is missing or blank where required,
+            or a value is longer than 200 characters.
     """
     doctor = _header(request, X_DOCTOR)
-    if not doctor and isinstance(request.user, ClinicUserPrincipal):
-        doctor = request.user.uid
     if not doctor and doctor_required:
         raise exceptions.ValidationError(
             {X_DOCTOR: "header is required: the doctor's identifier (for tracking and auditing)"})
+    if not doctor and isinstance(request.user, ClinicUserPrincipal):
+        doctor = request.user.uid
     return Parties(doctor=doctor, patient=_header(request, X_PATIENT))
 
 
@@ -76,14 +79,16 @@ def request_is_chat(request) -> bool | None:
     raise exceptions.ValidationError({X_IS_CHAT: "must be true or false"})
 
 
-_REF_SCHEMA = {"type": "string", "minLength": 1, "maxLength": PARTY_REF_MAX_LENGTH, "pattern": NON_BLANK_PATTERN}
+_REQUIRED_REF = {"type": "string", "minLength": 1, "maxLength": PARTY_REF_MAX_LENGTH, "pattern": NON_BLANK_PATTERN}
+_OPTIONAL_REF = {"type": "string", "maxLength": PARTY_REF_MAX_LENGTH}
 _DOCTOR_HELP = "The doctor's identifier, for tracking and auditing (stored with what this request creates)."
-DOCTOR_REQUIRED = OpenApiParameter(
-    X_DOCTOR, _REF_SCHEMA, OpenApiParameter.HEADER, required=True, description=_DOCTOR_HELP + " Required with an API key; "
-    "a signed-in clinician (login JWT) is the doctor when it is absent.")
-DOCTOR_OPTIONAL = OpenApiParameter(X_DOCTOR, _REF_SCHEMA, OpenApiParameter.HEADER, required=False, description=_DOCTOR_HELP)
-PATIENT = OpenApiParameter(X_PATIENT, _REF_SCHEMA, OpenApiParameter.HEADER, required=False,
-                           description="The patient's identifier (optional).")
+DOCTOR_REQUIRED = OpenApiParameter(X_DOCTOR, _REQUIRED_REF, OpenApiParameter.HEADER, required=True,
+                                   description=_DOCTOR_HELP + " Required (400 naming it when missing or blank).")
+DOCTOR_OPTIONAL = OpenApiParameter(
+    X_DOCTOR, _OPTIONAL_REF, OpenApiParameter.HEADER, required=False,
+    description=_DOCTOR_HELP + " Optional here; a signed-in clinician (login JWT) is the doctor when it is absent.")
+PATIENT = OpenApiParameter(X_PATIENT, _OPTIONAL_REF, OpenApiParameter.HEADER, required=False,
+                           description="The patient's identifier (optional; empty counts as absent).")
 IS_CHAT = OpenApiParameter(
     X_IS_CHAT, str, OpenApiParameter.HEADER, required=False, enum=["true", "false"],
     description="true: the chat assistant answers; false: clinical extraction writes a note. Applies when "

@@ -11,7 +11,7 @@ implementation) with the protocol's extra routes and answers:
   the run has finished (``{"messages": [...], "clinical_note": {...}}``); a failed run answers
   ``{"__error__": {"error", "message"}}`` (what the SDK raises from). Waiting is bounded by
   ``MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS`` (30 s): a run still going then answers 202 with the run.
-* Writes (thread and run creation) require ``x-doctor`` from API-key callers, as the original does.
+* Writes (thread and run creation) require ``x-doctor``, as the original does.
 
 Protocol reference: the SDK's own client code (``langgraph_sdk/_sync/threads.py``, ``runs.py``,
 ``assistants.py``: paths, bodies and the fields it reads).

@@ -3,7 +3,7 @@
 Seed: clinical-documentation-workflow.txt. Credentials: a clinician's Bearer token, or a clinic API key
 as ``Authorization: Bearer msk_...`` (the original's) or ``X-API-Key``. The original paths
 (``/v1/transcriptions/create``, ``/v1/lang-graph/...``, ``PATCH /v1/clinical-notes/{id}``) require
-``x-doctor`` from API-key callers (see :mod:`notes.api.headers`); ``/v1/transcriptions`` and
+``x-doctor`` (see :mod:`notes.api.headers`); ``/v1/transcriptions`` and
 ``/v1/threads`` are the earlier paths of the same views, kept as aliases. Errors: ``{"error": "..."}`` with 400 (missing or invalid fields), 401, 404 (unknown
 thread, run or note, including another clinic's ids), 409 (thread busy, sign-off conflict), 429,
 500 (with retry guidance).
@@ -73,9 +73,7 @@ class _PartiesMixin:
     doctor_header_required = False
 
     def parties(self) -> headers.Parties:
-        principal = self.request.user
-        required = self.doctor_header_required and not isinstance(principal, ClinicUserPrincipal)
-        return headers.request_parties(self.request, doctor_required=required)
+        return headers.request_parties(self.request, doctor_required=self.doctor_header_required)
 
 
 class TranscriptionCreateApi(_PartiesMixin, WorkflowApiView):
@@ -122,7 +120,7 @@ class TranscriptionCreateApi(_PartiesMixin, WorkflowApiView):
 class OriginalTranscriptionCreateApi(TranscriptionCreateApi):
     """``POST /v1/transcriptions/create``: the original workflow's path and answer.
 
-    Same as ``POST /v1/transcriptions`` but ``x-doctor`` is required (API key) and the answer is
+    Same as ``POST /v1/transcriptions`` but ``x-doctor`` is required and the answer is
     ``{"message": "...", "transcription": {"id", "user_id", "group_id", ...}}``.
     """
 
@@ -371,8 +369,8 @@ class RunJoinApi(WorkflowApiView):
 class ClinicalNoteDetailApi(_PartiesMixin, WorkflowApiView):
     """Read or update a clinical note. Every change keeps the previous version (see ``/versions``).
 
-    ``PATCH`` is the original workflow's: ``x-doctor`` is required with an API key and is recorded,
-    with ``x-patient``, on the new version.
+    ``PATCH`` is the original workflow's: ``x-doctor`` is required and is recorded, with
+    ``x-patient``, on the new version.
     """
 
     doctor_header_required = True

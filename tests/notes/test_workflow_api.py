@@ -33,6 +33,16 @@ def api_client(api_key) -> APIClient:
     return client
 
 
+@pytest.fixture
+def doctor_client(doctor) -> APIClient:
+    """Clinic A's clinician (Bearer JWT), naming themselves in x-doctor as the original's PATCH requires."""
+    from medsync.api.jwt import token_issue
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(clinic_user=doctor)}", HTTP_X_DOCTOR=doctor.uid)
+    return client
+
+
 def new_transcription(client, **overrides) -> dict:
     body = {"duration_seconds": 342.5, "original_transcript": TRANSCRIPT, "language_used": "en"} | overrides
     response = client.post("/v1/transcriptions", body, format="json")

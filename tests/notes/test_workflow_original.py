@@ -130,10 +130,25 @@ def test_x_doctor_on_runs_and_note_patch(api_key, clinic):
                                  format="json").status_code == 201
 
 
-def test_a_signed_in_clinician_is_the_doctor(doctor_client, doctor):
-    created = doctor_client.post("/v1/transcriptions/create", {"duration_seconds": 1, "original_transcript": "hi"},
+def test_a_signed_in_clinician_is_the_doctor_on_the_earlier_paths_only(doctor_client, doctor):
+    earlier = doctor_client.post("/v1/transcriptions", {"duration_seconds": 1, "original_transcript": "hi"},
                                  format="json")
-    assert created.status_code == 201 and created.json()["transcription"]["user_id"] == doctor.uid
+    assert earlier.status_code == 201 and earlier.json()["doctor_id"] == doctor.uid
+    original = doctor_client.post("/v1/transcriptions/create", {"duration_seconds": 1, "original_transcript": "hi"},
+                                  format="json")
+    assert original.status_code == 400 and original.json() == MISSING_DOCTOR
+    from medsync.api.jwt import token_issue
+
+    named = bearer(token_issue(clinic_user=doctor), **{"x-doctor": "dr-9"}).post("/v1/transcriptions/create", {"duration_seconds": 1, "original_transcript": "hi"},
+                               format="json")
+    assert named.status_code == 201 and named.json()["transcription"]["user_id"] == "dr-9"
+
+
+def test_blank_x_doctor_is_missing_and_blank_x_patient_is_absent(api_key):
+    blank = bearer(api_key, **{"x-doctor": "   "}).post("/v1/lang-graph/threads")
+    assert blank.status_code == 400 and blank.json() == MISSING_DOCTOR
+    thread = bearer(api_key, **{"x-doctor": "d1", "x-patient": ""}).post("/v1/lang-graph/threads")
+    assert thread.status_code == 201 and thread.json()["patient_id"] is None
 
 
 @pytest.mark.parametrize("headers,message", [
