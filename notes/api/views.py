@@ -393,6 +393,9 @@ class ClinicalNoteDetailApi(_PartiesMixin, WorkflowApiView):
             OpenApiExample("Store the generated note", request_only=True, value={
                 "template": "SOAP", "ai_generated_content": SOAP_CONTENT, "report_thread_id": THREAD_ID,
                 "report_run_id": [RUN_ID]}),
+            OpenApiExample("Update two sections, structured", request_only=True, value={"ai_generated_content": {
+                "assessment": {"diagnosis": "Acute pharyngitis", "icd10": "J02.9"},
+                "plan": ["Rapid strep test", "Ibuprofen 400 mg every 8 hours as needed"]}}),
             OpenApiExample("Feedback only", request_only=True, value={"feedback": "Plan section was incomplete."}),
             OpenApiExample("Updated", response_only=True, status_codes=["200"], value=NOTE_EXAMPLE),
             OpenApiExample("Server error", response_only=True, status_codes=["500"], value={

@@ -311,3 +311,17 @@ def test_staff_see_doctor_and_patient_in_the_admin(api_key, clinic, other_clinic
     other_host = Client(HTTP_HOST="clinic-b.localhost")
     other_host.force_login(user)
     assert other_host.get("/admin/notes/clinicalnote/").status_code == 403
+
+
+# --- languages of notes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language,heading", [("es", "## Subjetivo"), ("de", "## Subjektiv"), ("ja", "## Subjective"),
+                                              ("th", "## Subjective")])
+def test_template_languages_get_localized_headings_others_english(language, heading):
+    from notes.content import note_content_render
+
+    _, sections, markdown = note_content_render(template_key="SOAP", language=language,
+                                                content={"subjective": "喉の痛みが4日間続いています。"})
+    assert markdown.startswith(f"{heading}\n喉の痛みが4日間続いています。")
+    assert sections == {"subjective": "喉の痛みが4日間続いています。"}
