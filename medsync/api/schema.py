@@ -1,6 +1,9 @@
-"""OpenAPI (drf-spectacular) descriptions of the credentials and shared error bodies.
+"""OpenAPI (drf-spectacular): the schema class, credentials, shared error bodies and fields.
 
-Imported by :mod:`medsync.api.surfaces`, so the extensions are registered before a schema is built.
+The schema must state what validation really requires (checked by ``tests/test_schemathesis.py``):
+:class:`AutoSchema` adds what drf-spectacular leaves out, and the fields and formats here state
+rules JSON Schema cannot (``e164``: a valid phone number). Imported by :mod:`medsync.api.surfaces`,
+so the extensions are registered before a schema is built.
 """
 
 from __future__ import annotations
@@ -67,7 +70,8 @@ NON_BLANK_PATTERN = r"[^\s\u001c-\u001f\u0085]"
 E164_SCHEMA = {"type": "string", "format": "e164", "example": "+34612345678", "maxLength": 32}
 
 #: ``HH:MM`` or ``HH:MM:SS`` (24 h, no time zone): what ``TimeField(input_formats=...)`` accepts.
-TIME_OF_DAY_SCHEMA = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "09:30"}
+TIME_OF_DAY_SCHEMA = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+                      "example": "09:30"}
 
 
 @extend_schema_field(TIME_OF_DAY_SCHEMA)
