@@ -12,6 +12,8 @@ implementation) with the protocol's extra routes and answers:
   ``{"__error__": {"error", "message"}}`` (what the SDK raises from). Waiting is bounded by
   ``MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS`` (30 s): a run still going then answers 202 with the run.
 * Writes (thread and run creation) require ``x-doctor``, as the original does.
+* Run creation answers ``Content-Location: .../threads/{thread_id}/runs/{run_id}`` (the SDK's
+  ``on_run_created`` callback reads it).
 
 Protocol reference: the SDK's own client code (``langgraph_sdk/_sync/threads.py``, ``runs.py``,
 ``assistants.py``: paths, bodies and the fields it reads).
@@ -49,6 +51,12 @@ def _wait_finished(run: Run, *, timeout: float) -> Run:
         time.sleep(JOIN_POLL_SECONDS)
         run.refresh_from_db()
     return run
+
+
+def _with_location(response: Response, request, run: Run) -> Response:
+    prefix = request.path.split("/threads/", 1)[0]
+    response["Content-Location"] = f"{prefix}/threads/{run.thread.uuid}/runs/{run.uuid}"
+    return response
 
 
 def _run_result(run: Run) -> Response:
@@ -133,6 +141,9 @@ class RunsApi(views.RunCreateApi):
 
     doctor_header_required = True
 
+    def run_created(self, run: Run) -> Response:
+        return _with_location(super().run_created(run), self.request, run)
+
     @extend_schema(operation_id="langgraph_run_list", tags=[TAG], parameters=[s.RunListQuerySerializer],
                    responses={200: s.RunSerializer(many=True), 400: Error, 401: Error, 404: Error, 429: Error})
     def get(self, request, thread_id):
@@ -158,7 +169,8 @@ class RunWaitApi(views.RunCreateApi):
                    examples=[OpenApiExample("Note written", response_only=True, value=VALUES_EXAMPLE)])
     def post(self, request, thread_id):
         run = self.start_run(request, thread_id)
-        return _run_result(_wait_finished(run, timeout=settings.MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS))
+        result = _run_result(_wait_finished(run, timeout=settings.MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS))
+        return _with_location(result, request, run)
 
 
 @extend_schema_view(get=extend_schema(operation_id="langgraph_run_retrieve", tags=[TAG]))

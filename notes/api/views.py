@@ -272,7 +272,10 @@ class RunCreateApi(_PartiesMixin, WorkflowApiView):
         ],
     )
     def post(self, request, thread_id):
-        run = self.start_run(request, thread_id)
+        return self.run_created(self.start_run(request, thread_id))
+
+    def run_created(self, run: Run) -> Response:
+        """The 201 answer with the new run (the LangGraph routes add a ``Content-Location``)."""
         return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     def start_run(self, request, thread_id) -> Run:

@@ -43,10 +43,12 @@ def test_scribe_workflow_with_the_sync_client(sdk, clinic):
     assert thread["status"] == "idle" and thread["metadata"] == {"encounter": "E-1"}
     assert sdk.threads.get(thread["thread_id"])["thread_id"] == thread["thread_id"]
 
+    created = []
     run = sdk.runs.create(thread["thread_id"], "scribe",
                           input={"messages": [{"role": "user", "content": "Write a SOAP note:\n" + TRANSCRIPT}]},
-                          config={"configurable": {"template": "SOAP"}})
+                          config={"configurable": {"template": "SOAP"}}, on_run_created=created.append)
     assert run["thread_id"] == thread["thread_id"] and run["assistant_id"] == "scribe"
+    assert [(m["thread_id"], m["run_id"]) for m in created] == [(thread["thread_id"], run["run_id"])]
     assert run["status"] in ("pending", "running", "success")
 
     values = sdk.runs.join(thread["thread_id"], run["run_id"])
