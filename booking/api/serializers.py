@@ -15,7 +15,7 @@ from clinics.api.serializers import ErrorSerializer  # noqa: F401  (re-exported:
 
 from booking.models import LANGUAGES, BookingStatus, NluChoice, ProviderChoice
 from booking.phones import to_e164
-from medsync.api.schema import E164_SCHEMA, NON_BLANK_PATTERN
+from medsync.api.schema import NON_BLANK_PATTERN, OptionalPhoneNumberField
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE = re.compile(r"^\s*([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*([01]\d|2[0-4]):([0-5]\d)\s*$")
@@ -79,12 +79,6 @@ class FaqSerializer(serializers.Serializer):
                                      default=list)
 
 
-@extend_schema_field({"oneOf": [E164_SCHEMA, {"type": "string", "maxLength": 0}],
-                      "description": "The clinic's WhatsApp number in E.164 (a valid number), or empty."})
-class WhatsAppNumberField(serializers.CharField):
-    pass
-
-
 @extend_schema_field({"type": "string", "enum": sorted(available_timezones()),
                       "description": "IANA time zone name, e.g. Europe/Madrid."})
 class TimeZoneField(serializers.CharField):
@@ -116,7 +110,7 @@ class ConfigureInputSerializer(serializers.Serializer):
         required=False, allow_blank=True,
         help_text="Receives cancellations and reschedules (same body, status cancelled); empty: none are sent.")
     slots_endpoint_url = CallbackUrlField()
-    whatsapp_number = WhatsAppNumberField(required=False, allow_blank=True, max_length=40)
+    whatsapp_number = OptionalPhoneNumberField(required=False, max_length=40)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     opening_hours = OpeningHoursField(required=False)
     services = serializers.ListField(child=serializers.CharField(max_length=200), max_length=50, required=False)

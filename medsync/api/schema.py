@@ -69,6 +69,16 @@ NON_BLANK_PATTERN = r"[^\s\u001c-\u001f\u0085]"
 #: the custom format ``e164`` (tests register a generator of such numbers).
 E164_SCHEMA = {"type": "string", "format": "e164", "example": "+34612345678", "maxLength": 32}
 
+@extend_schema_field({"oneOf": [E164_SCHEMA, {"type": "string", "maxLength": 0}],
+                      "description": "A phone number in international format (E.164, a valid number), or empty."})
+class OptionalPhoneNumberField(serializers.CharField):
+    """A ``CharField(allow_blank=True)`` whose serializer checks the number with phonenumbers."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+
 #: ``HH:MM`` or ``HH:MM:SS`` (24 h, no time zone): what ``TimeField(input_formats=...)`` accepts.
 TIME_OF_DAY_SCHEMA = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
                       "example": "09:30"}

@@ -6,7 +6,7 @@ import phonenumbers
 from django.utils import timezone
 from rest_framework import serializers
 
-from medsync.api.schema import TimeOfDayField
+from medsync.api.schema import OptionalPhoneNumberField, TimeOfDayField
 from records.models import FHIR_APPOINTMENT_STATUS, Appointment, AppointmentStatus, AppointmentType, Patient
 from templates.builtin import SUPPORTED_LANGUAGES
 from transcription.models import Recording
@@ -27,8 +27,8 @@ class InsuranceSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.Serializer):
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40,
-                                  help_text="International format, e.g. +49 30 12345678; stored as E.164.")
+    phone = OptionalPhoneNumberField(required=False, max_length=40,
+                                     help_text="International format, e.g. +49 30 12345678; stored as E.164.")
     email = serializers.EmailField(required=False, allow_blank=True)
 
     def validate_phone(self, value: str) -> str:
