@@ -3,9 +3,10 @@
 For every operation Schemathesis generates requests that match the schema (positive data) and
 sends them to the project's WSGI application, twice: with clinic A's API key (``X-API-Key``) and a
 clinician's login JWT (``Authorization: Bearer``), so each surface authenticates with its own
-credential; then with the API key alone sent as ``Authorization: Bearer`` (the workflow's way). Every answer must be documented (status code, content type,
-body schema), never a 5xx, and data that matches the schema must not be rejected (400/422): a
-rejection means the schema does not say what the validation requires.
+credential; then with the API key alone sent as ``Authorization: Bearer`` (the workflow's way).
+Every answer must be documented (status code, content type, body schema), never a 5xx, and data
+that matches the schema must not be rejected (400/422): a rejection means the schema does not say
+what the validation requires.
 
 Bounded in time: ``SCHEMATHESIS_EXAMPLES`` requests per operation (default 12, deterministic
 ``derandomize``); both runs take about a minute on 2 cores. Failures are collected per
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 import os
 import traceback
+from datetime import date
 
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import CHECKS
 
 from medsync.api.ratelimit import reset_limiter
@@ -37,6 +40,9 @@ EXCLUDED_CHECKS = ("use_after_free", "ensure_resource_availability", "ignored_au
 
 #: What JSON Schema cannot state, configured here with the reason:
 #: * NUL characters: DRF rejects them in every string and PostgreSQL text cannot store them;
+#: * custom formats (registered below): ``e164`` (a valid phone number), ``time-range(s)``
+#:   (start before end), ``past-date`` (not in the future);
+#: * note template section keys are unique (:func:`map_body`: JSON Schema cannot say it of items);
 #: * ``POST /v1/transcribe``: ``audio`` must be a real recording (decoded with PyAV), which no schema
 #:   can express; a file that is not audio is documented as 422.
 CONFIG = {
@@ -51,7 +57,6 @@ CONFIG = {
 def _e164_numbers():
     """Valid E.164 numbers (libphonenumber's example numbers of every region): the ``e164`` format."""
     import phonenumbers
-    from hypothesis import strategies as st
 
     numbers = sorted({phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
                       for region in phonenumbers.SUPPORTED_REGIONS
@@ -61,8 +66,6 @@ def _e164_numbers():
 
 def _time_ranges():
     """``HH:MM-HH:MM`` with the start before the end: the ``time-range`` format."""
-    from hypothesis import strategies as st
-
     def text(start: int, end: int) -> str:
         return f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
 
@@ -71,6 +74,7 @@ def _time_ranges():
 
 
 schemathesis.openapi.format("e164", _e164_numbers())
+schemathesis.openapi.format("past-date", st.dates(max_value=date.today()).map(date.isoformat))
 schemathesis.openapi.format("time-range", _time_ranges())
 schemathesis.openapi.format("time-ranges", _time_ranges().flatmap(
     lambda first: _time_ranges().map(lambda second: f"{first}, {second}")))

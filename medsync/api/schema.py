@@ -79,6 +79,13 @@ class OptionalPhoneNumberField(serializers.CharField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "string", "format": "past-date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                      "nullable": True, "example": "1985-04-12",
+                      "description": "A date (YYYY-MM-DD) not in the future: the custom format `past-date`."})
+class PastDateField(serializers.DateField):
+    """A date that must not be in the future (the serializer checks it against today)."""
+
+
 #: ``HH:MM`` or ``HH:MM:SS`` (24 h, no time zone): what ``TimeField(input_formats=...)`` accepts.
 TIME_OF_DAY_SCHEMA = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
                       "example": "09:30"}

@@ -6,7 +6,7 @@ import phonenumbers
 from django.utils import timezone
 from rest_framework import serializers
 
-from medsync.api.schema import OptionalPhoneNumberField, TimeOfDayField
+from medsync.api.schema import OptionalPhoneNumberField, PastDateField, TimeOfDayField
 from records.models import FHIR_APPOINTMENT_STATUS, Appointment, AppointmentStatus, AppointmentType, Patient
 from templates.builtin import SUPPORTED_LANGUAGES
 from transcription.models import Recording
@@ -50,7 +50,7 @@ class PatientInputSerializer(serializers.Serializer):
     lastName = serializers.CharField(required=False, allow_blank=True, max_length=150)  # noqa: N815
     name = serializers.CharField(required=False, allow_blank=True, max_length=300,
                                  help_text="Full name, when first and last names are not sent separately.")
-    dateOfBirth = serializers.DateField(required=False, allow_null=True)  # noqa: N815
+    dateOfBirth = PastDateField(required=False, allow_null=True)  # noqa: N815
     address = AddressSerializer(required=False)
     insurance = InsuranceSerializer(required=False)
     contact = ContactSerializer(required=False)
