@@ -104,7 +104,7 @@ class TemplateListApi(WorkflowApiView):
 
 
 class TemplateDetailApi(WorkflowApiView):
-    """One template; clinic templates can be changed and deleted, built-ins cannot (400)."""
+    """One template; clinic templates can be changed and deleted, built-ins are read-only (403)."""
 
     @extend_schema(operation_id="templates_retrieve", tags=[TAG],
                    responses={200: TemplateOutputSerializer, 401: Error, 404: Error, 429: Error},
@@ -116,7 +116,8 @@ class TemplateDetailApi(WorkflowApiView):
         return Response(_template_body(spec, request.query_params.get("language", "en")))
 
     @extend_schema(operation_id="templates_update", tags=[TAG], request=TemplateUpdateSerializer,
-                   responses={200: TemplateOutputSerializer, 400: Error, 401: Error, 404: Error, 429: Error})
+                   responses={200: TemplateOutputSerializer, 400: Error, 401: Error, 403: Error, 404: Error,
+                              429: Error})
     def patch(self, request, key):
         template = self._custom(key)
         payload = TemplateUpdateSerializer(data=request.data)
@@ -131,7 +132,7 @@ class TemplateDetailApi(WorkflowApiView):
         return Response(_template_body(template_from_model(template), template.language))
 
     @extend_schema(operation_id="templates_delete", tags=[TAG],
-                   responses={204: None, 400: Error, 401: Error, 404: Error, 429: Error})
+                   responses={204: None, 401: Error, 403: Error, 404: Error, 429: Error})
     def delete(self, request, key):
         self._custom(key).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -139,7 +140,8 @@ class TemplateDetailApi(WorkflowApiView):
     @staticmethod
     def _custom(key: str) -> NoteTemplate:
         if key in BUILTIN_TEMPLATES:
-            raise exceptions.ValidationError(f"key: built-in template {key!r} cannot be changed")
+            # Not invalid input but a read-only resource: 403, like the admin's read-only view.
+            raise exceptions.PermissionDenied(f"key: built-in template {key!r} cannot be changed")
         template = NoteTemplate.objects.filter(key=key).first()
         if template is None:
             raise exceptions.NotFound("Template not found")

@@ -490,7 +490,8 @@ def test_templates_list_and_custom_template_lifecycle(api_client, other_api_clie
 
     renamed = api_client.patch("/v1/templates/physio-follow-up", {"name": "Physio"}, format="json")
     assert renamed.status_code == 200 and renamed.json()["name"] == "Physio"
-    assert api_client.patch("/v1/templates/SOAP", {"name": "Mine"}, format="json").status_code == 400
+    assert api_client.patch("/v1/templates/SOAP", {"name": "Mine"}, format="json").status_code == 403  # read-only
+    assert api_client.delete("/v1/templates/dental_hygiene").status_code == 403
     assert api_client.delete("/v1/templates/physio-follow-up").status_code == 204
     assert api_client.get("/v1/templates/physio-follow-up").status_code == 404
 
