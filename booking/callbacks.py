@@ -40,12 +40,32 @@ logger = logging.getLogger("medsync.booking.callbacks")
 USER_AGENT = "MedSync-Webhooks/1.0"
 
 
-def callback_payload(booking: Booking, *, summary: str | None = None) -> dict[str, Any]:
-    """The seed's appointment callback body (platform API seed, "Appointment Callback"), key for key.
+#: Events and the configuration field of the URL that receives them. A receiver coded to the
+#: seed stores every POST to ``appointment_callback_url`` as a new appointment, so that URL gets new
+#: bookings only; cancellations and reschedules go to the optional ``cancellation_callback_url``.
+CALLBACK_URL_FIELDS = {
+    "appointment.created": "appointment_callback_url",
+    "appointment.cancelled": "cancellation_callback_url",
+    "appointment.rescheduled": "cancellation_callback_url",
+}
+
+
+def callback_url_for(config, event_type: str) -> str:
+    """The clinic's URL for ``event_type`` (``""`` when the clinic has not configured one)."""
+    field = CALLBACK_URL_FIELDS.get(event_type)
+    return getattr(config, field, "") if config is not None and field else ""
+
+
+def callback_payload(booking: Booking, *, summary: str | None = None,
+                     rescheduled_to: Booking | None = None) -> dict[str, Any]:
+    """The seed's appointment callback body (platform API seed, "Appointment Callback"), key for key,
+    plus ``booking_id`` (for ``POST /v1/whatsapp/bookings/{booking_id}/confirm`` and ``/reject``).
 
     ``{"patient_name", "patient_phone" (E.164), "date" (YYYY-MM-DD), "time" (HH:MM), "provider",
-    "language", "status", "conversation_summary"}``.
+    "language", "status", "conversation_summary", "booking_id" (UUID)}``; a reschedule's cancellation
+    also has ``rescheduled_to_booking_id``, the booking that replaces it.
     """
+    extra = {"rescheduled_to_booking_id": str(rescheduled_to.pk)} if rescheduled_to is not None else {}
     return {
         "patient_name": booking.patient_name,
         "patient_phone": booking.patient_phone,
@@ -55,23 +75,33 @@ def callback_payload(booking: Booking, *, summary: str | None = None) -> dict[st
         "language": booking.language,
         "status": booking.status,
         "conversation_summary": booking.conversation_summary if summary is None else summary,
-    }
+        "booking_id": str(booking.pk),
+    } | extra
 
 
-def callback_enqueue(*, booking: Booking, event_type: str, summary: str | None = None) -> CallbackDelivery:
+def callback_enqueue(*, booking: Booking, event_type: str, summary: str | None = None,
+                     rescheduled_to: Booking | None = None) -> CallbackDelivery | None:
     """Write the outbox row for a booking event and deliver it after commit.
 
     Args:
         booking: the booking as it is now (its status goes in the payload).
-        event_type: ``appointment.created`` or ``appointment.cancelled`` (sent as ``X-MedSync-Event``).
+        event_type: ``appointment.created``, ``appointment.cancelled`` or ``appointment.rescheduled``
+            (sent as ``X-MedSync-Event``); see :data:`CALLBACK_URL_FIELDS` for where each goes.
         summary: ``conversation_summary`` for this event (default: the booking's).
+        rescheduled_to: for ``appointment.rescheduled``, the booking that replaces this one.
+
+    Returns:
+        The delivery, or ``None`` when the clinic has no URL for this event (no cancellation URL).
     """
     config = selectors.bot_config_get()
+    url = callback_url_for(config, event_type)
+    if not url:
+        return None
     now = clock.now()
-    body = json.dumps(callback_payload(booking, summary=summary), ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(callback_payload(booking, summary=summary, rescheduled_to=rescheduled_to),
+                      ensure_ascii=False, separators=(",", ":"))
     delivery = CallbackDelivery.objects.create(
-        event_type=event_type, booking=booking, url=config.appointment_callback_url, body=body,
-        next_attempt_at=now, created_at=now,
+        event_type=event_type, booking=booking, url=url, body=body, next_attempt_at=now, created_at=now,
     )
     schema_name, delivery_id = connection.schema_name, delivery.pk
 
@@ -138,7 +168,8 @@ def _delivery_target(delivery: CallbackDelivery) -> tuple[str, str]:
     if getter is not None:
         return delivery.url, getter()
     config = selectors.bot_config_get()
-    return (config.appointment_callback_url if config else delivery.url), (config.callback_secret if config else "")
+    # The URL as configured now (a clinic fixing its URL fixes pending retries too).
+    return (callback_url_for(config, delivery.event_type) or delivery.url), (config.callback_secret if config else "")
 
 
 def backoff_seconds(attempts: int) -> int:

@@ -50,7 +50,11 @@ class BotConfig(models.Model):
     """
 
     singleton = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
-    appointment_callback_url = models.URLField(max_length=500)
+    appointment_callback_url = models.URLField(
+        max_length=500, help_text="Receives new bookings only (the seed's appointment callback).")
+    cancellation_callback_url = models.URLField(
+        max_length=500, blank=True,
+        help_text="Receives cancellations and reschedules (optional; none are sent when empty).")
     slots_endpoint_url = models.URLField(max_length=500)
     whatsapp_number = models.CharField(max_length=20, blank=True, help_text="The clinic's WhatsApp number, E.164.")
     clinic_name = models.CharField(max_length=200, blank=True)

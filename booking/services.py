@@ -629,8 +629,11 @@ def booking_reject(*, booking: Booking, note: str = "") -> Booking:
 def booking_cancel_by_patient(*, booking: Booking, summary: str) -> Booking:
     """The patient cancels (or moves) a pending or confirmed booking: slot freed, clinic called back.
 
-    The callback has the seed's payload with ``status: "cancelled"`` and ``summary`` as its
-    ``conversation_summary`` (event ``appointment.cancelled``).
+    The callback (to the clinic's ``cancellation_callback_url`` only, when configured) has the seed's
+    payload with ``status: "cancelled"``, ``booking_id`` and ``summary`` as its
+    ``conversation_summary``: event ``appointment.cancelled``, or ``appointment.rescheduled`` with
+    ``rescheduled_to_booking_id`` when a new booking replaces this one (the new booking itself is
+    an ``appointment.created`` to ``appointment_callback_url``).
 
     Raises:
         BookingStateError: the booking is no longer active.
@@ -645,7 +648,9 @@ def booking_cancel_by_patient(*, booking: Booking, summary: str) -> Booking:
     SlotHold.objects.filter(booking=booking).delete()
     from booking.callbacks import callback_enqueue
 
-    callback_enqueue(booking=booking, event_type="appointment.cancelled", summary=summary)
+    replacement = booking.rescheduled_to.order_by("-created_at").first()
+    callback_enqueue(booking=booking, summary=summary, rescheduled_to=replacement,
+                     event_type="appointment.rescheduled" if replacement else "appointment.cancelled")
     logger.info("Booking %s cancelled by the patient", booking.pk)
     return booking
 

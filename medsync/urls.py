@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/", include("transcription.api.urls")),
     path("v1/", include("booking.api.urls")),
     path("v1/", include("notes.api.urls")),
+    path("v1/lang-graph/", include("notes.api.langgraph_urls")),  # documentation workflow, LangGraph protocol
     path("v1/", include("templates.api.urls")),
     # ChatMed API: before MediSync's "api/" so /api/v1/... (unknown paths included) is ChatMed's.
     path("api/v1/", include("chatmed.api.urls")),

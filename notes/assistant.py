@@ -49,6 +49,43 @@ class AssistantReply:
     engine: str = ""
 
 
+@dataclass(frozen=True)
+class AssistantSpec:
+    """An assistant a run can name (LangGraph ``assistant_id``; listed at ``POST /v1/lang-graph/assistants/search``)."""
+
+    assistant_id: str
+    name: str
+    description: str
+    mode: str  # "auto" | "extraction" | "chat"
+
+
+#: The assistants of the documentation workflow. ``x-is-chat: true`` routes a run to ``chat``,
+#: ``false`` to ``extraction`` (clinical documentation workflow seed, "x-is-chat" header).
+ASSISTANTS: dict[str, AssistantSpec] = {
+    spec.assistant_id: spec for spec in (
+        AssistantSpec("scribe", "Clinical scribe", "Writes a note when the input holds a conversation and asks "
+                      "for one (or names a template); answers questions about the visit otherwise.", "auto"),
+        AssistantSpec("extraction", "Clinical extraction", "Always writes a structured clinical note "
+                      "(config.configurable.template, a template named in the message, or general consultation) "
+                      "from the transcript in the input, the thread or config.configurable.transcription_id.",
+                      "extraction"),
+        AssistantSpec("chat", "Clinical chat", "Always answers the last user message from the thread's "
+                      "transcripts and notes (LLM when configured, offline otherwise).", "chat"),
+    )
+}
+DEFAULT_ASSISTANT = "scribe"
+
+
+def assistant_mode(assistant_id: str | None) -> str:
+    """``"auto"``, ``"extraction"`` or ``"chat"`` for a run's ``assistant_id``.
+
+    Ids other than :data:`ASSISTANTS` (``""``, or a name earlier clients sent such as
+    ``clinical_assistant``) behave as ``scribe`` (auto).
+    """
+    spec = ASSISTANTS.get((assistant_id or "").strip().lower())
+    return spec.mode if spec else "auto"
+
+
 def turns_from_text(text: str, *, dictation_fallback: bool = False) -> list[Turn]:
     """Conversation turns in ``text``, or ``[]`` when it holds none.
 

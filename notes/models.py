@@ -6,6 +6,21 @@ import uuid
 
 from django.db import models
 
+#: Length of the ``x-doctor`` / ``x-patient`` identifiers kept (the caller's own ids, e.g. an EHR user id).
+PARTY_REF_MAX_LENGTH = 200
+
+
+def doctor_ref_field() -> models.CharField:
+    """``x-doctor`` header of the documentation workflow: the caller's id of the doctor (tracking, auditing)."""
+    return models.CharField(max_length=PARTY_REF_MAX_LENGTH, blank=True, db_index=True,
+                            help_text="x-doctor: the caller's identifier of the doctor (tracking and auditing).")
+
+
+def patient_ref_field() -> models.CharField:
+    """``x-patient`` header of the documentation workflow: the caller's id of the patient (optional)."""
+    return models.CharField(max_length=PARTY_REF_MAX_LENGTH, blank=True, db_index=True,
+                            help_text="x-patient: the caller's identifier of the patient, if sent.")
+
 
 class ClinicalNote(models.Model):
     """A clinical note written from an encounter's transcript with a template.
@@ -38,6 +53,8 @@ class ClinicalNote(models.Model):
     summary = models.TextField(blank=True)
     clinician_notes = models.TextField(blank=True, help_text="The clinician's own notes the AI note was written from.")
     updated_by = models.CharField(max_length=80, blank=True, help_text="User uid or api_key:<prefix>.")
+    doctor_ref = doctor_ref_field()
+    patient_ref = patient_ref_field()
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by_uid = models.CharField(max_length=40, blank=True)
     signed_off_by_name = models.CharField(max_length=200, blank=True)
@@ -72,6 +89,8 @@ class ClinicalNoteVersion(models.Model):
     summary = models.TextField(blank=True)
     clinician_notes = models.TextField(blank=True)
     changed_by = models.CharField(max_length=80, blank=True)
+    doctor_ref = doctor_ref_field()
+    patient_ref = patient_ref_field()
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by_uid = models.CharField(max_length=40, blank=True)
     signed_off_by_name = models.CharField(max_length=200, blank=True)
@@ -94,6 +113,8 @@ class Thread(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.IDLE)
     metadata = models.JSONField(default=dict, blank=True)
     created_by = models.CharField(max_length=80, blank=True)
+    doctor_ref = doctor_ref_field()
+    patient_ref = patient_ref_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,6 +153,8 @@ class Run(models.Model):
     error = models.TextField(blank=True)
     error_permanent = models.BooleanField(default=False, help_text="True when retrying the run cannot help.")
     created_by = models.CharField(max_length=80, blank=True)
+    doctor_ref = doctor_ref_field()
+    patient_ref = patient_ref_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)

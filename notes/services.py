@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Callable, Sequence
@@ -10,6 +9,7 @@ from collections.abc import Callable, Sequence
 from django.conf import settings
 from django.db import transaction
 
+from notes.content import CUSTOM_TEMPLATE, ClinicalNoteInvalid, merged_content, note_content_render
 from notes.engines.base import NoteEngine, NoteEngineError, NoteResult, Turn
 from notes.models import ClinicalNote, ClinicalNoteVersion, Message, Run, Thread
 from templates.builtin import TemplateSpec
@@ -92,7 +92,7 @@ def clinical_note_create(*, result: NoteResult, template_key: str, language: str
 _SNAPSHOT_FIELDS = (
     "content", "sections", "engine", "template_key", "language", "ai_generated_content", "feedback",
     "report_thread_id", "report_run_ids", "summary", "clinician_notes", "signed_off_at", "signed_off_by_uid",
-    "signed_off_by_name",
+    "signed_off_by_name", "doctor_ref", "patient_ref",
 )
 
 
@@ -104,62 +104,20 @@ def _version_snapshot(note: ClinicalNote) -> ClinicalNoteVersion:
     )
 
 
-class ClinicalNoteInvalid(ValueError):
-    """A requested note change is invalid; the message names the field (a 400 for the API)."""
-
-
 class ClinicalNoteConflict(Exception):
     """The change conflicts with the note's state (e.g. signed off by someone else)."""
 
 
-CUSTOM_TEMPLATE = "custom"
-
-
-def note_content_render(*, template_key: str, content: dict, language: str) -> tuple[str, dict[str, str], str]:
-    """Validate structured note ``content`` for ``template_key`` and render it.
-
-    A known template (built-in such as ``SOAP``, or one of the clinic's) requires exactly its JSON
-    Schema (``TemplateSpec.json_schema()``: one string per section); ``"custom"`` accepts any JSON
-    object (clinical documentation workflow seed, "Custom Templates").
-
-    Returns:
-        ``(template_key, sections, markdown)`` with the template's canonical key.
-    Raises:
-        ClinicalNoteInvalid: unknown template, or content not matching its schema.
-    """
-    import jsonschema
-
-    from notes.engines.base import render_markdown
-    from templates.selectors import TemplateNotFound, template_resolve
-
-    if not isinstance(content, dict):
-        raise ClinicalNoteInvalid("ai_generated_content: must be a JSON object")
-    if template_key.lower() == CUSTOM_TEMPLATE:
-        sections = {str(k): v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in content.items()}
-        markdown = "\n\n".join(f"## {k.replace('_', ' ').title()}\n{v.strip()}" for k, v in sections.items())
-        return CUSTOM_TEMPLATE, sections, (markdown + "\n") if markdown else ""
-    try:
-        template = template_resolve(name=template_key)
-    except TemplateNotFound:
-        raise ClinicalNoteInvalid(
-            f"template: unknown template {template_key!r}; use SOAP, BIRP, DAP, GIRP, custom or a clinic template"
-        ) from None
-    try:
-        jsonschema.validate(content, template.json_schema())
-    except jsonschema.ValidationError as exc:
-        where = ".".join(str(p) for p in exc.absolute_path)
-        raise ClinicalNoteInvalid(
-            f"ai_generated_content{'.' + where if where else ''}: {exc.message} (template {template.key})"
-        ) from None
-    return template.key, dict(content), render_markdown(template, language, content)
-
-
 @transaction.atomic
-def clinical_note_draft_create(*, language: str, transcription_record=None, actor: str = "") -> ClinicalNote:
-    """An empty note (version 1) to be filled by the documentation workflow (``PATCH /v1/clinical-notes``)."""
+def clinical_note_draft_create(*, language: str, transcription_record=None, actor: str = "", doctor_ref: str = "",
+                               patient_ref: str = "") -> ClinicalNote:
+    """An empty note (version 1) to be filled by the documentation workflow (``PATCH /v1/clinical-notes``).
+
+    ``doctor_ref`` / ``patient_ref``: the ``x-doctor`` / ``x-patient`` headers of the request.
+    """
     note = ClinicalNote.objects.create(
         transcription_record=transcription_record, template_key="", language=language, engine="", content="",
-        sections={}, version=1, updated_by=actor,
+        sections={}, version=1, updated_by=actor, doctor_ref=doctor_ref, patient_ref=patient_ref,
     )
     _version_snapshot(note)
     return note
@@ -172,13 +130,17 @@ UNSET = object()
 def clinical_note_update(
     *, note: ClinicalNote, actor: str, template: str | None = None, ai_generated_content=UNSET,
     feedback: str | None = None, report_thread_id: str | None = None, report_run_ids: list[str] | None = None,
+    doctor_ref: str = "", patient_ref: str = "",
 ) -> ClinicalNote:
     """Apply a ``PATCH /v1/clinical-notes/{id}``: only the given fields change.
 
-    Every effective change bumps ``version`` and records the new state as a version row, so each
-    previous version stays in the history; a change to a signed-off note withdraws the sign-off
-    (the signed version keeps it in the history). Content given without a template is validated
-    against the note's template; a template given without content must fit the note's content.
+    ``ai_generated_content`` updates the sections it names and keeps the others (a ``null`` value
+    empties a section). Every effective change bumps ``version`` and records the new state as a
+    version row, so each previous version stays in the history; a change to a signed-off note
+    withdraws the sign-off (the signed version keeps it in the history). Content given without a
+    template is validated against the note's template; a template given without content must fit
+    the note's content. ``doctor_ref`` / ``patient_ref`` (``x-doctor`` / ``x-patient``) are recorded
+    with the new version when given.
 
     Raises:
         ClinicalNoteInvalid: unknown template, content not matching it, unknown thread or runs.
@@ -192,6 +154,8 @@ def clinical_note_update(
         template_key = template if template is not None else note.template_key
         if not template_key:
             raise ClinicalNoteInvalid("template: required with ai_generated_content (SOAP, BIRP, DAP, GIRP or custom)")
+        if ai_generated_content is not UNSET:
+            content = merged_content(note, ai_generated_content, template_key)
         if content or ai_generated_content is not UNSET:
             key, sections, markdown = note_content_render(template_key=template_key, content=content,
                                                           language=note.language)
@@ -203,6 +167,7 @@ def clinical_note_update(
     changed = {k: v for k, v in changed.items() if getattr(note, k) != v}
     if not changed:
         return note
+    changed.update({k: v for k, v in (("doctor_ref", doctor_ref), ("patient_ref", patient_ref)) if v})
     return _note_new_version(note, changed, actor=actor)
 
 
@@ -369,6 +334,10 @@ class ThreadBusy(Exception):
     """The thread already has a run pending or running."""
 
 
+class ThreadExists(Exception):
+    """A thread with the requested id already exists."""
+
+
 def thread_get(*, thread_id: str) -> Thread | None:
     """The current clinic's thread with public id ``thread_id`` (a UUID), or ``None``."""
     if not _is_uuid(thread_id):
@@ -382,14 +351,33 @@ def run_get(*, thread: Thread, run_id: str) -> Run | None:
     return Run.objects.filter(thread=thread, uuid=run_id).first()
 
 
-def thread_create(*, actor: str, metadata: dict | None = None) -> Thread:
-    return Thread.objects.create(created_by=actor, metadata=metadata or {})
+def thread_create(*, actor: str, metadata: dict | None = None, thread_id: str | None = None, doctor_ref: str = "",
+                  patient_ref: str = "") -> Thread:
+    """A new, empty thread; ``thread_id`` (a UUID) when the client chooses it (LangGraph ``threads.create``).
+
+    Raises:
+        ThreadExists: ``thread_id`` is taken by another thread of this clinic (each clinic has its own ids).
+    """
+    fields = dict(created_by=actor, metadata=metadata or {}, doctor_ref=doctor_ref, patient_ref=patient_ref)
+    if thread_id is None:
+        return Thread.objects.create(**fields)
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            return Thread.objects.create(uuid=thread_id, **fields)
+    except IntegrityError:
+        raise ThreadExists(f"Thread {thread_id} already exists") from None
 
 
 @transaction.atomic
 def run_create(*, clinic, thread: Thread, messages: list[dict], config: dict, actor: str, assistant_id: str = "",
-               metadata: dict | None = None) -> Run:
+               metadata: dict | None = None, doctor_ref: str = "", patient_ref: str = "") -> Run:
     """Start a run: its input messages join the thread's history and the run is queued for a worker.
+
+    ``assistant_id`` picks what the run does (:data:`notes.assistant.ASSISTANTS`: ``scribe`` decides
+    from the input, ``extraction`` writes a note, ``chat`` answers); ``doctor_ref`` / ``patient_ref``
+    are the ``x-doctor`` / ``x-patient`` headers.
 
     Raises:
         ThreadBusy: another run of the thread is pending or running (runs of a thread are sequential
@@ -401,7 +389,7 @@ def run_create(*, clinic, thread: Thread, messages: list[dict], config: dict, ac
         raise ThreadBusy(f"Thread is busy with run {busy.uuid}; join it before starting another")
     run = Run.objects.create(
         thread=thread, assistant_id=assistant_id, input={"messages": messages}, config=config,
-        metadata=metadata or {}, created_by=actor,
+        metadata=metadata or {}, created_by=actor, doctor_ref=doctor_ref, patient_ref=patient_ref,
     )
     _messages_append(thread, [(m["role"], m["content"], None) for m in messages], run=run)
     thread.status = Thread.Status.BUSY
@@ -506,8 +494,17 @@ def _assistant_reply(*, clinic, run: Run):
     instruction = "\n".join(line for text in user_texts for line in text.splitlines()
                             if not assistant.turns_from_text(line))
     template = template or assistant.template_named_in(instruction, templates=templates)
-    wants_note = template is not None or bool(assistant.EXTRACTION_WORDS.search(instruction)) or (
-        (new_transcript or record_id) and "?" not in instruction)
+    mode = assistant.assistant_mode(run.assistant_id)
+    if mode == "extraction":
+        if not turns:
+            raise NoteEngineError("No conversation to write a note from: send the transcript in the input "
+                                  "or pass config.configurable.transcription_id", permanent=True)
+        wants_note = True
+    elif mode == "chat":
+        wants_note = False
+    else:
+        wants_note = template is not None or bool(assistant.EXTRACTION_WORDS.search(instruction)) or (
+            (new_transcript or record_id) and "?" not in instruction)
     if turns and wants_note:
         template = template or assistant.GENERAL_TEMPLATE
         result = note_generate(clinic=clinic, turns=turns, template=template, language=language)

@@ -13,6 +13,10 @@ class TemplateInvalid(ValueError):
     """The template definition is invalid; the message names the field."""
 
 
+class TemplateExists(TemplateInvalid):
+    """The clinic already has a template with this key (a conflict, not invalid input: 409)."""
+
+
 def _validate(*, key: str, language: str, sections: list) -> None:
     if key.lower() in {k.lower() for k in BUILTIN_TEMPLATES} or key.lower() == "custom":
         raise TemplateInvalid(f"key: {key!r} is a built-in template name")
@@ -29,11 +33,12 @@ def template_create(*, key: str, name: str, language: str, sections: list[dict])
     """Create a clinic template: sections ``[{"key", "heading", "guidance"}]`` with headings in ``language``.
 
     Raises:
-        TemplateInvalid: built-in or taken key, unsupported language, invalid sections.
+        TemplateExists: the key is taken.
+        TemplateInvalid: built-in key, unsupported language, invalid sections.
     """
     _validate(key=key, language=language, sections=sections)
     if NoteTemplate.objects.filter(key=key).exists():
-        raise TemplateInvalid(f"key: a template {key!r} already exists")
+        raise TemplateExists(f"key: a template {key!r} already exists")
     return NoteTemplate.objects.create(key=key, name=name, language=language, sections=sections)
 
 

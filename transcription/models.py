@@ -103,6 +103,10 @@ class TranscriptionRecord(models.Model):
     original_transcript = models.TextField()
     language_used = models.CharField(max_length=16, blank=True, help_text="Language code, e.g. en, es, fr.")
     created_by = models.CharField(max_length=80, blank=True, help_text="User uid or api_key:<prefix>.")
+    doctor_ref = models.CharField(max_length=200, blank=True, db_index=True,
+                                  help_text="x-doctor: the caller's identifier of the doctor (tracking and auditing).")
+    patient_ref = models.CharField(max_length=200, blank=True, db_index=True,
+                                   help_text="x-patient: the caller's identifier of the patient, if sent.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import ipaddress
 import re
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinics.api.serializers import ErrorSerializer  # noqa: F401  (re-exported: one "Error" schema component)
 
 from booking.models import LANGUAGES, BookingStatus, NluChoice, ProviderChoice
 from booking.phones import to_e164
+from medsync.api.schema import NON_BLANK_PATTERN, OptionalPhoneNumberField
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE = re.compile(r"^\s*([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*([01]\d|2[0-4]):([0-5]\d)\s*$")
@@ -50,6 +52,12 @@ class CallbackUrlField(serializers.URLField):
         self.validators.append(validate_public_url)
 
 
+_TEXT = {"type": "string", "pattern": NON_BLANK_PATTERN}
+
+
+@extend_schema_field({"oneOf": [_TEXT, {"type": "object", "minProperties": 1, "additionalProperties": False,
+                                        "properties": {language: _TEXT for language in LANGUAGES}}],
+                      "description": "A string, or {language: string} (en, es, ca, fr, pt, de, it)."})
 class LocalizedTextField(serializers.JSONField):
     """A string, or ``{language: string}`` for text given in several languages."""
 
@@ -71,16 +79,44 @@ class FaqSerializer(serializers.Serializer):
                                      default=list)
 
 
+@extend_schema_field({"type": "string", "enum": sorted(available_timezones()),
+                      "description": "IANA time zone name, e.g. Europe/Madrid."})
+class TimeZoneField(serializers.CharField):
+    pass
+
+
+#: ``HH:MM-HH:MM`` with the start before the end (custom format ``time-range``; tests register a generator).
+_TIME_RANGE = {"type": "string", "format": "time-range", "pattern": _RANGE.pattern, "example": "09:00-14:00"}
+_DAY_HOURS = {"oneOf": [
+    {"type": "array", "items": _TIME_RANGE},
+    {"type": "string", "format": "time-ranges", "example": "09:00-14:00, 16:00-20:00",
+     "description": "Ranges separated by commas."},
+    {"type": "string", "nullable": True, "enum": ["", "closed", None]},
+]}
+
+
+@extend_schema_field({"type": "object", "additionalProperties": False,
+                      "properties": {day: _DAY_HOURS for day in WEEKDAY_KEYS},
+                      "description": 'Per weekday: ["09:00-14:00", "16:00-20:00"], "09:00-14:00, 16:00-20:00", '
+                      '[] / "" / "closed" / null (closed).'})
+class OpeningHoursField(serializers.JSONField):
+    pass
+
+
 class ConfigureInputSerializer(serializers.Serializer):
-    appointment_callback_url = CallbackUrlField()
+    appointment_callback_url = CallbackUrlField(help_text="Receives new bookings (the seed's callback body + "
+                                                "booking_id).")
+    cancellation_callback_url = CallbackUrlField(
+        required=False, allow_blank=True,
+        help_text="Receives cancellations and reschedules (same body, status cancelled); empty: none are sent.")
     slots_endpoint_url = CallbackUrlField()
-    whatsapp_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    whatsapp_number = OptionalPhoneNumberField(required=False, max_length=40)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    opening_hours = serializers.JSONField(required=False)
+    opening_hours = OpeningHoursField(required=False)
     services = serializers.ListField(child=serializers.CharField(max_length=200), max_length=50, required=False)
     faq = FaqSerializer(many=True, required=False)
     default_language = serializers.ChoiceField(choices=LANGUAGES, required=False)
-    time_zone = serializers.CharField(required=False, max_length=64)
+    time_zone = TimeZoneField(required=False, max_length=64)
     provider_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     template_content_sid = serializers.RegexField(r"^(HX[0-9a-fA-F]{32})?$", required=False, allow_blank=True)
     provider = serializers.ChoiceField(choices=ProviderChoice.values, required=False)
@@ -129,6 +165,7 @@ class ConfigureInputSerializer(serializers.Serializer):
 
 class ConfigureOutputSerializer(serializers.Serializer):
     appointment_callback_url = serializers.URLField()
+    cancellation_callback_url = serializers.CharField(help_text="Empty when not configured.")
     slots_endpoint_url = serializers.URLField()
     whatsapp_number = serializers.CharField()
     name = serializers.CharField(source="clinic_name")

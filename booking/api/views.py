@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -62,7 +62,8 @@ class WhatsAppConfigureApi(ClinicApiView):
         return ConfigureOutputSerializer(config, context={"build_url": build_url}).data
 
     @extend_schema(operation_id="whatsapp_configure_retrieve",
-                   responses={200: ConfigureOutputSerializer, 401: ErrorSerializer, 404: ErrorSerializer})
+                   responses={200: ConfigureOutputSerializer, 401: ErrorSerializer, 404: ErrorSerializer,
+                              429: ErrorSerializer})
     def get(self, request):
         return Response(self._output(request, _config_or_404()))
 
@@ -90,8 +91,9 @@ class WhatsAppBookingListApi(ClinicApiView):
 
     @extend_schema(
         operation_id="whatsapp_bookings_list",
-        parameters=[OpenApiParameter("status", str), OpenApiParameter("date", str, description="YYYY-MM-DD")],
-        responses={200: BookingOutputSerializer(many=True), 401: ErrorSerializer, 422: ErrorSerializer},
+        parameters=[BookingListQuerySerializer],
+        responses={200: inline_serializer("WhatsAppBookingList", {"bookings": BookingOutputSerializer(many=True)}),
+                   401: ErrorSerializer, 422: ErrorSerializer, 429: ErrorSerializer},
     )
     def get(self, request):
         query = BookingListQuerySerializer(data=request.query_params)
@@ -110,7 +112,8 @@ def _booking_or_404(booking_id):
 
 class WhatsAppBookingDetailApi(ClinicApiView):
     @extend_schema(operation_id="whatsapp_booking_retrieve",
-                   responses={200: BookingOutputSerializer, 401: ErrorSerializer, 404: ErrorSerializer})
+                   responses={200: BookingOutputSerializer, 401: ErrorSerializer, 404: ErrorSerializer,
+                              429: ErrorSerializer})
     def get(self, request, booking_id):
         return Response(BookingOutputSerializer(_booking_or_404(booking_id)).data)
 
@@ -129,13 +132,17 @@ class _BookingDecisionApi(ClinicApiView):
         return Response(BookingOutputSerializer(booking).data)
 
 
+DECISION_RESPONSES = {200: BookingOutputSerializer, 401: ErrorSerializer, 404: ErrorSerializer,
+                      409: ErrorSerializer, 422: ErrorSerializer, 429: ErrorSerializer}
+
+
 class WhatsAppBookingConfirmApi(_BookingDecisionApi):
     """Confirm a ``pending_review`` booking; the patient is told in their language (409 if decided)."""
 
     decide = staticmethod(services.booking_confirm)
 
     @extend_schema(operation_id="whatsapp_booking_confirm", request=BookingDecisionInputSerializer,
-                   responses={200: BookingOutputSerializer, 404: ErrorSerializer, 409: ErrorSerializer})
+                   responses=DECISION_RESPONSES)
     def post(self, request, booking_id):
         return super().post(request, booking_id)
 
@@ -146,7 +153,7 @@ class WhatsAppBookingRejectApi(_BookingDecisionApi):
     decide = staticmethod(services.booking_reject)
 
     @extend_schema(operation_id="whatsapp_booking_reject", request=BookingDecisionInputSerializer,
-                   responses={200: BookingOutputSerializer, 404: ErrorSerializer, 409: ErrorSerializer})
+                   responses=DECISION_RESPONSES)
     def post(self, request, booking_id):
         return super().post(request, booking_id)
 

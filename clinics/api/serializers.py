@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 
 class UsageQuerySerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=366, default=30)
+    days = serializers.IntegerField(min_value=1, max_value=366, default=30, help_text="Period in days, 1-366.")
 
 
 class ServiceUsageSerializer(serializers.Serializer):

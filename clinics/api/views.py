@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.response import Response
 
 from clinics.api.serializers import ErrorSerializer, UsageOutputSerializer, UsageQuerySerializer
@@ -15,7 +15,7 @@ class UsageApi(ClinicApiView):
 
     @extend_schema(
         operation_id="usage_retrieve",
-        parameters=[OpenApiParameter("days", int, description="Period in days, 1-366 (default 30).")],
+        parameters=[UsageQuerySerializer],
         responses={200: UsageOutputSerializer, 401: ErrorSerializer, 422: ErrorSerializer, 429: ErrorSerializer},
         examples=[
             OpenApiExample(

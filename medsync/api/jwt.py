@@ -22,6 +22,7 @@ from rest_framework import authentication, exceptions
 
 from clinics.models import Clinic, ClinicUser
 from clinics.selectors import clinic_user_get
+from clinics.services import API_KEY_PREFIX
 
 BEARER = "Bearer"
 REQUIRED_CLAIMS = ("sub", "clinic", "iat", "exp")
@@ -94,7 +95,8 @@ def token_decode(token: str) -> dict:
 class JwtAuthentication(authentication.BaseAuthentication):
     """Authenticate with ``Authorization: Bearer <JWT>``.
 
-    A missing header (or another scheme) yields ``None`` so another class may try; a malformed,
+    A missing header (or another scheme, or a Bearer API key ``msk_...``) yields ``None`` so another
+    class may try; a malformed,
     expired or forged token, or one whose user or clinic is gone or deactivated, raises 401.
     """
 
@@ -106,6 +108,8 @@ class JwtAuthentication(authentication.BaseAuthentication):
         token = token.strip()
         if not token:
             raise exceptions.AuthenticationFailed("Invalid authentication token")
+        if token.startswith(API_KEY_PREFIX):  # an API key sent as Bearer: ApiKeyAuthentication's
+            return None
         claims = token_decode(token)
         clinic_user = clinic_user_get(uid=str(claims["sub"]))
         if clinic_user is None or clinic_user.clinic.client_id != claims["clinic"]:

@@ -1,10 +1,17 @@
-"""Clinical documentation workflow routes (``/v1/...``)."""
+"""Clinical documentation workflow routes (``/v1/...``).
+
+``transcriptions/create`` is the original workflow's path; ``transcriptions`` and ``threads...`` are
+the earlier paths, kept (the original's threads and runs are under ``/v1/lang-graph``, see
+:mod:`notes.api.langgraph_urls`).
+"""
 
 from django.urls import path
 
 from notes.api import views
 
 urlpatterns = [
+    path("transcriptions/create", views.OriginalTranscriptionCreateApi.as_view(),
+         name="workflow-transcription-create-original"),
     path("transcriptions", views.TranscriptionCreateApi.as_view(), name="workflow-transcription-create"),
     path("transcriptions/<str:transcription_id>", views.TranscriptionDetailApi.as_view(),
          name="workflow-transcription-detail"),

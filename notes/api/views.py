@@ -1,7 +1,10 @@
 """Clinical documentation workflow API: transcriptions, threads and runs, clinical notes.
 
-Seed: clinical-documentation-workflow.txt. Credentials: a clinician's Bearer token or a clinic
-``X-API-Key``. Errors: ``{"error": "..."}`` with 400 (missing or invalid fields), 401, 404 (unknown
+Seed: clinical-documentation-workflow.txt. Credentials: a clinician's Bearer token, or a clinic API key
+as ``Authorization: Bearer msk_...`` (the original's) or ``X-API-Key``. The original paths
+(``/v1/transcriptions/create``, ``/v1/lang-graph/...``, ``PATCH /v1/clinical-notes/{id}``) require
+``x-doctor`` (see :mod:`notes.api.headers`); ``/v1/transcriptions`` and
+``/v1/threads`` are the earlier paths of the same views, kept as aliases. Errors: ``{"error": "..."}`` with 400 (missing or invalid fields), 401, 404 (unknown
 thread, run or note, including another clinic's ids), 409 (thread busy, sign-off conflict), 429,
 500 (with retry guidance).
 """
@@ -12,7 +15,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
@@ -21,8 +24,9 @@ from medsync.api.jwt import ClinicUserPrincipal
 from medsync.api.schema import WorkflowErrorSerializer as Error
 from medsync.api.surfaces import WorkflowApiView
 from notes import services
+from notes.api import headers
 from notes.api import serializers as s
-from notes.assistant import language_of
+from notes.assistant import DEFAULT_ASSISTANT, language_of
 from notes.models import Run
 from transcription.models import TranscriptionRecord
 
@@ -45,9 +49,10 @@ TRANSCRIPT_TEXT = (
     "[patient] yeah, my throat has been hurting for four days and i think i had a fever last night."
 )
 
+TRANSCRIPTION_CREATED = "Transcription created successfully"
 TRANSCRIPTION_EXAMPLE = {
     "id": TRANSCRIPTION_ID, "duration_seconds": 342.5, "original_transcript": TRANSCRIPT_TEXT, "language_used": "en",
-    "clinical_note_id": NOTE_ID, "created_at": "2024-01-15T14:30:00Z",
+    "clinical_note_id": NOTE_ID, "doctor_id": "dr-4711", "patient_id": None, "created_at": "2024-01-15T14:30:00Z",
 }
 NOTE_EXAMPLE = {
     "id": NOTE_ID, "template": "SOAP", "language": "en", "ai_generated_content": SOAP_CONTENT,
@@ -62,7 +67,16 @@ def _not_found(what: str) -> exceptions.NotFound:
     return exceptions.NotFound(f"{what} not found")
 
 
-class TranscriptionCreateApi(WorkflowApiView):
+class _PartiesMixin:
+    """``x-doctor`` / ``x-patient`` handling; ``doctor_header_required`` is set on the original paths."""
+
+    doctor_header_required = False
+
+    def parties(self) -> headers.Parties:
+        return headers.request_parties(self.request, doctor_required=self.doctor_header_required)
+
+
+class TranscriptionCreateApi(_PartiesMixin, WorkflowApiView):
     """Store the raw text transcription of a clinician-patient conversation (first workflow step).
 
     A draft clinical note is created with it; its id (``clinical_note_id``) is the one to update
@@ -71,7 +85,7 @@ class TranscriptionCreateApi(WorkflowApiView):
 
     @extend_schema(
         operation_id="workflow_transcription_create", tags=[TAG_TRANSCRIPTIONS],
-        request=s.TranscriptionCreateSerializer,
+        request=s.TranscriptionCreateSerializer, parameters=[headers.DOCTOR_OPTIONAL, headers.PATIENT],
         responses={201: s.TranscriptionSerializer, 400: Error, 401: Error, 429: Error, 500: Error},
         examples=[
             OpenApiExample("Transcription", request_only=True, value={
@@ -82,6 +96,11 @@ class TranscriptionCreateApi(WorkflowApiView):
         ],
     )
     def post(self, request):
+        record = self._create(request)
+        return Response(s.TranscriptionSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    def _create(self, request) -> TranscriptionRecord:
+        parties = self.parties()
         payload = s.TranscriptionCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -89,11 +108,43 @@ class TranscriptionCreateApi(WorkflowApiView):
             record = TranscriptionRecord.objects.create(
                 duration_seconds=data["duration_seconds"], original_transcript=data["original_transcript"],
                 language_used=data.get("language_used", ""), created_by=self.actor_label(),
+                doctor_ref=parties.doctor, patient_ref=parties.patient,
             )
             services.clinical_note_draft_create(
-                language=language_of(record.language_used), transcription_record=record, actor=self.actor_label()
+                language=language_of(record.language_used), transcription_record=record, actor=self.actor_label(),
+                doctor_ref=parties.doctor, patient_ref=parties.patient,
             )
-        return Response(s.TranscriptionSerializer(record).data, status=status.HTTP_201_CREATED)
+        return record
+
+
+class OriginalTranscriptionCreateApi(TranscriptionCreateApi):
+    """``POST /v1/transcriptions/create``: the original workflow's path and answer.
+
+    Same as ``POST /v1/transcriptions`` but ``x-doctor`` is required and the answer is
+    ``{"message": "...", "transcription": {"id", "user_id", "group_id", ...}}``.
+    """
+
+    doctor_header_required = True
+
+    @extend_schema(
+        operation_id="workflow_transcription_create_original", tags=[TAG_TRANSCRIPTIONS],
+        request=s.TranscriptionCreateSerializer, parameters=[headers.DOCTOR_REQUIRED, headers.PATIENT],
+        responses={201: s.OriginalTranscriptionCreatedSerializer, 400: Error, 401: Error, 429: Error, 500: Error},
+        examples=[
+            OpenApiExample("Transcription", request_only=True, value={
+                "duration_seconds": 342.5, "original_transcript": TRANSCRIPT_TEXT, "language_used": "en"}),
+            OpenApiExample("Stored", response_only=True, status_codes=["201"], value={
+                "message": TRANSCRIPTION_CREATED, "transcription": TRANSCRIPTION_EXAMPLE | {
+                    "user_id": "dr-4711", "group_id": "dental-plus", "doctor_id": "dr-4711", "patient_id": None}}),
+            OpenApiExample("No x-doctor", response_only=True, status_codes=["400"], value={
+                "error": "x-doctor: header is required: the doctor's identifier (for tracking and auditing)"}),
+        ],
+    )
+    def post(self, request):
+        record = self._create(request)
+        body = {"message": TRANSCRIPTION_CREATED,
+                "transcription": s.OriginalTranscriptionSerializer(record, context={"clinic": request.user.clinic}).data}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class TranscriptionDetailApi(WorkflowApiView):
@@ -111,20 +162,38 @@ class TranscriptionDetailApi(WorkflowApiView):
         return Response(s.TranscriptionSerializer(record).data)
 
 
-class ThreadCreateApi(WorkflowApiView):
-    """Create a conversation thread (empty body). Runs on the thread share its message history."""
+class ThreadCreateApi(_PartiesMixin, WorkflowApiView):
+    """Create a conversation thread (empty body). Runs on the thread share its message history.
+
+    LangGraph's optional ``thread_id`` (a UUID) and ``if_exists`` (``raise``: 409, ``do_nothing``:
+    the existing thread) are honoured; ``metadata`` is kept as sent.
+    """
 
     @extend_schema(
         operation_id="workflow_thread_create", tags=[TAG_THREADS], request=s.ThreadCreateSerializer,
-        responses={201: s.ThreadSerializer, 400: Error, 401: Error, 429: Error, 500: Error},
+        parameters=[headers.DOCTOR_OPTIONAL, headers.PATIENT],
+        responses={201: s.ThreadSerializer, 200: s.ThreadSerializer, 400: Error, 401: Error, 409: Error, 429: Error,
+                   500: Error},
         examples=[OpenApiExample("Thread", response_only=True, status_codes=["201"], value={
             "thread_id": THREAD_ID, "created_at": "2024-01-15T14:31:00Z", "updated_at": "2024-01-15T14:31:00Z",
             "metadata": {}, "status": "idle", "values": {"messages": []}})],
     )
     def post(self, request):
+        parties = self.parties()
         payload = s.ThreadCreateSerializer(data=request.data or {})
         payload.is_valid(raise_exception=True)
-        thread = services.thread_create(actor=self.actor_label(), metadata=payload.validated_data.get("metadata"))
+        data = payload.validated_data
+        thread_id = str(data["thread_id"]) if data.get("thread_id") else None
+        if thread_id and data.get("if_exists") == "do_nothing":
+            existing = services.thread_get(thread_id=thread_id)
+            if existing is not None:
+                return Response(s.ThreadSerializer(existing).data, status=status.HTTP_200_OK)
+        try:
+            thread = services.thread_create(actor=self.actor_label(), metadata=data.get("metadata"),
+                                            thread_id=thread_id, doctor_ref=parties.doctor,
+                                            patient_ref=parties.patient)
+        except services.ThreadExists as exc:
+            raise ApiError(str(exc), status.HTTP_409_CONFLICT) from None
         return Response(s.ThreadSerializer(thread).data, status=status.HTTP_201_CREATED)
 
 
@@ -173,17 +242,21 @@ RUN_DONE_EXAMPLE = RUN_EXAMPLE | {
 }
 
 
-class RunCreateApi(WorkflowApiView):
+class RunCreateApi(_PartiesMixin, WorkflowApiView):
     """Start a run on a thread: clinical extraction (transcript + request for a note) or chat.
 
     The input messages join the thread's history at once; the run executes asynchronously (Celery)
-    and its result is read with the run or join endpoints. Clinical extraction uses the clinic's
+    and its result is read with the run or join endpoints. ``assistant_id`` picks the assistant
+    (``scribe``, ``extraction``, ``chat``; see ``POST /v1/lang-graph/assistants/search``); with
+    ``scribe`` or none, ``x-is-chat`` routes to ``chat`` (true) or ``extraction`` (false), and
+    without it the assistant decides from the input. Clinical extraction uses the clinic's
     note engine with the template named in the request (``config.configurable.template``, or SOAP,
     BIRP, DAP, GIRP or a clinic template named in the message; default general consultation).
     """
 
     @extend_schema(
         operation_id="workflow_run_create", tags=[TAG_THREADS], request=s.RunCreateSerializer,
+        parameters=[headers.DOCTOR_OPTIONAL, headers.PATIENT, headers.IS_CHAT],
         responses={201: s.RunSerializer, 400: Error, 401: Error, 404: Error, 409: Error, 429: Error, 500: Error},
         examples=[
             OpenApiExample("Clinical extraction", request_only=True, value={
@@ -199,11 +272,22 @@ class RunCreateApi(WorkflowApiView):
         ],
     )
     def post(self, request, thread_id):
+        return self.run_created(self.start_run(request, thread_id))
+
+    def run_created(self, run: Run) -> Response:
+        """The 201 answer with the new run (the LangGraph routes add a ``Content-Location``)."""
+        return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    def start_run(self, request, thread_id) -> Run:
+        """Validate the request and create the run (shared with ``POST .../runs/wait``)."""
         thread = _thread(thread_id)
+        parties = self.parties()
+        is_chat = headers.request_is_chat(request)
         payload = s.RunCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        configurable = data["config"]["configurable"]
+        configurable = dict((data.get("config") or {}).get("configurable") or {})
+        configurable.setdefault("thread_id", str(thread.uuid))
         if configurable["thread_id"] != str(thread.uuid):
             raise exceptions.ValidationError(
                 {"config": {"configurable": {"thread_id": "does not match the thread in the URL"}}})
@@ -212,16 +296,20 @@ class RunCreateApi(WorkflowApiView):
             raise exceptions.ValidationError(
                 {"config": {"configurable": {"transcription_id": "unknown transcription"}}})
         config = {"configurable": {k: str(v) for k, v in configurable.items()}}
+        assistant_id = (data.get("assistant_id") or "").strip()
+        if is_chat is not None and assistant_id.lower() in ("", DEFAULT_ASSISTANT):
+            assistant_id = "chat" if is_chat else "extraction"
         try:
             run = services.run_create(
                 clinic=request.user.clinic, thread=thread, messages=[dict(m) for m in data["input"]["messages"]],
-                config=config, actor=self.actor_label(), assistant_id=data.get("assistant_id", ""),
-                metadata=data.get("metadata"),
+                config=config, actor=self.actor_label(), assistant_id=assistant_id or DEFAULT_ASSISTANT,
+                metadata=data.get("metadata"), doctor_ref=parties.doctor or thread.doctor_ref,
+                patient_ref=parties.patient or thread.patient_ref,
             )
         except services.ThreadBusy as exc:
             raise ApiError(str(exc), status.HTTP_409_CONFLICT) from None
         run.refresh_from_db()
-        return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
+        return run
 
 
 class RunDetailApi(WorkflowApiView):
@@ -247,6 +335,14 @@ FINISHED = (Run.Status.SUCCESS, Run.Status.ERROR)
 JOIN_POLL_SECONDS = 0.25
 
 
+class _JoinQuery(serializers.Serializer):
+    timeout = serializers.FloatField(required=False, min_value=0,
+                                     help_text="Seconds to wait at most (default and cap: 30).")
+
+    def validate_timeout(self, value: float) -> float:
+        return min(value, self.context["limit"])
+
+
 class RunJoinApi(WorkflowApiView):
     """Wait until the run finishes (bounded), then return it.
 
@@ -256,7 +352,7 @@ class RunJoinApi(WorkflowApiView):
 
     @extend_schema(
         operation_id="workflow_run_join", tags=[TAG_THREADS],
-        parameters=[OpenApiParameter("timeout", float, description="Seconds to wait at most (0-30, default 30).")],
+        parameters=[_JoinQuery],
         responses={200: s.RunSerializer, 202: s.RunSerializer, 400: Error, 401: Error, 404: Error, 429: Error},
         examples=[OpenApiExample("Finished", response_only=True, value=RUN_DONE_EXAMPLE)],
     )
@@ -273,15 +369,14 @@ class RunJoinApi(WorkflowApiView):
         return Response(s.RunSerializer(run).data, status=code)
 
 
-class _JoinQuery(serializers.Serializer):
-    timeout = serializers.FloatField(required=False, min_value=0)
+class ClinicalNoteDetailApi(_PartiesMixin, WorkflowApiView):
+    """Read or update a clinical note. Every change keeps the previous version (see ``/versions``).
 
-    def validate_timeout(self, value: float) -> float:
-        return min(value, self.context["limit"])
+    ``PATCH`` is the original workflow's: ``x-doctor`` is required and is recorded, with
+    ``x-patient``, on the new version.
+    """
 
-
-class ClinicalNoteDetailApi(WorkflowApiView):
-    """Read or update a clinical note. Every change keeps the previous version (see ``/versions``)."""
+    doctor_header_required = True
 
     @extend_schema(
         operation_id="workflow_clinical_note_retrieve", tags=[TAG_NOTES],
@@ -295,21 +390,27 @@ class ClinicalNoteDetailApi(WorkflowApiView):
 
     @extend_schema(
         operation_id="workflow_clinical_note_update", tags=[TAG_NOTES], request=s.ClinicalNoteUpdateSerializer,
+        parameters=[headers.DOCTOR_REQUIRED, headers.PATIENT],
         responses={200: s.ClinicalNoteSerializer, 400: Error, 401: Error, 404: Error, 429: Error, 500: Error},
         examples=[
             OpenApiExample("Store the generated note", request_only=True, value={
                 "template": "SOAP", "ai_generated_content": SOAP_CONTENT, "report_thread_id": THREAD_ID,
                 "report_run_id": [RUN_ID]}),
+            OpenApiExample("Update two sections, structured", request_only=True, value={"ai_generated_content": {
+                "assessment": {"diagnosis": "Acute pharyngitis", "icd10": "J02.9"},
+                "plan": ["Rapid strep test", "Ibuprofen 400 mg every 8 hours as needed"]}}),
             OpenApiExample("Feedback only", request_only=True, value={"feedback": "Plan section was incomplete."}),
             OpenApiExample("Updated", response_only=True, status_codes=["200"], value=NOTE_EXAMPLE),
             OpenApiExample("Server error", response_only=True, status_codes=["500"], value={
                 "error": "Internal error. Retry with exponential backoff (1 s, 2 s, 4 s, ...)."}),
             OpenApiExample("Content not matching the template", response_only=True, status_codes=["400"],
-                           value={"error": "ai_generated_content: 'plan' is a required property (template SOAP)"}),
+                           value={"error": "ai_generated_content: unknown section key(s) plan_notes for template SOAP; "
+                                  "its keys are subjective, objective, assessment, plan"}),
         ],
     )
     def patch(self, request, note_id):
         note = _note(note_id)
+        parties = self.parties()
         payload = s.ClinicalNoteUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -318,7 +419,7 @@ class ClinicalNoteDetailApi(WorkflowApiView):
                 note=note, actor=self.actor_label(), template=data.get("template"),
                 ai_generated_content=data.get("ai_generated_content", services.UNSET),
                 feedback=data.get("feedback"), report_thread_id=data.get("report_thread_id"),
-                report_run_ids=data.get("report_run_id"),
+                report_run_ids=data.get("report_run_id"), doctor_ref=parties.doctor, patient_ref=parties.patient,
             )
         except services.ClinicalNoteInvalid as exc:
             raise exceptions.ValidationError(str(exc)) from None

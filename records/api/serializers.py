@@ -6,6 +6,7 @@ import phonenumbers
 from django.utils import timezone
 from rest_framework import serializers
 
+from medsync.api.schema import OptionalPhoneNumberField, PastDateField, TimeOfDayField
 from records.models import FHIR_APPOINTMENT_STATUS, Appointment, AppointmentStatus, AppointmentType, Patient
 from templates.builtin import SUPPORTED_LANGUAGES
 from transcription.models import Recording
@@ -26,8 +27,8 @@ class InsuranceSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.Serializer):
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40,
-                                  help_text="International format, e.g. +49 30 12345678; stored as E.164.")
+    phone = OptionalPhoneNumberField(required=False, max_length=40,
+                                     help_text="International format, e.g. +49 30 12345678; stored as E.164.")
     email = serializers.EmailField(required=False, allow_blank=True)
 
     def validate_phone(self, value: str) -> str:
@@ -49,7 +50,7 @@ class PatientInputSerializer(serializers.Serializer):
     lastName = serializers.CharField(required=False, allow_blank=True, max_length=150)  # noqa: N815
     name = serializers.CharField(required=False, allow_blank=True, max_length=300,
                                  help_text="Full name, when first and last names are not sent separately.")
-    dateOfBirth = serializers.DateField(required=False, allow_null=True)  # noqa: N815
+    dateOfBirth = PastDateField(required=False, allow_null=True)  # noqa: N815
     address = AddressSerializer(required=False)
     insurance = InsuranceSerializer(required=False)
     contact = ContactSerializer(required=False)
@@ -137,7 +138,7 @@ class RecordingSerializer(serializers.ModelSerializer):
 class AppointmentInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     date = serializers.DateField()
-    time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    time = TimeOfDayField()
     patient_id = serializers.CharField(max_length=64, help_text="`_id` of the patient.")
     status = serializers.ChoiceField(choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED,
                                      help_text="MediSync `planned` or a FHIR AppointmentStatus code.")

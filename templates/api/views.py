@@ -15,13 +15,16 @@ from medsync.api.surfaces import WorkflowApiView
 from templates.builtin import BUILTIN_TEMPLATES, SUPPORTED_LANGUAGES, TemplateSpec
 from templates.models import NoteTemplate
 from templates.selectors import template_from_model, templates_available
-from templates.services import TemplateInvalid, template_create, template_update
+from medsync.api.errors import ApiError
+from templates.services import TemplateExists, TemplateInvalid, template_create, template_update
 
 TAG = "Note templates"
 
 
 class SectionSerializer(serializers.Serializer):
-    key = serializers.RegexField(r"^[a-z0-9_]+$", max_length=60, help_text="Section key: a-z, 0-9, _.")
+    key = serializers.RegexField(r"^[a-z0-9_]*[a-z0-9][a-z0-9_]*$", max_length=60,
+                                 help_text="Section key: a-z, 0-9, _ (at least one letter or digit); unique in the "
+                                 "template.")
     heading = serializers.CharField(max_length=200)
     guidance = serializers.CharField(required=False, allow_blank=True, max_length=1000,
                                      help_text="What belongs in the section (guides the note engines).")
@@ -83,7 +86,7 @@ class TemplateListApi(WorkflowApiView):
 
     @extend_schema(
         operation_id="templates_create", tags=[TAG], request=TemplateInputSerializer,
-        responses={201: TemplateOutputSerializer, 400: Error, 401: Error, 429: Error},
+        responses={201: TemplateOutputSerializer, 400: Error, 401: Error, 409: Error, 429: Error},
         examples=[OpenApiExample("Custom template", value=EXAMPLE, request_only=True)],
     )
     def post(self, request):
@@ -93,13 +96,15 @@ class TemplateListApi(WorkflowApiView):
         try:
             template = template_create(key=data["key"], name=data["name"], language=data["language"],
                                        sections=[dict(sec) for sec in data["sections"]])
+        except TemplateExists as exc:
+            raise ApiError(str(exc), status.HTTP_409_CONFLICT) from None
         except TemplateInvalid as exc:
             raise exceptions.ValidationError(str(exc)) from None
         return Response(_template_body(template_from_model(template), template.language), status=status.HTTP_201_CREATED)
 
 
 class TemplateDetailApi(WorkflowApiView):
-    """One template; clinic templates can be changed and deleted, built-ins cannot (400)."""
+    """One template; clinic templates can be changed and deleted, built-ins are read-only (403)."""
 
     @extend_schema(operation_id="templates_retrieve", tags=[TAG],
                    responses={200: TemplateOutputSerializer, 401: Error, 404: Error, 429: Error},
@@ -111,7 +116,8 @@ class TemplateDetailApi(WorkflowApiView):
         return Response(_template_body(spec, request.query_params.get("language", "en")))
 
     @extend_schema(operation_id="templates_update", tags=[TAG], request=TemplateUpdateSerializer,
-                   responses={200: TemplateOutputSerializer, 400: Error, 401: Error, 404: Error, 429: Error})
+                   responses={200: TemplateOutputSerializer, 400: Error, 401: Error, 403: Error, 404: Error,
+                              429: Error})
     def patch(self, request, key):
         template = self._custom(key)
         payload = TemplateUpdateSerializer(data=request.data)
@@ -126,7 +132,7 @@ class TemplateDetailApi(WorkflowApiView):
         return Response(_template_body(template_from_model(template), template.language))
 
     @extend_schema(operation_id="templates_delete", tags=[TAG],
-                   responses={204: None, 400: Error, 401: Error, 404: Error, 429: Error})
+                   responses={204: None, 401: Error, 403: Error, 404: Error, 429: Error})
     def delete(self, request, key):
         self._custom(key).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -134,7 +140,8 @@ class TemplateDetailApi(WorkflowApiView):
     @staticmethod
     def _custom(key: str) -> NoteTemplate:
         if key in BUILTIN_TEMPLATES:
-            raise exceptions.ValidationError(f"key: built-in template {key!r} cannot be changed")
+            # Not invalid input but a read-only resource: 403, like the admin's read-only view.
+            raise exceptions.PermissionDenied(f"key: built-in template {key!r} cannot be changed")
         template = NoteTemplate.objects.filter(key=key).first()
         if template is None:
             raise exceptions.NotFound("Template not found")

@@ -64,6 +64,10 @@ class ClinicServer:
     def callback_url(self) -> str:
         return self.url + "/callback"
 
+    @property
+    def cancellation_url(self) -> str:
+        return self.url + "/cancellations"
+
     def slots_for(self, iso_date: str) -> list:
         if iso_date in self.slots:
             return self.slots[iso_date]
@@ -107,7 +111,8 @@ def _handler(state: ClinicServer):
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            if urlsplit(self.path).path != "/callback":
+            path = urlsplit(self.path).path
+            if path not in ("/callback", "/cancellations"):
                 return self._send(404, b"{}")
             if state.callback_delay:
                 time.sleep(state.callback_delay)
@@ -115,7 +120,8 @@ def _handler(state: ClinicServer):
                 failing = state.fail_callbacks > 0
                 if failing:
                     state.fail_callbacks -= 1
-                state.callbacks.append({"headers": dict(self.headers.items()), "body": body, "failed": failing})
+                state.callbacks.append({"headers": dict(self.headers.items()), "body": body, "failed": failing,
+                                        "path": path})
             if failing:
                 return self._send(500, b'{"error": "down"}')
             return self._send(200, b'{"received": true}')
@@ -226,6 +232,7 @@ def configure_bot(clinic, server: ClinicServer, **overrides):
              "keywords": ["parking", "aparcamiento", "aparcar", "estacionamento", "parkplatz", "parcheggio", "aparcament"]},
         ],
     }
+    fields["cancellation_callback_url"] = server.cancellation_url
     fields.update(overrides)
     return bot_config_upsert(appointment_callback_url=server.callback_url, slots_endpoint_url=server.slots_url,
                              **fields)

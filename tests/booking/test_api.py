@@ -27,6 +27,7 @@ def test_configure_with_the_seed_body_and_read_it_back(api_client):
     assert body["webhook_url"] == "http://testserver/v1/whatsapp/webhook/clinic-a"
     assert body["status_callback_url"] == "http://testserver/v1/whatsapp/status/clinic-a"
     assert body["default_language"] == "en" and body["twilio_auth_token_set"] is False
+    assert body["cancellation_callback_url"] == ""  # optional: no cancellations are sent without it
     assert response["X-RateLimit-Limit"] == "50"
 
     assert api_client.get("/v1/whatsapp/configure").json() == body
@@ -70,6 +71,7 @@ def test_configure_everything(api_client, settings):
     ("appointment_callback_url", "ftp://your-api.com/x"),
     ("appointment_callback_url", "javascript:alert(1)"),
     ("slots_endpoint_url", ""),
+    ("cancellation_callback_url", "ftp://your-api.com/cancelled"),
     ("slots_endpoint_url", "https://user:pw@your-api.com/slots"),
     ("slots_endpoint_url", "https://" + "a" * 500 + ".com"),
 ])
@@ -103,6 +105,18 @@ def test_private_urls_can_be_refused(api_client, settings):
         response = api_client.post("/v1/whatsapp/configure", {**SEED_CONFIG, "slots_endpoint_url": url},
                                    format="json")
         assert response.status_code == 422
+
+
+def test_cancellation_callback_url_is_per_clinic(api_client, other_api_client):
+    url = "https://your-api.com/webhooks/cancelled-appointment"
+    response = api_client.post("/v1/whatsapp/configure", {**SEED_CONFIG, "cancellation_callback_url": url},
+                               format="json")
+    assert response.status_code == 200 and response.json()["cancellation_callback_url"] == url
+    assert api_client.get("/v1/whatsapp/configure").json()["cancellation_callback_url"] == url
+    other = other_api_client.post("/v1/whatsapp/configure", SEED_CONFIG, format="json").json()
+    assert other["cancellation_callback_url"] == ""
+    again = api_client.post("/v1/whatsapp/configure", SEED_CONFIG, format="json").json()
+    assert again["cancellation_callback_url"] == url, "omitted fields keep their value"
 
 
 def test_configure_needs_an_api_key(anon_client):

@@ -89,12 +89,13 @@ def test_full_booking_in_each_language(patient, clinic_server, bot, clinic, lang
 
     # The clinic received exactly the seed's payload, signed with its secret.
     (callback,) = clinic_server.received()
+    assert callback["path"] == "/callback"
     payload = json.loads(callback["body"])
-    assert list(payload) == SEED_KEYS
+    assert list(payload) == SEED_KEYS + ["booking_id"]
     assert payload == {
         "patient_name": name, "patient_phone": "+34612345678", "date": asked_date, "time": picked[0],
         "provider": picked[1], "language": language, "status": "pending_review",
-        "conversation_summary": booking.conversation_summary,
+        "conversation_summary": booking.conversation_summary, "booking_id": str(booking.id),
     }
     assert picked[0] in payload["conversation_summary"] and picked[1] in payload["conversation_summary"]
     headers = callback["headers"]
@@ -270,12 +271,26 @@ def test_cancel_an_appointment(patient, clinic_server):
     assert booking.status == BookingStatus.CANCELLED
     assert Conversation.objects.get().outcome == ConversationOutcome.CANCELLED
     created, cancelled = clinic_server.received()
+    assert (created["path"], cancelled["path"]) == ("/callback", "/cancellations")
     payload = json.loads(cancelled["body"])
-    assert list(payload) == SEED_KEYS and payload["status"] == "cancelled"
+    assert list(payload) == SEED_KEYS + ["booking_id"] and payload["status"] == "cancelled"
+    assert payload["booking_id"] == json.loads(created["body"])["booking_id"] == str(booking.id)
     assert cancelled["headers"][signing.EVENT_TYPE_HEADER] == "appointment.cancelled"
     assert cancelled["headers"][signing.EVENT_ID_HEADER] != created["headers"][signing.EVENT_ID_HEADER]
     # The slot is free again for someone else.
     assert "09:00 – Dr. Garcia" in patient("+34600000005").say("Quiero una cita el jueves")
+
+
+def test_without_a_cancellation_url_cancellations_are_not_sent(patient, clinic, clinic_server):
+    from tests.booking.conftest import configure_bot
+
+    configure_bot(clinic, clinic_server, cancellation_callback_url="")
+    p = patient()
+    for text in ("Hola, quiero una cita el jueves", "1", "Laura Gómez", "sí", "Quiero cancelar mi cita", "sí"):
+        p.say(text)
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
+    (created,) = clinic_server.received()  # the seed's receiver never sees a second "appointment"
+    assert json.loads(created["body"])["status"] == "pending_review"
 
 
 def test_cancel_keeps_appointment_on_no_and_handles_none(patient):
@@ -314,8 +329,14 @@ def test_reschedule(patient, clinic_server):
     assert old.status == BookingStatus.CANCELLED and new.status == BookingStatus.PENDING_REVIEW
     assert new.rescheduled_from_id == old.id
     assert "2026-05-21" in new.conversation_summary  # mentions the appointment it replaces
-    events = [c["headers"][signing.EVENT_TYPE_HEADER] for c in clinic_server.received()]
-    assert events == ["appointment.created", "appointment.created", "appointment.cancelled"]
+    received = clinic_server.received()
+    events = [(c["headers"][signing.EVENT_TYPE_HEADER], c["path"]) for c in received]
+    assert events == [("appointment.created", "/callback"), ("appointment.created", "/callback"),
+                      ("appointment.rescheduled", "/cancellations")]
+    moved = json.loads(received[2]["body"])
+    assert moved["status"] == "cancelled" and moved["booking_id"] == str(old.id)
+    assert moved["rescheduled_to_booking_id"] == str(new.id)
+    assert json.loads(received[1]["body"])["booking_id"] == str(new.id)
     assert Conversation.objects.get().outcome == ConversationOutcome.RESCHEDULED
 
 

@@ -101,7 +101,52 @@ def test_unknown_language_is_422(api_client):
         "/v1/transcribe", {"audio": upload("a.wav", wav_bytes()), "language": "xx"}, format="multipart"
     )
     assert response.status_code == 422
-    assert "language" in response.json()["error"]
+    error = response.json()["error"]
+    assert error.startswith("language: Unsupported language 'xx'; supported: ") and "en, es" in error
+
+
+@pytest.mark.parametrize("tag", ["english", "e", "en--US", "pt_BR_x_toolongsubtag", "12"])
+def test_malformed_language_tag_is_422(api_client, tag):
+    response = api_client.post(
+        "/v1/transcribe", {"audio": upload("a.wav", wav_bytes()), "language": tag}, format="multipart"
+    )
+    assert response.status_code == 422 and response.json()["error"].startswith("language: ")
+
+
+def _language(tag: str, clinic) -> str:
+    from transcription.api.serializers import TranscribeInputSerializer
+
+    serializer = TranscribeInputSerializer(data={"audio": upload("a.wav", wav_bytes()), "language": tag},
+                                           context={"clinic": clinic})
+    assert serializer.is_valid(), serializer.errors
+    return serializer.validated_data["language"]
+
+
+@pytest.mark.parametrize("tag,language", [("en-US", "en"), ("es-ES", "es"), ("pt-BR", "pt"), ("PT_br", "pt"),
+                                          ("de-CH", "de"), ("ca", "ca")])
+def test_bcp47_tags_transcribe_their_base_language(clinic, tag, language):
+    assert _language(tag, clinic) == language
+
+
+def test_deepgram_languages_are_accepted_when_deepgram_is_configured(clinic, settings):
+    from transcription.api.serializers import TranscribeInputSerializer
+    from transcription.languages import DEEPGRAM_LANGUAGES, offline_languages
+
+    only_deepgram = sorted(DEEPGRAM_LANGUAGES - offline_languages())
+    assert "th" in only_deepgram
+    rejected = TranscribeInputSerializer(data={"audio": upload("a.wav", wav_bytes()), "language": "th-TH"},
+                                         context={"clinic": clinic})
+    assert not rejected.is_valid() and "'th-TH'" in str(rejected.errors["language"][0])
+    settings.DEEPGRAM_API_KEY = "dg-test-key"
+    assert [_language(code, clinic) for code in only_deepgram] == only_deepgram
+    assert _language("ja-JP", clinic) == "ja"
+
+
+def test_offline_languages_are_whisper_languages():
+    from transcription.languages import offline_languages, whisper_languages
+
+    assert {"en", "es", "ca", "fr", "pt", "de", "it"} <= offline_languages() <= whisper_languages()
+    assert len(whisper_languages()) >= 99
 
 
 def test_too_large_is_413_and_nothing_stored(api_client, settings, clinic):

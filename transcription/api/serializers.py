@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from templates.builtin import SUPPORTED_LANGUAGES
+from transcription.languages import UnsupportedLanguage, spoken_language
 
 
 class TranscribeInputSerializer(serializers.Serializer):
@@ -9,19 +9,23 @@ class TranscribeInputSerializer(serializers.Serializer):
     audio = serializers.FileField(
         allow_empty_file=True, help_text="Audio file: webm, mp4, wav, mp3, ogg or flac; at most 150 MB."
     )
-    language = serializers.CharField(default="en", help_text="One of: " + ", ".join(SUPPORTED_LANGUAGES))
+    language = serializers.RegexField(
+        r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$", default="en", max_length=35,
+        error_messages={"invalid": "Not a language tag such as en, es-ES or pt-BR."},
+        help_text="Spoken language as a BCP 47 tag (en, es-ES, pt-BR: the base language is transcribed). Any "
+        "language of the clinic's speech engines: offline Whisper's languages, plus Deepgram's when configured; "
+        "else 422 listing them. Notes in en, es, ca, fr, pt, de, it get localized headings, others English ones.")
     template = serializers.CharField(default="general_consultation", help_text="Note template key.")
     num_speakers = serializers.IntegerField(
         required=False, min_value=1, max_value=8, help_text="Number of speakers if known (default: estimated, usually 2)."
     )
 
     def validate_language(self, value: str) -> str:
-        value = value.strip().lower()
-        if value not in SUPPORTED_LANGUAGES:
-            raise serializers.ValidationError(
-                f"Unsupported language {value!r}; supported: {', '.join(SUPPORTED_LANGUAGES)}"
-            )
-        return value
+        """The base language (``"pt-BR"`` -> ``"pt"``) when one of the clinic's engines supports it."""
+        try:
+            return spoken_language(value, clinic=self.context.get("clinic"))
+        except UnsupportedLanguage as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
 
 class TranscriptWordSerializer(serializers.Serializer):

@@ -54,7 +54,7 @@ class TranscribeApi(ClinicApiView):
         install_upload_limit(request, settings.MEDSYNC_TRANSCRIBE_MAX_BYTES)
         if "audio" not in request.FILES:
             raise ApiError("audio: no file uploaded (send it as multipart/form-data field 'audio')")
-        serializer = TranscribeInputSerializer(data=request.data)
+        serializer = TranscribeInputSerializer(data=request.data, context={"clinic": request.user.clinic})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         upload = data["audio"]
