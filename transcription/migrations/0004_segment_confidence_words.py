@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('transcription', '0002_transcriptionrecord'),
+        ('transcription', '0003_transcriptionrecord_doctor_patient_refs'),
     ]
 
     operations = [
