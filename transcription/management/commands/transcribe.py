@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
 from clinics.models import Clinic
-from templates.builtin import BUILTIN_TEMPLATES, SUPPORTED_LANGUAGES
+from templates.builtin import BUILTIN_TEMPLATES
 
 
 class Command(BaseCommand):
@@ -21,14 +21,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--language", default="en", choices=SUPPORTED_LANGUAGES)
+        parser.add_argument("--language", default="en",
+                            help="BCP 47 tag (en, es-ES, pt-BR, nl, ...): any language the speech engines support.")
         parser.add_argument("--template", default="general_consultation")
         parser.add_argument("--clinic", default=None, help="Clinic id: store the results in this clinic.")
         parser.add_argument("--num-speakers", type=int, default=None)
 
     def handle(self, *args, file: Path, language: str, template: str, clinic: str | None, num_speakers, **options):
+        from transcription.languages import UnsupportedLanguage, base_language, supported_languages
+
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        try:
+            language = base_language(language)
+        except UnsupportedLanguage as exc:
+            raise CommandError(str(exc)) from None
+        supported = supported_languages(Clinic.objects.filter(client_id=clinic).first() if clinic else None)
+        if language not in supported:
+            raise CommandError(f"language {language!r} is not supported; supported: {', '.join(sorted(supported))}")
         if clinic:
             clinic_obj = Clinic.objects.filter(client_id=clinic).first()
             if clinic_obj is None:
@@ -66,10 +76,10 @@ class Command(BaseCommand):
         return transcribe_response(clinic=clinic, result=result, template_key=template.key)
 
     def _unstored(self, file, language, template_key, num_speakers) -> dict:
-        from notes.engines.base import NoteEngineError, Turn
+        from notes.engines.base import NoteEngineError
         from notes.services import note_generate
-        from transcription.providers.base import SpeechProviderError
-        from transcription.services import AudioDecodeError, audio_decode, speech_engine_candidates
+        from transcription.providers.base import SpeechProviderError, word_as_dict
+        from transcription.services import AudioDecodeError, audio_decode, note_turns, speech_engine_candidates
 
         template = BUILTIN_TEMPLATES.get(template_key)
         if template is None:
@@ -81,13 +91,13 @@ class Command(BaseCommand):
         (_, factory), *_ = speech_engine_candidates(None)
         try:
             speech = factory().transcribe(audio, language=language, num_speakers=num_speakers)
-            turns = [Turn(speaker=u.speaker, text=u.text, start=u.start, end=u.end) for u in speech.utterances]
-            note = note_generate(clinic=None, turns=turns, template=template, language=language)
+            note = note_generate(clinic=None, turns=note_turns(speech.utterances), template=template, language=language)
         except (SpeechProviderError, NoteEngineError) as exc:
             raise CommandError(exc.message) from None
         return {
             "transcript": [
-                {"text": u.text, "start": round(u.start, 2), "end": round(u.end, 2), "speaker": u.speaker}
+                {"text": u.text, "start": round(u.start, 2), "end": round(u.end, 2), "speaker": u.speaker,
+                 "confidence": u.confidence, "words": [word_as_dict(w) for w in u.words]}
                 for u in speech.utterances
             ],
             "clinical_note": note.markdown,
