@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rest_framework import serializers
 
-from booking.api.serializers import CallbackUrlField
+from booking.api.serializers import CallbackUrlField, TimeZoneField
 from booking.phones import to_e164
 from calls.models import LANGUAGES, CallSettings, CallStatus, PolicyChoice, ProviderChoice, Purpose
 from clinics.api.serializers import ErrorSerializer  # noqa: F401  (re-exported: one "Error" schema component)
+from medsync.api.schema import OptionalPhoneNumberField, PhoneNumberField, TimeOfDayField
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _TEXT_KEYS = ("provider_name", "clinic_name", "procedure")
@@ -28,7 +29,7 @@ REQUIRED_CONTEXT = {
 
 
 class AgentCallInputSerializer(serializers.Serializer):
-    patient_phone = serializers.CharField(max_length=40)
+    patient_phone = PhoneNumberField(max_length=40)
     patient_name = serializers.CharField(max_length=200)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     context = serializers.DictField(required=False, default=dict)
@@ -134,6 +135,10 @@ class AgentCallOutputSerializer(serializers.Serializer):
                 "appointment_id": str(call.appointment_uuid) if call.appointment_uuid else None}
 
 
+class AgentCallListSerializer(serializers.Serializer):
+    calls = AgentCallOutputSerializer(many=True, help_text="Newest first, at most 500.")
+
+
 class AgentCallListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CallStatus.choices, required=False)
     since = serializers.CharField(required=False)
@@ -155,6 +160,10 @@ class CallSettingsSerializer(serializers.ModelSerializer):
     twilio_auth_token = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=128)
     provider = serializers.ChoiceField(choices=ProviderChoice.choices, required=False)
     policy = serializers.ChoiceField(choices=PolicyChoice.choices, required=False)
+    from_number = OptionalPhoneNumberField(required=False, max_length=20)
+    time_zone = TimeZoneField(required=False, max_length=64)
+    calling_hours_start = TimeOfDayField(required=False)
+    calling_hours_end = TimeOfDayField(required=False)
 
     class Meta:
         model = CallSettings

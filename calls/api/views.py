@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -22,10 +23,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls import selectors, services, tokens
+from calls.models import CallStatus
 from calls.api.serializers import (
     AgentCallCreatedSerializer,
     AgentCallInputSerializer,
     AgentCallListQuerySerializer,
+    AgentCallListSerializer,
     AgentCallOutputSerializer,
     CallSettingsSerializer,
     ErrorSerializer,
@@ -43,6 +46,10 @@ def _call_or_404(call_sid: str):
     if call is None:
         raise ApiError("Call not found", status.HTTP_404_NOT_FOUND)
     return call
+
+
+#: Answers every endpoint of this surface can give: bad or missing key, plan rate limit.
+_ERRORS = {401: ErrorSerializer, 429: ErrorSerializer}
 
 
 class AgentCallCreateApi(ClinicApiView):
@@ -74,7 +81,7 @@ class AgentCallDetailApi(ClinicApiView):
     """A call's status; ``transcript`` and ``summary`` once it has ended. Another clinic's sid: 404."""
 
     @extend_schema(operation_id="agent_call_retrieve",
-                   responses={200: AgentCallOutputSerializer, 401: ErrorSerializer, 404: ErrorSerializer})
+                   responses={200: AgentCallOutputSerializer, **_ERRORS, 404: ErrorSerializer})
     def get(self, request, call_sid: str):
         return Response(AgentCallOutputSerializer(_call_or_404(call_sid)).data)
 
@@ -83,10 +90,10 @@ class AgentCallListApi(ClinicApiView):
     """The clinic's calls, newest first (``?status=completed&since=2026-05-20T00:00:00Z``; at most 500)."""
 
     @extend_schema(operation_id="agent_call_list",
-                   parameters=[OpenApiParameter("status", str), OpenApiParameter("since", str,
-                                                                                 description="ISO 8601")],
-                   responses={200: AgentCallOutputSerializer(many=True), 401: ErrorSerializer,
-                              422: ErrorSerializer})
+                   parameters=[OpenApiParameter("status", str, enum=CallStatus.values),
+                               OpenApiParameter("since", OpenApiTypes.DATETIME,
+                                                description="ISO 8601 date or date-time (UTC when no offset)")],
+                   responses={200: AgentCallListSerializer, **_ERRORS, 422: ErrorSerializer})
     def get(self, request):
         query = AgentCallListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -99,7 +106,7 @@ class AgentCallCancelApi(ClinicApiView):
     """Cancel a queued call (waiting for calling hours, a free slot or a retry); 409 once dialled."""
 
     @extend_schema(operation_id="agent_call_cancel", request=None,
-                   responses={200: AgentCallOutputSerializer, 404: ErrorSerializer, 409: ErrorSerializer})
+                   responses={200: AgentCallOutputSerializer, **_ERRORS, 404: ErrorSerializer, 409: ErrorSerializer})
     def post(self, request, call_sid: str):
         call = _call_or_404(call_sid)
         try:
@@ -112,12 +119,12 @@ class AgentCallCancelApi(ClinicApiView):
 class AgentCallSettingsApi(ClinicApiView):
     """The clinic's call settings (calling hours, retries, Twilio, signing secret of the callbacks)."""
 
-    @extend_schema(operation_id="agent_call_settings_retrieve", responses={200: CallSettingsSerializer})
+    @extend_schema(operation_id="agent_call_settings_retrieve", responses={200: CallSettingsSerializer, **_ERRORS})
     def get(self, request):
         return Response(CallSettingsSerializer(selectors.call_settings_get()).data)
 
     @extend_schema(operation_id="agent_call_settings_update", request=CallSettingsSerializer,
-                   responses={200: CallSettingsSerializer, 422: ErrorSerializer})
+                   responses={200: CallSettingsSerializer, **_ERRORS, 422: ErrorSerializer})
     def patch(self, request):
         serializer = CallSettingsSerializer(selectors.call_settings_get(), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

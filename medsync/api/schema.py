@@ -69,6 +69,11 @@ NON_BLANK_PATTERN = r"[^\s\u001c-\u001f\u0085]"
 #: the custom format ``e164`` (tests register a generator of such numbers).
 E164_SCHEMA = {"type": "string", "format": "e164", "example": "+34612345678", "maxLength": 32}
 
+@extend_schema_field({**E164_SCHEMA, "description": "A phone number in international format (E.164, a valid number)."})
+class PhoneNumberField(serializers.CharField):
+    """A required phone number; the serializer checks it with phonenumbers (``booking.phones.to_e164``)."""
+
+
 @extend_schema_field({"oneOf": [E164_SCHEMA, {"type": "string", "maxLength": 0}],
                       "description": "A phone number in international format (E.164, a valid number), or empty."})
 class OptionalPhoneNumberField(serializers.CharField):

@@ -361,7 +361,7 @@ def test_repetition_loops_are_collapsed() -> None:
 def test_unsupported_language_is_permanent() -> None:
     audio = DecodedAudio(samples=np.zeros(16000, dtype=np.float32), duration_seconds=1.0)
     with pytest.raises(SpeechProviderError) as err:
-        LocalWhisperEngine().transcribe(audio, language="ja")
+        LocalWhisperEngine().transcribe(audio, language="qu")  # Quechua: not a Whisper language
     assert err.value.permanent
     assert "not supported" in err.value.message
 
