@@ -6,13 +6,15 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.api.serializers import CallbackUrlField, TimeZoneField
 from booking.phones import to_e164
 from calls.models import LANGUAGES, CallSettings, CallStatus, PolicyChoice, ProviderChoice, Purpose
 from clinics.api.serializers import ErrorSerializer  # noqa: F401  (re-exported: one "Error" schema component)
-from medsync.api.schema import OptionalPhoneNumberField, PhoneNumberField, TimeOfDayField
+from medsync.api.schema import OptionalPhoneNumberField, PhoneNumberField
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _TEXT_KEYS = ("provider_name", "clinic_name", "procedure")
@@ -118,7 +120,7 @@ class AgentCallOutputSerializer(serializers.Serializer):
     attempts = serializers.IntegerField()
     waiting_reason = serializers.CharField()
     created_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
 
     def get_summary(self, call) -> str | None:
         return call.summary or None
@@ -150,7 +152,30 @@ class AgentCallListQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError("Use an ISO 8601 date or date-time, e.g. 2026-05-20T09:00:00Z.")
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=ZoneInfo("UTC"))
-        return parsed
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond +-15:59 ("time zone displacement out of range").
+            return parsed.astimezone(ZoneInfo("UTC"))
+        except (OverflowError, ValueError):
+            raise serializers.ValidationError("Out of range; use a date-time such as 2026-05-20T09:00:00Z.") from None
+
+
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@extend_schema_field({"type": "string", "format": "time-range", "pattern": _HOURS.pattern, "example": "09:00-20:00",
+                      "description": "Local calling hours `HH:MM-HH:MM` in the clinic's time zone, start before end."})
+class CallingHoursField(serializers.CharField):
+    """``"09:00-20:00"`` -> ``(time(9), time(20))``; the start must come before the end (one field, so the
+    rule holds within a request and never depends on what is stored)."""
+
+    def to_internal_value(self, data) -> tuple[time, time]:
+        match = _HOURS.match(str(super().to_internal_value(data)).strip())
+        if not match:
+            raise serializers.ValidationError("Use HH:MM-HH:MM, e.g. 09:00-20:00.")
+        start, end = time(int(match[1]), int(match[2])), time(int(match[3]), int(match[4]))
+        if start >= end:
+            raise serializers.ValidationError("The start must come before the end.")
+        return start, end
 
 
 class CallSettingsSerializer(serializers.ModelSerializer):
@@ -162,13 +187,12 @@ class CallSettingsSerializer(serializers.ModelSerializer):
     policy = serializers.ChoiceField(choices=PolicyChoice.choices, required=False)
     from_number = OptionalPhoneNumberField(required=False, max_length=20)
     time_zone = TimeZoneField(required=False, max_length=64)
-    calling_hours_start = TimeOfDayField(required=False)
-    calling_hours_end = TimeOfDayField(required=False)
+    calling_hours = CallingHoursField(required=False)
 
     class Meta:
         model = CallSettings
         fields = ["provider", "policy", "clinic_name", "from_number", "twilio_account_sid", "twilio_auth_token",
-                  "time_zone", "calling_hours_start", "calling_hours_end", "calling_days", "max_attempts",
+                  "time_zone", "calling_hours", "calling_days", "max_attempts",
                   "retry_delay_minutes", "max_call_seconds", "silence_timeout_seconds", "callback_signing_secret"]
         extra_kwargs = {"max_attempts": {"min_value": 1, "max_value": 10},
                         "retry_delay_minutes": {"min_value": 1, "max_value": 1440},
@@ -196,8 +220,52 @@ class CallSettingsSerializer(serializers.ModelSerializer):
         return sorted(set(value))
 
     def validate(self, attrs: dict) -> dict:
-        start = attrs.get("calling_hours_start", getattr(self.instance, "calling_hours_start", time(9)))
-        end = attrs.get("calling_hours_end", getattr(self.instance, "calling_hours_end", time(20)))
-        if start >= end:
-            raise serializers.ValidationError({"calling_hours_end": "Must be after calling_hours_start."})
+        hours = attrs.pop("calling_hours", None)
+        if hours is not None:
+            attrs["calling_hours_start"], attrs["calling_hours_end"] = hours
         return attrs
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        data["calling_hours"] = (f"{instance.calling_hours_start:%H:%M}-{instance.calling_hours_end:%H:%M}")
+        return data
+
+
+class AgentCallInputSchema(OpenApiSerializerExtension):
+    """The request schema states what :meth:`AgentCallInputSerializer.validate` requires: one variant per
+    ``purpose`` (``oneOf``), each with the ``context`` keys that purpose needs (``REQUIRED_CONTEXT``; a
+    custom call's ``prompt``) and the formats of the keys it checks (dates, ``HH:MM``, string lengths)."""
+
+    target_class = "calls.api.serializers.AgentCallInputSerializer"
+
+    def map_serializer(self, auto_schema, direction):
+        import copy
+
+        base = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        text = {"type": "string", "maxLength": 200}
+        context_properties = {
+            "appointment_date": {"type": "string", "format": "date"},
+            "visit_date": {"type": "string", "format": "date"},
+            "appointment_time": {"type": "string", "pattern": _TIME.pattern, "example": "10:30"},
+            **{key: text for key in _TEXT_KEYS},
+            "prompt": {"type": "string", "maxLength": 4000, "pattern": r"\S"},
+            "message": {"type": "string", "maxLength": 1000, "pattern": r"\S"},
+            "appointment_id": {"type": "string", "description": "An appointment of the caller's clinic."},
+        }
+        variants = []
+        for purpose in Purpose:
+            variant = copy.deepcopy(base)
+            # A pattern, not a one-value enum: drf-spectacular folds enums into shared components.
+            variant["properties"]["purpose"] = {"type": "string", "pattern": f"^{purpose.value}$",
+                                                "example": purpose.value}
+            required = list(REQUIRED_CONTEXT[purpose]) + (["prompt"] if purpose == Purpose.CUSTOM else [])
+            properties = {k: v for k, v in context_properties.items() if k != "appointment_id"}
+            context = {"type": "object", "properties": properties, "additionalProperties": True}
+            for key in required:
+                context["properties"][key] = {**context["properties"][key], "minLength": 1}
+            if required:
+                context["required"] = required
+                variant["required"] = sorted(set(variant.get("required", [])) | {"context"})
+            variant["properties"]["context"] = context
+            variants.append(variant)
+        return {"oneOf": variants, "description": base.get("description", "")}

@@ -53,11 +53,12 @@ class AutoSchema(SpectacularAutoSchema):
             schema["minItems"] = max(schema.get("minItems", 0), 1)
 
     def _get_request_for_media_type(self, serializer, direction="request"):
-        """A body whose schema requires one of several fields (``anyOf`` of ``required``) is required."""
+        """A body whose schema requires one of several fields (``anyOf`` of ``required``), or is one of
+        several variants (``oneOf``), is required."""
         schema, required = super()._get_request_for_media_type(serializer, direction)
         if not required and is_serializer(serializer) and not is_list_serializer(serializer):
             component = self.resolve_serializer(serializer, direction)
-            required = bool(component.schema and component.schema.get("anyOf"))
+            required = bool(component.schema and (component.schema.get("anyOf") or component.schema.get("oneOf")))
         return schema, required
 
 
@@ -74,7 +75,7 @@ class PhoneNumberField(serializers.CharField):
     """A required phone number; the serializer checks it with phonenumbers (``booking.phones.to_e164``)."""
 
 
-@extend_schema_field({"oneOf": [E164_SCHEMA, {"type": "string", "maxLength": 0}],
+@extend_schema_field({"anyOf": [E164_SCHEMA, {"type": "string", "maxLength": 0}],
                       "description": "A phone number in international format (E.164, a valid number), or empty."})
 class OptionalPhoneNumberField(serializers.CharField):
     """A ``CharField(allow_blank=True)`` whose serializer checks the number with phonenumbers."""

@@ -3,6 +3,8 @@ extras, usage rows, and cross-clinic isolation on every endpoint."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -136,10 +138,16 @@ def test_settings_read_update_and_validation(api_client, other_api_client):
     response = api_client.patch("/v1/agent-call/settings", {"max_attempts": 2, "calling_days": [1, 2, 3],
                                                             "twilio_auth_token": "secret"}, format="json")
     assert response.status_code == 200 and response.json()["max_attempts"] == 2
+    assert response.json()["calling_hours"] == data["calling_hours"]
+    assert re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", data["calling_hours"])
+    connection.set_schema_to_public()
+    response = api_client.patch("/v1/agent-call/settings", {"calling_hours": "08:30-19:00"}, format="json")
+    assert response.status_code == 200 and response.json()["calling_hours"] == "08:30-19:00"
     assert "twilio_auth_token" not in response.json()
     connection.set_schema_to_public()
     for bad, field in [({"time_zone": "Mars/Base"}, "time_zone"), ({"calling_days": [0, 9]}, "calling_days"),
-                       ({"calling_hours_start": "21:00"}, "calling_hours_end"), ({"max_attempts": 0}, "max_attempts"),
+                       ({"calling_hours": "21:00-20:00"}, "calling_hours"), ({"calling_hours": "9-5"}, "calling_hours"),
+                       ({"max_attempts": 0}, "max_attempts"),
                        ({"from_number": "12"}, "from_number")]:
         response = api_client.patch("/v1/agent-call/settings", bad, format="json")
         assert response.status_code == 422 and response.json()["error"].startswith(field), response.content
