@@ -71,13 +71,20 @@ def main() -> int:
     parser.add_argument("--dir", default=str(REPO / "tests" / "fixtures" / "audio" / "multilingual"))
     parser.add_argument("--json", default="")
     parser.add_argument("--live", action="store_true")
+    parser.add_argument("--languages", default="", help="comma-separated subset, e.g. en,es")
+    parser.add_argument("--systems", default="", help="comma-separated subset of pipeline,bare,live")
     args = parser.parse_args()
     systems = {"pipeline": pipeline_words, "bare": bare_words}
     if args.live:
         systems["live"] = live_words
+    if args.systems:
+        systems = {k: v for k, v in {"pipeline": pipeline_words, "bare": bare_words, "live": live_words}.items()
+                   if k in args.systems.split(",")}
     rows = []
     for ref_path in sorted(Path(args.dir).glob("visit_*.json")):
         ref = json.loads(ref_path.read_text(encoding="utf-8"))
+        if args.languages and ref["language"] not in args.languages.split(","):
+            continue
         audio = next(p for p in (ref_path.with_suffix(".wav"), ref_path.with_suffix(".ogg")) if p.is_file())
         reference = " ".join(t["text"] for t in ref["turns"])
         for name, fn in systems.items():

@@ -63,6 +63,9 @@ TENANT_DOMAIN_MODEL = "clinics.Domain"
 # schema; the clinic is then chosen by the request's credential (see medsync.api.authentication).
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Send "SET search_path" only when the schema changes, not before every cursor (django-tenants docs,
+# "Performance Considerations"); a connection back from the pool forgets its path and sets it again.
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
