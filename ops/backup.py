@@ -121,7 +121,7 @@ def pg_binary(name: str, *, server_major: int) -> Path:
 
 def _libpq_env() -> dict[str, str]:
     """The database connection as libpq environment variables (keeps the password off the command line)."""
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict  # not settings.DATABASES: test runners rename the database here
     env = {**os.environ, "PGDATABASE": db["NAME"], "PGUSER": db.get("USER") or "postgres"}
     if db.get("HOST"):
         env["PGHOST"] = str(db["HOST"])
@@ -306,7 +306,7 @@ def backup_restore(*, archive: Path) -> dict:
         if manifest["scope"] == "all":
             connection.close()
             _run([str(pg_restore), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                  f"--dbname={settings.DATABASES['default']['NAME']}", str(dump)])
+                  f"--dbname={connection.settings_dict['NAME']}", str(dump)])
             _replace_tree(root / "media", media_root)
             return manifest
         schema = manifest["schema_name"]
@@ -314,7 +314,7 @@ def backup_restore(*, archive: Path) -> dict:
                                     public_json=(root / "public.json").read_text())
         connection.close()  # pg_restore's connection must not wait on a lock this one holds
         _run([str(pg_restore), "--no-owner", "--no-privileges", "--single-transaction",
-              f"--dbname={settings.DATABASES['default']['NAME']}", str(dump)])
+              f"--dbname={connection.settings_dict['NAME']}", str(dump)])
         _replace_tree(root / "media" / schema, media_root / schema)
     return manifest
 
