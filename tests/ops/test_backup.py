@@ -177,7 +177,7 @@ def test_clinic_round_trip(committed, media_root, tmp_path):
         connection.set_schema_to_public()
 
     committed(add_patient)
-    committed(backup_restore, archive=result.path)
+    committed(call_command, "restore", str(result.path), "--yes")
     assert committed(_clinic_state, "clinic-backup")["patients"] == before["patients"]
     # New rows in public tables after the restore get fresh keys (sequences were reset).
     assert committed(lambda: Clinic.objects.create(client_id="tmp-seq", name="t", schema_name="tmp_seq").pk) > ids["clinic_pk"]
@@ -235,3 +235,6 @@ def test_backup_command_errors(committed, tmp_path):
     with pytest.raises(CommandError, match="no clinic"):
         committed(call_command, "backup", "--clinic", "no-such-clinic", "--output", str(tmp_path / "x.tar"))
     assert not (tmp_path / "x.tar").exists() and not (tmp_path / "x.tar.partial").exists()
+    committed(call_command, "backup", "--clinic", "clinic-a", "--output-dir", str(tmp_path / "nightly"))
+    [archive] = (tmp_path / "nightly").glob("medsync-clinic-a-*.tar")
+    assert backup_read_manifest(archive)["client_id"] == "clinic-a"
