@@ -22,6 +22,7 @@ files there; ``/metrics`` then aggregates them (prometheus_client docs, "Multipr
 
 from __future__ import annotations
 
+import logging
 import os
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -32,6 +33,8 @@ from medsync.request_context import surface_of  # noqa: F401 - re-exported for c
 
 # Real-time factor buckets: the local Whisper engine runs at ~0.1-0.5 on 2 cores (bench/), cloud engines
 # below 0.05; above 1 means the queue grows faster than it drains.
+logger = logging.getLogger(__name__)
+
 RTF_BUCKETS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0)
 
 HTTP_REQUESTS = Counter("medsync_http_requests", "HTTP requests by API surface and status code.",
@@ -110,18 +113,30 @@ class MedSyncStateCollector(Collector):
     """Gauges and counters read from the database and the live-session slots at each scrape."""
 
     def collect(self):
-        recordings, due, failures = _tenant_counts()
-        queue = GaugeMetricFamily("medsync_queue_recordings", "Recordings waiting or being processed.",
-                                  labels=["status"])
-        for status, count in recordings.items():
-            queue.add_metric([status], count)
-        yield queue
-        yield GaugeMetricFamily("medsync_queue_callbacks_due", "Appointment callbacks due for delivery now.",
-                                value=due)
-        yield CounterMetricFamily("medsync_callback_delivery_failures",
-                                  "Failed appointment callback delivery attempts (logged attempts).", value=failures)
-        yield GaugeMetricFamily("medsync_live_sessions", "Running live transcription sessions.",
-                                value=_live_sessions())
+        errors = 0
+        try:
+            recordings, due, failures = _tenant_counts()
+        except Exception:  # noqa: BLE001 - a scrape must answer; the error gauge says what is missing
+            logger.warning("metrics: queue counts unavailable", exc_info=True)
+            errors += 1
+        else:
+            queue = GaugeMetricFamily("medsync_queue_recordings", "Recordings waiting or being processed.",
+                                      labels=["status"])
+            for status, count in recordings.items():
+                queue.add_metric([status], count)
+            yield queue
+            yield GaugeMetricFamily("medsync_queue_callbacks_due", "Appointment callbacks due for delivery now.",
+                                    value=due)
+            yield CounterMetricFamily("medsync_callback_delivery_failures",
+                                      "Failed appointment callback delivery attempts (logged attempts).", value=failures)
+        try:
+            yield GaugeMetricFamily("medsync_live_sessions", "Running live transcription sessions.",
+                                    value=_live_sessions())
+        except Exception:  # noqa: BLE001 - Redis down: reported by the error gauge and /ready
+            logger.warning("metrics: live session count unavailable", exc_info=True)
+            errors += 1
+        yield GaugeMetricFamily("medsync_metrics_state_errors",
+                                "State reads that failed during this scrape (database or Redis).", value=errors)
 
 
 def metrics_payload() -> bytes:

@@ -125,3 +125,11 @@ def test_multiprocess_mode_adds_up_every_process(tmp_path):
     out = subprocess.run([sys.executable, "-c", read], env=env, check=True, cwd=ROOT, timeout=60,
                          capture_output=True, text=True).stdout
     assert 'medsync_http_requests_total{status="200",surface="v1"} 6.0' in out
+
+
+def test_unreachable_redis_is_reported_not_a_500(anon_client, metrics_token, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    samples = _scrape(anon_client)
+    assert samples[("medsync_metrics_state_errors", ())] == 1
+    assert ("medsync_live_sessions", ()) not in samples
+    assert ("medsync_queue_callbacks_due", ()) in samples
