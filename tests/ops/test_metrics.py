@@ -133,3 +133,30 @@ def test_unreachable_redis_is_reported_not_a_500(anon_client, metrics_token, set
     assert samples[("medsync_metrics_state_errors", ())] == 1
     assert ("medsync_live_sessions", ()) not in samples
     assert ("medsync_queue_callbacks_due", ()) in samples
+
+
+def test_a_processed_recording_records_its_real_time_factor(anon_client, api_client, clinic, metrics_token, settings):
+    """Through POST /v1/transcribe, with a local server standing in for Deepgram (no speech model needed)."""
+    import json
+
+    from tests.http_server import LocalHttpServer
+    from tests.transcription.test_deepgram_adapter import RESPONSE as DEEPGRAM_RESPONSE
+    from tests.transcription.test_transcribe_api import fixture_upload
+
+    server = LocalHttpServer(lambda *_: (200, {"Content-Type": "application/json"},
+                                         json.dumps(DEEPGRAM_RESPONSE).encode()))
+    try:
+        settings.DEEPGRAM_BASE_URL = server.url
+        clinic.speech_provider, clinic.deepgram_api_key = "deepgram", "dg-clinic-key"
+        clinic.save()
+        before = _scrape(anon_client)
+        response = api_client.post("/v1/transcribe", {"audio": fixture_upload("visit_D2N041_4turns.wav")},
+                                   format="multipart")
+        assert response.status_code == 200, response.content
+    finally:
+        server.close()
+    after = _scrape(anon_client)
+    count = ("medsync_transcription_real_time_factor_count", ())
+    total = ("medsync_transcription_real_time_factor_sum", ())
+    assert after[count] - before.get(count, 0) == 1
+    assert 0 < after[total] - before.get(total, 0) < 5  # seconds of work per second of audio
