@@ -20,8 +20,9 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("medsync_request_
 _request: contextvars.ContextVar[object | None] = contextvars.ContextVar("medsync_request", default=None)
 _installed = False
 
-# A client's own X-Request-ID is kept only when it is a plain token (no spaces or control characters,
-# so it cannot forge log lines); otherwise a new id is made.
+# A client's (or proxy's) own X-Request-ID is logged beside ours (``client_request_id``) only when it is a
+# plain token: no spaces or control characters, so it cannot forge log lines. It never replaces our id,
+# which must stay unique (ChatMed's concurrency slots are keyed by it).
 CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
 # Path prefixes of the API surfaces, longest first ("/api/v1/" before "/api/").
@@ -41,11 +42,11 @@ def new_request_id() -> str:
     return f"req_{int(time.time() * 1000):x}{secrets.token_hex(6)}"
 
 
-def request_id_from_header(value: str | None) -> str:
-    """The client's ``X-Request-ID`` when it is a safe token (:data:`CLIENT_REQUEST_ID`), else a new id."""
+def client_request_id(value: str | None) -> str | None:
+    """The client's ``X-Request-ID`` when it is a safe token (:data:`CLIENT_REQUEST_ID`), else None."""
     if value and CLIENT_REQUEST_ID.fullmatch(value):
         return value
-    return new_request_id()
+    return None
 
 
 def current_request_id() -> str:

@@ -1,7 +1,7 @@
 """ASGI wrapper counting WebSocket handshakes in ``medsync_http_requests_total{surface="ws"}``.
 
-It also gives each WebSocket connection a request id (``X-Request-ID`` of the handshake when it is a safe
-token, else a new ``req_…``) and the ``ws`` surface for the log records of its consumer.
+It also gives each WebSocket connection a new request id (``req_…``) and the ``ws`` surface for the log
+records of its consumer.
 
 WebSockets bypass Django's middleware, so the status is taken from the first message the application
 sends: ``websocket.accept`` counts as 101, a ``websocket.close`` before it as 403 (the handshake refused,
@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from medsync.request_context import (
     bind_request,
     bind_request_id,
-    request_id_from_header,
+    new_request_id,
     unbind_request,
     unbind_request_id,
 )
@@ -40,9 +40,7 @@ def websocket_metrics(app):
                     HTTP_REQUESTS.labels(surface="ws", status=str(status)).inc()
             await send(message)
 
-        headers = dict(scope.get("headers") or [])
-        request_id = request_id_from_header(headers.get(b"x-request-id", b"").decode("latin-1"))
-        id_token = bind_request_id(request_id)
+        id_token = bind_request_id(new_request_id())
         # Only the path: the query string of a WebSocket URL can hold a token.
         request_token = bind_request(SimpleNamespace(path=scope.get("path", "")))
         try:

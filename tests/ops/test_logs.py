@@ -50,16 +50,20 @@ def test_records_outside_requests_and_unsafe_extras(json_lines, rf):
     assert "request" not in line and "Lovelace" not in json.dumps(line)
 
 
-def test_client_request_id_is_kept_only_when_safe(anon_client):
-    assert anon_client.get("/health", HTTP_X_REQUEST_ID="lb-7f3a9c2e1d")["X-Request-ID"] == "lb-7f3a9c2e1d"
-    forged = anon_client.get("/health", HTTP_X_REQUEST_ID="x\nINFO fake line")["X-Request-ID"]
-    assert forged.startswith("req_")
+def test_request_ids_are_ours_and_a_safe_client_id_is_logged_beside(anon_client, json_lines):
+    first = anon_client.get("/health", HTTP_X_REQUEST_ID="lb-7f3a9c2e1d")["X-Request-ID"]
+    second = anon_client.get("/health", HTTP_X_REQUEST_ID="x\nINFO fake line")["X-Request-ID"]
+    assert first.startswith("req_") and second.startswith("req_") and first != second
+    access = [r for r in json_lines() if r["logger"] == "medsync.access"]
+    assert access[0]["request_id"] == first and access[0]["client_request_id"] == "lb-7f3a9c2e1d"
+    assert "client_request_id" not in access[1] and "fake line" not in json.dumps(access)
 
 
 def test_chatmed_error_body_uses_the_request_id_of_the_middleware(anon_client):
-    response = anon_client.get("/api/v1/no-such-endpoint", HTTP_X_REQUEST_ID="trace-0123456789")
+    response = anon_client.get("/api/v1/no-such-endpoint")
     assert response.status_code == 404
-    assert response["X-Request-ID"] == "trace-0123456789" == response.json()["request_id"]
+    assert response["X-Request-ID"] == response.json()["request_id"]
+    assert response["X-Request-ID"].startswith("req_")
 
 
 def test_log_levels_from_the_environment():
