@@ -3,8 +3,10 @@
 Generalised from ChatMed's request ids (``chatmed.api.request_id`` re-exports this module): one id per
 HTTP request on every surface, set by :class:`ops.middleware.RequestContextMiddleware`, reused by the
 ChatMed views for their error bodies, and put on every log record created while the request runs
-(``record.request_id``, ``record.clinic``, ``record.surface``; ``"-"`` outside a request). The clinic is
-read when the record is made, so a record logged after authentication names the caller's clinic.
+(``record.request_id``; ``"-"`` outside a request). The request's clinic and surface are read with
+:func:`current_clinic` / :func:`current_surface` when a record is formatted (``ops.logs.JsonFormatter``),
+so a record logged after authentication names the caller's clinic. They are not record attributes:
+code may pass its own ``extra={"clinic": ...}``, which a preset attribute would make fail.
 Only identifiers go into log records — never patient data.
 """
 
@@ -87,7 +89,7 @@ def current_surface() -> str:
 
 
 def install_log_record_factory() -> None:
-    """Wrap the log record factory once so each record gets ``request_id``, ``clinic`` and ``surface``."""
+    """Wrap the log record factory once so each record gets ``request_id``."""
     global _installed
     if _installed:
         return
@@ -97,10 +99,6 @@ def install_log_record_factory() -> None:
         record = previous(*args, **kwargs)
         if not hasattr(record, "request_id"):
             record.request_id = _current.get()
-        if not hasattr(record, "clinic"):
-            record.clinic = current_clinic()
-        if not hasattr(record, "surface"):
-            record.surface = current_surface()
         return record
 
     logging.setLogRecordFactory(factory)

@@ -15,6 +15,8 @@ import logging
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
+from medsync.request_context import current_clinic, current_surface
+
 LOG_FORMATS = ("plain", "json")
 # Record attributes never written: the standard ones (shown by the fields below or useless) and objects
 # whose text can hold patient data (a request's query string, a WebSocket scope's headers).
@@ -28,10 +30,15 @@ class JsonFormatter(_JsonFormatter):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
         kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "taskName", "color_message", *UNSAFE_EXTRAS])
-        kwargs.setdefault("defaults", {"request_id": "-", "clinic": "-", "surface": "-"})
-        super().__init__(
-            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(clinic)s %(surface)s", *args, **kwargs
-        )
+        kwargs.setdefault("defaults", {"request_id": "-"})
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s", *args, **kwargs)
+
+    def add_fields(self, log_data: dict, record: logging.LogRecord, message_dict: dict) -> None:
+        super().add_fields(log_data, record, message_dict)
+        # Formatting runs in the logging thread, inside the request's context (handlers here are synchronous);
+        # a logger's own extra "clinic" (e.g. the live session's) is kept.
+        log_data.setdefault("clinic", current_clinic())
+        log_data.setdefault("surface", current_surface())
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging API
         import datetime as dt

@@ -40,9 +40,9 @@ def _drop_clinic(client_id: str) -> None:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media_root(settings) -> Path:
+    """The suite's MEDIA_ROOT (tests/conftest.py); not replaced here: the file storage keeps its first one."""
+    return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture
@@ -191,12 +191,15 @@ def _member(archive: Path, name: str, tmp_path: Path) -> Path:
 
 
 def test_whole_database_backup_lists_every_clinic(committed, media_root, tmp_path):
-    (media_root / "clinic_a").mkdir(parents=True)
-    (media_root / "clinic_a" / "a.bin").write_bytes(b"a")
-    result = committed(backup_create, output=tmp_path / "all.tar")
+    (media_root / "clinic_a").mkdir(parents=True, exist_ok=True)
+    (media_root / "clinic_a" / "ops-test.bin").write_bytes(b"a")
+    try:
+        result = committed(backup_create, output=tmp_path / "all.tar")
+    finally:
+        (media_root / "clinic_a" / "ops-test.bin").unlink()
     manifest = backup_read_manifest(result.path)
     assert manifest["scope"] == "all" and manifest["client_id"] is None
-    assert "media/clinic_a/a.bin" in manifest["files"]
+    assert "media/clinic_a/ops-test.bin" in manifest["files"]
     listing = subprocess.run([str(pg_binary("pg_restore", server_major=committed(server_major_version))), "--list",
                               str(_member(result.path, "database.dump", tmp_path))],
                              capture_output=True, text=True, check=True).stdout

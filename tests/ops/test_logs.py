@@ -102,3 +102,10 @@ def test_json_logs_in_a_real_process(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
     assert [(r["logger"], r["level"], r["message"]) for r in lines] == [("medsync.x", "DEBUG", "debug shown")]
+
+
+def test_a_loggers_own_clinic_extra_is_kept(json_lines):
+    """Code may log ``extra={"clinic": ...}`` (the live sessions do): no clash with the request context."""
+    logging.getLogger("medsync.test").info("live session started", extra={"clinic": "clinic-x", "session": "s1"})
+    [line] = [r for r in json_lines() if r["logger"] == "medsync.test"]
+    assert line["clinic"] == "clinic-x" and line["session"] == "s1" and line["surface"] == "-"
