@@ -29,7 +29,9 @@ if settings.MEDSYNC_ASGI_HTTP == "wsgi":
 else:
     http_application = django_asgi_app
 
-_router = ProtocolTypeRouter({"http": http_application, "websocket": URLRouter(websocket_urlpatterns)})
+from ops.asgi import websocket_metrics  # noqa: E402
+
+_router = ProtocolTypeRouter({"http": http_application, "websocket": websocket_metrics(URLRouter(websocket_urlpatterns))})
 
 
 async def application(scope, receive, send):

@@ -405,3 +405,18 @@ CALLS_TTS_WORDS_PER_MINUTE = env.int("CALLS_TTS_WORDS_PER_MINUTE", default=160)
 CALLS_STT_STEP_SECONDS = env.float("CALLS_STT_STEP_SECONDS", default=0.5)
 # Dial queued/retried calls and time out unanswered simulated calls every minute.
 CELERY_BEAT_SCHEDULE["calls-dispatch-due"] = {"task": "calls.tasks.dispatch_due_calls", "schedule": 60.0}
+
+# --- Operations (ops app): metrics, readiness, structured logs ---------------------------------
+INSTALLED_APPS += ["ops", "django_prometheus"]
+# django-prometheus's pair around everything (request latencies/counts by view); RequestContextMiddleware
+# first inside it so every log record of a request carries its id, clinic and surface.
+MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", "ops.middleware.RequestContextMiddleware",
+              *MIDDLEWARE, "django_prometheus.middleware.PrometheusAfterMiddleware"]
+# Bearer token of GET /metrics; empty = /metrics answers 404. Several processes: PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+SECURE_REDIRECT_EXEMPT += [r"^ready$"]
+# LOG_FORMAT=plain (default) | json; LOG_LEVELS="django.request=WARNING,medsync=DEBUG" (level per logger).
+from ops.logs import apply_logging_environment  # noqa: E402 - this block is appended to the settings
+
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+apply_logging_environment(LOGGING, log_format=LOG_FORMAT, levels=env.str("LOG_LEVELS", default=""))

@@ -9,6 +9,7 @@ from transcription.views_live import live_demo
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("", include("ops.urls")),  # /metrics, /ready
     path("v1/", include("clinics.api.urls")),
     path("v1/", include("transcription.api.urls")),
     path("v1/", include("booking.api.urls")),

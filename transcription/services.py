@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -313,6 +314,9 @@ def encounter_process(
     Raises:
         EncounterProcessingError: transcription or note generation failed (recording kept, marked failed).
     """
+    from ops.metrics import observe_real_time_factor
+
+    started = time.monotonic()
     speech = recording_transcribe(clinic=clinic, recording=recording, audio=audio)
     transcript = transcript_store(recording=recording, result=speech)
     turns = note_turns(speech.utterances)
@@ -331,6 +335,7 @@ def encounter_process(
     recording.duration_seconds = speech.duration_seconds
     recording.save(update_fields=["status", "failure_reason", "processed_at", "duration_seconds"])
     usage_record(clinic=clinic, service=Service.TRANSCRIPTION, duration_seconds=speech.duration_seconds, api_key=api_key)
+    observe_real_time_factor(processing_seconds=time.monotonic() - started, audio_seconds=speech.duration_seconds)
     return EncounterResult(recording=recording, transcript=transcript, note=note, speech=speech, note_result=note_result)
 
 

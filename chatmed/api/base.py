@@ -224,7 +224,8 @@ class ChatMedApiView(APIView):
 
     # --- request life cycle ---
     def dispatch(self, request, *args, **kwargs):
-        self.request_id = new_request_id()
+        # The id RequestContextMiddleware gave this request (medsync.request_context), else a new one.
+        self.request_id = getattr(request, "request_id", None) or new_request_id()
         self._started = time.perf_counter()
         self._slot: tuple[str, str] | None = None
         self._rate_headers: dict[str, str] = {}
@@ -305,7 +306,7 @@ class ChatMedApiView(APIView):
 
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Any unknown ``/api/v1/...`` path: 404 in the ChatMed shape (before any authentication)."""
-    request_id = new_request_id()
+    request_id = getattr(request, "request_id", None) or new_request_id()
     response = JsonResponse(error_body(status_code=404, message="Requested resource does not exist.",
                                        request_id=request_id), status=404)
     response["X-Request-ID"] = request_id

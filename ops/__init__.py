@@ -1,0 +1,1 @@
+"""Operating MedSync: backups and restore, Prometheus metrics, structured logs and readiness."""
