@@ -191,8 +191,7 @@ def production(args) -> list[dict]:
     log = open(Path(tempfile.gettempdir()) / "medsync-bench-production.log", "w")
     venv = REPO / ".venv" / "bin"
     commands = [
-        [str(venv / "gunicorn"), "medsync.wsgi", "-w", "2", "-k", "gthread", "--threads", "4", "-b", "127.0.0.1:18081",
-         "--timeout", "600"],
+        [str(venv / "gunicorn"), "medsync.wsgi", *args.gunicorn.split(), "-b", "127.0.0.1:18081", "--timeout", "600"],
         [str(venv / "daphne"), "-b", "127.0.0.1", "-p", "18082", "medsync.asgi:application"],
         [str(venv / "celery"), "-A", "medsync", "worker", "-c", "1", "-l", "warning"],
     ]
@@ -214,6 +213,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[16, 64])
     parser.add_argument("--keep-limits", action="store_true", help="keep the plans' rate limits (429s show)")
+    parser.add_argument("--gunicorn", default="-w 2 -k gthread --threads 4",
+                        help="worker options of the production layout's gunicorn")
     parser.add_argument("--json", default="")
     args = parser.parse_args()
     rows: list[dict] = []

@@ -63,9 +63,8 @@ TENANT_DOMAIN_MODEL = "clinics.Domain"
 # schema; the clinic is then chosen by the request's credential (see medsync.api.authentication).
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
-# Send "SET search_path" only when the schema changes, not before every cursor (django-tenants docs,
-# "Performance Considerations"); a connection back from the pool forgets its path and sets it again.
-TENANT_LIMIT_SET_CALLS = True
+# TENANT_LIMIT_SET_CALLS stays off: a "SET search_path" issued inside a savepoint that is rolled back is
+# undone by PostgreSQL while django-tenants still believes it is set (queries then hit the wrong schema).
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",

@@ -79,7 +79,8 @@ def test_sigterm_finishes_the_running_task_then_exits(committed_recording, djang
             assert worker.poll() is None, log.read_text()[-3000:]
             assert time.monotonic() < deadline, "the worker did not start"
             time.sleep(0.3)
-        Celery(broker=redis_url).send_task("transcription.tasks.process_uploaded_recording",
+        # set_as_current=False: a current app without the eager setting would capture later tests' .delay() calls.
+        Celery(broker=redis_url, set_as_current=False).send_task("transcription.tasks.process_uploaded_recording",
                                            args=[clinic.schema_name, recording_id], queue=queue)
         deadline = time.monotonic() + 60
         while _status(django_db_blocker, clinic, recording_id) != "processing":
