@@ -62,7 +62,9 @@ def test_sigterm_finishes_the_running_task_then_exits(committed_recording, djang
 
     clinic, recording_id, media_root = committed_recording
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    # HOST may be a Unix socket folder (the embedded server): pass it as a query parameter, not in the netloc.
+    url = f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST'] or '127.0.0.1'}" + (
+        f"&port={db['PORT']}" if db["PORT"] else "")
     queue = f"ops-shutdown-{os.getpid()}"
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url,
            "CELERY_RESULT_BACKEND": "", "MEDIA_ROOT": str(media_root), "LOG_LEVEL": "INFO",
