@@ -199,7 +199,11 @@ def test_webm_opus_chunks_decode_incrementally():
     tail, notices = audio.close()
     total = sum(d.size for d in decoded) + tail.size
     assert notices == [] and abs(total / SR - 28.1) < 0.2
-    assert sum(d.size for d in decoded) > 0.9 * total  # decoded as it arrived, not only at the end
+    # Decoded as it arrived, not only at the end. The decoder is a thread, so how far it is behind the last
+    # slice depends on the machine's load: check that audio came back early and that most of it did.
+    first = next(i for i, d in enumerate(decoded) if d.size)
+    assert first < len(decoded) // 4
+    assert sum(d.size for d in decoded) > 0.6 * total
 
 
 def test_corrupt_container_and_empty_frames_only_warn():
