@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.http_server import LocalHttpServer
+from tests.transcription.test_live_daphne import wait_listening
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,18 +92,7 @@ def server(redis_url, slow_llm, tmp_path, django_db_blocker):
         [sys.executable, "-m", "gunicorn", "medsync.wsgi", "-w", "2", "-k", "gthread", "--threads", "16",
          "-b", f"127.0.0.1:{port}", "--timeout", "60"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=log.open("wb"))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start")
+    wait_listening(process, port, log, name="gunicorn")
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(10)

@@ -27,6 +27,22 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def wait_listening(process: subprocess.Popen, port: int, log: Path, *, name: str, timeout: float = 60.0) -> None:
+    """Wait until ``process`` accepts TCP connections on ``port``; fail the test (with the end of its
+    ``log``) if it exits or is not listening within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"{name} exited: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+    process.kill()
+    pytest.fail(f"{name} did not start")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -48,18 +64,7 @@ def daphne_server(django_db_setup, django_db_blocker, tmp_path_factory):
     process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                                 "medsync.asgi:application"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=log.open("wb"))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"daphne exited: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("daphne did not start")
+    wait_listening(process, port, log, name="daphne")
     yield port
     process.terminate()
     process.wait(10)
