@@ -36,7 +36,23 @@ fi
 
 .venv/bin/python manage.py migrate_schemas --executor=standard -v 0
 
-# Agent calls speak with espeak-ng (a Debian package, not a Python one).
-if ! command -v espeak-ng >/dev/null 2>&1; then
-  echo "Note: agent calls need espeak-ng for their voice: sudo apt-get install espeak-ng" >&2
+# Debian packages: agent calls speak with espeak-ng; the tests also synthesise visits with it and
+# degrade them with sox, and the browser tests drive Debian's Chromium. Installed when missing and
+# we may (root with apt-get); otherwise a note says what to install.
+debian_packages=(espeak-ng)
+if [ "${1:-}" = "--dev" ]; then
+  debian_packages+=(sox libsox-fmt-all chromium)
+fi
+missing=()
+for package in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }) ||
+      echo "Note: could not install ${missing[*]} with apt-get" >&2
+  else
+    echo "Note: install the Debian packages ${missing[*]} (sudo apt-get install ${missing[*]})" >&2
+  fi
 fi
