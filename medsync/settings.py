@@ -419,3 +419,23 @@ from ops.logs import apply_logging_environment  # noqa: E402 - this block is app
 
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 apply_logging_environment(LOGGING, log_format=LOG_FORMAT, levels=env.str("LOG_LEVELS", default=""))
+
+# --- Scale-out and faults (broker redelivery, recording resume) ---------------------------------
+# Redis broker: a task whose worker died (SIGKILL, machine lost) stays unacknowledged (acks_late) and
+# is given to another worker after the visibility timeout. It must exceed the longest task (the time
+# limit), or a task still running would be handed out again (kombu's Redis transport docs, "Visibility
+# timeout"); the recording lock makes such a duplicate a no-op anyway. A worker lost under a running
+# worker (a pool child killed) is requeued at once (CELERY_TASK_REJECT_ON_WORKER_LOST).
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    # seconds between each worker's sweeps for messages past the visibility timeout
+    "unacked_restore_interval": min(10, CELERY_BROKER_VISIBILITY_TIMEOUT),
+    "unacked_restore_throttle": 1,
+}
+# Re-enqueue recordings left behind (uploaded while the broker was down, or `processing` with no live
+# worker holding them) every 5 minutes; MEDSYNC_RESUME_AFTER_SECONDS = age of an `uploaded` one before.
+MEDSYNC_RESUME_AFTER_SECONDS = env.int("MEDSYNC_RESUME_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["transcription-resume-recordings"] = {
+    "task": "transcription.tasks.resume_recordings", "schedule": 300.0,
+}

@@ -326,15 +326,19 @@ def encounter_process(
         reason = f"Clinical note generation failed: {exc.message}"
         _mark_failed(recording, reason)
         raise EncounterProcessingError(reason, recording=recording, stage="note", permanent=exc.permanent) from exc
-    note = clinical_note_create(
-        result=note_result, template_key=template.key, language=recording.language, recording=recording
-    )
-    recording.status = Recording.Status.COMPLETED
-    recording.failure_reason = ""
-    recording.processed_at = timezone.now()
-    recording.duration_seconds = speech.duration_seconds
-    recording.save(update_fields=["status", "failure_reason", "processed_at", "duration_seconds"])
-    usage_record(clinic=clinic, service=Service.TRANSCRIPTION, duration_seconds=speech.duration_seconds, api_key=api_key)
+    # One transaction: a worker killed before its end leaves no note and no usage, so the resumed run
+    # (transcription.tasks) writes them exactly once.
+    with transaction.atomic():
+        note = clinical_note_create(
+            result=note_result, template_key=template.key, language=recording.language, recording=recording
+        )
+        recording.status = Recording.Status.COMPLETED
+        recording.failure_reason = ""
+        recording.processed_at = timezone.now()
+        recording.duration_seconds = speech.duration_seconds
+        recording.save(update_fields=["status", "failure_reason", "processed_at", "duration_seconds"])
+        usage_record(clinic=clinic, service=Service.TRANSCRIPTION, duration_seconds=speech.duration_seconds,
+                     api_key=api_key)
     observe_real_time_factor(processing_seconds=time.monotonic() - started, audio_seconds=speech.duration_seconds)
     return EncounterResult(recording=recording, transcript=transcript, note=note, speech=speech, note_result=note_result)
 
