@@ -189,6 +189,11 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
                 return
             await self._connect_session()
         except Exception as exc:
+            if not isinstance(exc, HandshakeRejected) and _is_redis_outage(exc):
+                # Fail closed: without the shared slot store the clinic's session limit cannot be enforced.
+                logger.warning("live handshake refused: session store unavailable (%s)", type(exc).__name__)
+                exc = HandshakeRejected(503, "Live sessions are unavailable right now (session store); retry shortly",
+                                        (("Retry-After", "5"),))
             if not isinstance(exc, HandshakeRejected):
                 logger.exception("live handshake failed")
                 exc = HandshakeRejected(500, "Internal server error")
@@ -418,7 +423,10 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
             elapsed = now - self.started
             if now - last_renewal >= renew_every:
                 last_renewal = now
-                await session_slots().renew(self.caller.clinic.pk, self.session_id)
+                try:
+                    await session_slots().renew(self.caller.clinic.pk, self.session_id)
+                except Exception as exc:  # noqa: BLE001 - a running session outlives a session-store outage
+                    logger.warning("live slot renewal failed: %s", type(exc).__name__)
             if elapsed >= max_seconds:
                 await self._end_for_duration()
                 return
@@ -546,7 +554,10 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
     async def _release_slot(self) -> None:
         if self._slot_held:
             self._slot_held = False
-            await session_slots().release(self.caller.clinic.pk, self.session_id)
+            try:
+                await session_slots().release(self.caller.clinic.pk, self.session_id)
+            except Exception as exc:  # noqa: BLE001 - the slot expires by itself (MEDSYNC_LIVE_SLOT_TTL_SECONDS)
+                logger.warning("live slot release failed: %s", type(exc).__name__)
 
     # -- sending -------------------------------------------------------------------------------------
     async def _warn(self, notice: LiveNotice) -> None:
@@ -598,3 +609,10 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
                    "transcript": [s.as_message() for s in self.finals]}
         await self.channel_layer.send(event["reply_to"], {"type": "live.broadcast", "sender": self.channel_name,
                                                           "message": message})
+
+
+def _is_redis_outage(exc: BaseException) -> bool:
+    """True for a failure to reach Redis (the session-slot store), as opposed to a bug."""
+    from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
+
+    return isinstance(exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError))

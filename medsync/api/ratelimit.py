@@ -3,11 +3,13 @@
 Fixed one-minute windows per key; the plan sets the number of requests per window (platform API
 seed, "Rate Limits": starter 10, professional 50, enterprise 500 requests/minute). Counters live in
 Redis when ``REDIS_URL`` is set, so every web process and machine shares them; without Redis (the
-single-process embedded default) they live in process memory.
+single-process embedded default) they live in process memory. If Redis cannot be reached the check
+fails open (the request is allowed and a warning logged) so an outage of Redis never takes the API down.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from django.conf import settings
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ def _limiter() -> FixedWindowRateLimiter:
 def _create_limiter() -> FixedWindowRateLimiter:
     storage: Storage
     if settings.REDIS_URL:
-        storage = storage_from_string(settings.REDIS_URL)
+        # Short timeouts: with Redis unreachable a request waits at most ~1 s before failing open.
+        storage = storage_from_string(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     else:
         storage = MemoryStorage()
     return FixedWindowRateLimiter(storage)
@@ -86,10 +91,18 @@ def check_rate_limit(*, key_id: str, per_minute: int, namespace: str = "apikey")
         per_minute: allowed requests per one-minute window.
         namespace: separates counters of different surfaces.
     """
-    limiter = _limiter()
     item = RateLimitItemPerMinute(per_minute)
-    allowed = limiter.hit(item, namespace, key_id)
-    stats = limiter.get_window_stats(item, namespace, key_id)
+    try:
+        limiter = _limiter()
+        allowed = limiter.hit(item, namespace, key_id)
+        stats = limiter.get_window_stats(item, namespace, key_id)
+    except Exception as exc:  # noqa: BLE001 - any failure of the counter store (Redis down, timeout)
+        # Fail open: a Redis outage must not take every clinic's API down; the limits return with Redis.
+        reset_limiter()  # reconnect on the next request
+        logger.warning("rate limit store unavailable (%s); request allowed", type(exc).__name__)
+        window_end = int(math.ceil(time.time() / 60) * 60)
+        return RateLimitDecision(allowed=True, limit=per_minute, remaining=per_minute, reset_at=window_end,
+                                 retry_after=0)
     reset_at = int(math.ceil(stats.reset_time))
     retry_after = max(1, int(math.ceil(stats.reset_time - time.time()))) if not allowed else 0
     return RateLimitDecision(
