@@ -250,6 +250,16 @@ def callback_attempt(*, delivery_id: int, transport: httpx.BaseTransport | None 
     return float(delay)
 
 
+def delivery_lease_remaining(*, delivery_id: int) -> float | None:
+    """Seconds until the lease of a delivery that is being attempted runs out (``None`` when it is not
+    ``delivering``): a redelivered task whose worker died mid-attempt checks again then."""
+    lease_until = CallbackDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.DELIVERING).values_list(
+        "lease_until", flat=True).first()
+    if lease_until is None:
+        return None
+    return max(0.0, (lease_until - clock.now()).total_seconds())
+
+
 def callback_retry_now(*, delivery: CallbackDelivery) -> CallbackDelivery:
     """Make a waiting or given-up delivery due now (admin action); delivered ones are left alone."""
     now = clock.now()

@@ -70,3 +70,13 @@ def in_clinic(django_db_blocker):
                 connection.set_schema_to_public()
 
     return run
+
+
+@pytest.fixture
+def private_redis_url(tmp_path):
+    """URL of a redis-server of this test only: tasks that retry go to the default ``celery`` queue, which
+    no other test's (or helper's) worker may consume."""
+    from tests.scale.procs import private_redis
+
+    with private_redis(tmp_path) as (url, _start, _stop):
+        yield url

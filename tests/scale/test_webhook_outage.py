@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from tests.scale.procs import Worker, child_env, free_port, private_redis, wait_for
+from tests.scale.procs import Worker, child_env, free_port, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -98,19 +98,13 @@ def _deliveries(in_clinic, clinic) -> list[tuple[int, str, int]]:
     return in_clinic(clinic, lambda: list(CallbackDelivery.objects.values_list("id", "status", "attempts")))
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    """A private redis-server: retries are enqueued on the default queue, which only this test consumes."""
-    with private_redis(tmp_path) as (url, _start, _stop):
-        yield url
-
-
-def test_callbacks_are_delivered_once_each_after_an_hour_long_outage(outbox, in_clinic, redis_url, tmp_path):
+def test_callbacks_are_delivered_once_each_after_an_hour_long_outage(outbox, in_clinic, private_redis_url, tmp_path):
     from celery import Celery
 
     from booking.signing import verify
 
     clinic, receiver, deliveries, call_secret, booking_secret = outbox
+    redis_url = private_redis_url
     queue = "celery"
     env = child_env(redis_url=redis_url, media_root=tmp_path, WHATSAPP_CALLBACK_RETRY_BASE_SECONDS="1",
                     WHATSAPP_CALLBACK_RETRY_MAX_SECONDS="3", WHATSAPP_CALLBACK_TIMEOUT_SECONDS="2")
