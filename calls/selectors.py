@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -57,12 +57,33 @@ def calls_active_count() -> int:
     return AgentCall.objects.filter(Q(status__in=ACTIVE_STATUSES) | _dialing()).count()
 
 
+def dial_claim_lease() -> timedelta:
+    """How long a dial attempt may take before its claim counts as abandoned (its worker died before
+    the carrier answered): twice Twilio's request timeout plus 60 s."""
+    from django.conf import settings
+
+    return timedelta(seconds=2 * settings.TWILIO_TIMEOUT_SECONDS + 60)
+
+
+def dial_claim_is_stale(call: AgentCall, *, now: datetime) -> bool:
+    """True for a call claimed for dialling (``initiated``, no next attempt, no carrier id) longer than
+    :func:`dial_claim_lease` ago."""
+    return (call.status == CallStatus.INITIATED and call.next_attempt_at is None and not call.provider_call_sid
+            and call.updated_at < now - dial_claim_lease())
+
+
 def calls_due(*, now: datetime, limit: int = 100) -> list[int]:
-    """Ids of waiting calls whose next attempt is due, oldest first."""
-    return list(
+    """Ids of waiting calls whose next attempt is due, oldest first, then calls whose dial claim went
+    stale (their worker died mid-dial: they are dialled again)."""
+    due = list(
         AgentCall.objects.filter(status=CallStatus.INITIATED, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit]
     )
+    stale = AgentCall.objects.filter(
+        Q(provider_call_sid__isnull=True) | Q(provider_call_sid=""), status=CallStatus.INITIATED,
+        next_attempt_at__isnull=True, updated_at__lt=now - dial_claim_lease(),
+    ).order_by("updated_at", "id").values_list("id", flat=True)[:limit]
+    return (due + [call_id for call_id in stale if call_id not in due])[:limit]
 
 
 def simulated_calls_ringing_since(*, before: datetime) -> list[int]:

@@ -233,8 +233,11 @@ def call_dispatch(*, call_id: int) -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"calls-dispatch:{connection.schema_name}"])
         call = AgentCall.objects.select_for_update().filter(pk=call_id).first()
-        if call is None or call.status != CallStatus.INITIATED or call.next_attempt_at is None \
-                or call.next_attempt_at > now:
+        if call is None or call.status != CallStatus.INITIATED:
+            return "skipped"
+        if call.next_attempt_at is None and not selectors.dial_claim_is_stale(call, now=now):
+            return "skipped"  # dialled, or being dialled by a live worker
+        if call.next_attempt_at is not None and call.next_attempt_at > now:
             return "skipped"
         opening = next_calling_time(config=config, now=now)
         if opening is not None:
@@ -247,9 +250,11 @@ def call_dispatch(*, call_id: int) -> str:
                                                         next_attempt_at=now + timedelta(seconds=60))
             return f"waiting:{WaitingReason.CAPACITY}"
         attempt = call.attempts + 1
+        # Claimed: no next attempt, no carrier id yet, stamped now. A worker killed before the carrier
+        # answered leaves it so; after selectors.DIAL_CLAIM_LEASE the sweep dials it again.
         AgentCall.objects.filter(pk=call.pk).update(
             attempts=attempt, next_attempt_at=None, waiting_reason="", status_rank=0, answered_by="",
-            provider_call_sid=None)
+            provider_call_sid=None, updated_at=now)
     client_id = clinic.client_id
     try:
         provider = telephony_provider_class("simulator")() if call.simulated else telephony_provider(config)
