@@ -35,11 +35,16 @@ _router = ProtocolTypeRouter({"http": http_application, "websocket": websocket_m
 
 
 async def application(scope, receive, send):
-    """The ASGI application: ``lifespan`` acknowledged (nothing to start or stop), the rest routed."""
+    """The ASGI application: ``lifespan`` acknowledged (start-up installs the live sessions' SIGUSR1 shutdown
+    handler), the rest routed."""
     if scope["type"] == "lifespan":
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # SIGUSR1 ends this process's live sessions cleanly before a shutdown (scripts/run-server.sh).
+                from transcription.consumers import shutdown_signal_install
+
+                shutdown_signal_install()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})

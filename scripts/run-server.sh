@@ -37,6 +37,10 @@ retry_loop=$!
 
 stop() {
   trap - TERM INT
+  # Live sessions first: SIGUSR1 makes each server process end its sessions as on "stop" (stored, final
+  # transcript sent, close 1001) while the sockets are still open; then the graceful stop.
+  kill -USR1 $(pgrep -P "$server") 2>/dev/null || true
+  sleep "${LIVE_DRAIN_SECONDS:-2}"
   kill -TERM "$retry_loop" "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   wait "$retry_loop" 2>/dev/null || true

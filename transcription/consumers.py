@@ -274,6 +274,7 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         self.state = "streaming"
+        _track_for_shutdown(self)
         await self._emit({"type": "session_init", "session_id": self.session_id, "engine": self.engine.name,
                           "sample_rate": SAMPLE_RATE,
                           "max_duration_seconds": settings.MEDSYNC_LIVE_MAX_SESSION_SECONDS})
@@ -482,6 +483,7 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
             await self._release_slot()
             self.audio.discard()
         self.state = "closed"
+        _RUNNING_SESSIONS.discard(self)
         await self._emit(result)
         await self.channel_layer.group_discard(self.group, self.channel_name)
         logger.info("live session ended", extra={"session": self.session_id, "reason": reason,
@@ -616,3 +618,52 @@ def _is_redis_outage(exc: BaseException) -> bool:
     from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 
     return isinstance(exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError))
+
+
+# --- server shutdown --------------------------------------------------------------------------------
+# A server stopping gracefully waits for open connections, then cancels them: a live session would lose
+# its closing transcript (and could be cut while storing). On SIGUSR1 (scripts/run-server.sh sends it to
+# the server's processes before SIGTERM) every running session of the process ends as on "stop": the
+# audio so far is stored, the client gets its "transcript" and the socket closes with 1001 (going away).
+CLOSE_GOING_AWAY = 1001
+_RUNNING_SESSIONS: set[LiveTranscriptionConsumer] = set()
+_SHUTDOWN_SIGNAL_LOOPS: set[int] = set()
+
+
+def _track_for_shutdown(consumer: LiveTranscriptionConsumer) -> None:
+    """Remember a running session (and make sure its loop handles SIGUSR1)."""
+    _RUNNING_SESSIONS.add(consumer)
+    shutdown_signal_install()
+
+
+def shutdown_signal_install() -> None:
+    """Make SIGUSR1 end this process's live sessions (:func:`live_sessions_end_for_shutdown`); called in
+    the serving event loop (ASGI lifespan start-up, or a session's start under servers without lifespan).
+    Nothing happens outside the main thread's loop, where signal handlers cannot be installed."""
+    import signal
+
+    loop = asyncio.get_running_loop()
+    if id(loop) in _SHUTDOWN_SIGNAL_LOOPS:
+        return
+    try:
+        loop.add_signal_handler(signal.SIGUSR1, lambda: loop.create_task(live_sessions_end_for_shutdown()))
+        _SHUTDOWN_SIGNAL_LOOPS.add(id(loop))
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread: nothing to install
+        pass
+
+
+async def live_sessions_end_for_shutdown() -> int:
+    """End every running live session of this process (server shutdown); returns how many.
+
+    Each one is flushed and stored, gets a ``warning`` (``server_shutdown``) and its ``transcript``, and
+    closes with 1001.
+    """
+    sessions = list(_RUNNING_SESSIONS)
+    for consumer in sessions:
+        await consumer._warn(LiveNotice("server_shutdown", "The server is restarting; the session ends now and is "
+                                        "saved. Start a new session to continue."))
+    await asyncio.gather(*(consumer._finish(reason="server_shutdown", close_code=CLOSE_GOING_AWAY)
+                           for consumer in sessions), return_exceptions=True)
+    if sessions:
+        logger.info("live sessions ended for shutdown", extra={"sessions": len(sessions)})
+    return len(sessions)
