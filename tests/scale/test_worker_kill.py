@@ -1,5 +1,5 @@
-"""A Celery worker SIGKILLed mid-transcription (real worker processes, real Redis broker): the task is
-redelivered and the recording processed exactly once (one transcript, one note, one usage row)."""
+"""A Celery worker SIGKILLed mid-transcription (real worker processes, real Redis and RabbitMQ brokers): the
+task is redelivered and the recording processed exactly once (one transcript, one note, one usage row)."""
 
 from __future__ import annotations
 
@@ -29,29 +29,49 @@ def _state(in_clinic, clinic, recording_id) -> dict:
     return in_clinic(clinic, read)
 
 
-def _send(redis_url: str, queue: str, *args) -> None:
+def _send(broker_url: str, queue: str, *args) -> None:
     from celery import Celery
 
     # set_as_current=False: a current app without the eager setting would capture later tests' .delay() calls.
-    Celery(broker=redis_url, set_as_current=False).send_task(
+    Celery(broker=broker_url, set_as_current=False).send_task(
         "transcription.tasks.process_uploaded_recording", args=list(args), queue=queue)
 
 
-@pytest.mark.parametrize("victim", ["pool_child", "whole_worker"])
-def test_sigkill_mid_transcription_is_redelivered_and_processed_once(victim, committed_clinic, in_clinic, redis_url,
-                                                                      tmp_path):
+RABBITMQ_URL = os.environ.get("RABBITMQ_TEST_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def _rabbitmq_or_skip() -> str:
+    import kombu
+
+    try:
+        with kombu.Connection(RABBITMQ_URL, connect_timeout=2) as conn:
+            conn.connect()
+    except Exception:  # noqa: BLE001 - any failure: no broker to test against
+        if os.environ.get("CI"):
+            pytest.fail(f"RabbitMQ is required on CI but {RABBITMQ_URL} is unreachable")
+        pytest.skip(f"no RabbitMQ at {RABBITMQ_URL}")
+    return RABBITMQ_URL
+
+
+@pytest.mark.parametrize("broker,victim", [("redis", "pool_child"), ("redis", "whole_worker"),
+                                           ("rabbitmq", "whole_worker")])
+def test_sigkill_mid_transcription_is_redelivered_and_processed_once(broker, victim, committed_clinic, in_clinic,
+                                                                      redis_url, tmp_path):
     clinic, media_root, add_recording = committed_clinic
     recording_id = add_recording()
     usage_before = _state(in_clinic, clinic, recording_id)["usage"]
-    queue = f"scale_kill_{victim}_{os.getpid()}"
-    # A short visibility timeout stands in for the default (task time limit + 5 min) of a real deployment.
-    env = child_env(redis_url=redis_url, media_root=media_root, CELERY_BROKER_VISIBILITY_TIMEOUT="4")
+    queue = f"scale_kill_{broker}_{victim}_{os.getpid()}"
+    # Redis: a short visibility timeout stands in for the default (task time limit + 5 min) of a real
+    # deployment. RabbitMQ requeues a dead consumer's unacknowledged message as soon as its connection drops.
+    broker_url = redis_url if broker == "redis" else _rabbitmq_or_skip()
+    env = child_env(redis_url=redis_url, media_root=media_root, CELERY_BROKER_VISIBILITY_TIMEOUT="4",
+                    CELERY_BROKER_URL=broker_url)
     log = tmp_path / "worker.log"
     worker = Worker(queue=queue, env=env, log=log)
     second = None
     try:
         worker.wait_ready()
-        _send(redis_url, queue, clinic.schema_name, recording_id)
+        _send(broker_url, queue, clinic.schema_name, recording_id)
         wait_for(lambda: _state(in_clinic, clinic, recording_id)["status"] == "processing", timeout=60,
                  what="processing to start", log=log)
         assert _state(in_clinic, clinic, recording_id)["notes"] == 0
@@ -75,7 +95,7 @@ def test_sigkill_mid_transcription_is_redelivered_and_processed_once(victim, com
         assert final["transcripts"] == 1 and final["notes"] == 1
         assert final["usage"] == usage_before + 1
         # A late duplicate of the message (e.g. the visibility timeout firing again) changes nothing.
-        _send(redis_url, queue, clinic.schema_name, recording_id)
+        _send(broker_url, queue, clinic.schema_name, recording_id)
         running = second or worker
         wait_for(lambda: running.log.read_bytes().count(b"succeeded") >= 2, timeout=30, what="the duplicate",
                  log=running.log)
@@ -84,6 +104,14 @@ def test_sigkill_mid_transcription_is_redelivered_and_processed_once(victim, com
         worker.kill()
         if second is not None:
             second.kill()
-        import redis
+        _delete_queue(broker_url, queue)
 
-        redis.Redis.from_url(redis_url).delete(queue)
+
+def _delete_queue(broker_url: str, queue: str) -> None:
+    import kombu
+
+    with kombu.Connection(broker_url, connect_timeout=2) as conn:
+        try:
+            conn.default_channel.queue_delete(queue)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
