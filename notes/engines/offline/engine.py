@@ -9,6 +9,7 @@ sentence.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Sequence
 
@@ -26,6 +27,7 @@ from notes.engines.offline.ros import _review_of_systems, _symptoms_in
 from notes.engines.offline.routing import _BULLET_TOPICS, _SECTION_TOPICS, _SUBHEADINGS, _TOPIC_DESCRIPTORS, _section_content_words, _section_words
 from notes.engines.offline.sentences import _clean, _remove_fillers, _split_sentences, _strip_leading
 from notes.engines.offline.topics import _ALLERGY_STATEMENT, _TOPIC_CUES, _adjust_scores, _score
+from notes.engines.offline.uncertain import UncertainWords, has_placeholder
 from templates.builtin import SUPPORTED_LANGUAGES, SectionSpec, TemplateSpec
 
 
@@ -65,12 +67,21 @@ class OfflineNoteEngine:
         Returns:
             ``NoteResult`` with one entry per template section (empty string
             when nothing relevant was said) and ``engine="offline"``.
+            Words of ``Turn.words`` below ``LOW_CONFIDENCE`` appear as
+            ``[unclear: word?]`` and never yield a structured fact (problem,
+            review-of-systems line, chief complaint); see
+            ``notes.engines.offline.uncertain``. ``evidence`` gives every
+            note sentence's source turns; ``unsupported_sentences`` lists
+            the ones built without any (none in practice: every sentence is
+            built from turns).
         """
+        uncertain, turns = UncertainWords.protect(turns)
         note_lang = language if language in SUPPORTED_LANGUAGES else "en"
         src_lang = _detect_language(turns, default=note_lang)
         names = _greeted_names(turns)
         ctx = _Context(src_lang, note_lang, _detect_gender(turns, src_lang, names), names)
         sentences = self._prepare(turns, src_lang)
+        self._route_uncertain(sentences, uncertain, src_lang)
 
         section_topics = {s.key: self._topics_for_section(s) for s in template.sections}
         if not any("hpi" in t for t in section_topics.values()):
@@ -97,6 +108,8 @@ class OfflineNoteEngine:
                     if not used_cc:
                         cc_turns: list[int] = []
                         text = _chief_complaint(sentences, ctx, cc_turns)
+                        if has_placeholder(text):
+                            text = ""  # a chief complaint resting on an uncertain word is not stated
                         if text:
                             section_ev.append((text, sorted(set(cc_turns))))
                         used_cc = True
@@ -110,6 +123,9 @@ class OfflineNoteEngine:
                     if topic in ("assessment", "dental_dx"):
                         problem_turns: list[list[int]] = []
                         problems = _problems(sentences, ctx, problem_turns)
+                        # A problem resting on an uncertain word is not listed.
+                        kept = [(p, t) for p, t in zip(problems, problem_turns) if not has_placeholder(p)]
+                        problems, problem_turns = [p for p, _ in kept], [t for _, t in kept]
                         if problems:
                             listing = "\n".join(f"{i}. {p}" for i, p in enumerate(problems, 1))
                             text = f"{listing}\n\n{text}" if text else listing
@@ -128,11 +144,11 @@ class OfflineNoteEngine:
             fallback = assigned.get((spec.key, "__lexical__"), [])
             if fallback:
                 parts.append(self._render_topic("__lexical__", fallback, ctx, section_ev))
-            bodies[spec.key] = "\n\n".join(p for p in parts if p).strip()
+            bodies[spec.key] = uncertain.restore("\n\n".join(p for p in parts if p).strip())
             evidence.extend(
-                {"section": spec.key, "sentence": line, "utterances": turns, "supported": bool(turns),
-                 "reasons": [] if turns else ["no source utterance"]}
-                for line, turns in section_ev
+                {"section": spec.key, "sentence": uncertain.restore(line), "utterances": src, "supported": bool(src),
+                 "reasons": [] if src else ["no source utterance"]}
+                for line, src in section_ev
             )
 
         markdown = render_markdown(template, note_lang, bodies)
@@ -149,6 +165,25 @@ class OfflineNoteEngine:
                 compiled[topic] = re.compile(r"(?<![\w])(?:" + _rx(frags) + r")", re.I)
             self._compiled[lang] = compiled
         return self._compiled[lang]
+
+    def _route_uncertain(self, sentences: list[_Sentence], uncertain: UncertainWords, lang: str) -> None:
+        """Give a sentence whose topic cue is an uncertain word a section.
+
+        Placing "This looks like [unclear: pneumonia?]" in the assessment
+        states nothing (the word stays marked and no problem is listed from
+        it), while dropping it would hide from the clinician that something
+        was said. Only sentences without any topic score are re-scored.
+        """
+        if not uncertain.words:
+            return
+        cues = self._cues(lang)
+        for sent in sentences:
+            if sent.is_question or sent.scores or not has_placeholder(sent.text):
+                continue
+            probe = dataclasses.replace(sent, text=uncertain.plain(sent.text), scores={})
+            probe.scores = _score(probe.text, sent.speaker, cues)
+            _adjust_scores(probe, lang)
+            sent.scores = probe.scores
 
     def _prepare(self, turns: Sequence[Turn], lang: str) -> list[_Sentence]:
         """Normalise, split and score every sentence of the conversation."""

@@ -13,6 +13,7 @@ from notes.engines import clinical_lexicon
 from notes.engines.base import CLINICIAN
 from notes.engines.offline.lexicons import _STOPWORDS
 from notes.engines.offline.languages import per_language
+from notes.engines.offline.uncertain import has_placeholder
 
 
 # Small-talk / closing sentences that never belong in a note.
@@ -89,6 +90,10 @@ def _is_note_worthy(sent: "_Sentence", lang: str) -> bool:
         return False
     if sent.text.endswith(("...", "-", "…")) and len(sent.text.split()) < 8:
         return False
+    if has_placeholder(sent.text):
+        # Something was said there that the recogniser was unsure of: kept,
+        # marked "[unclear: ...]", for the clinician to check.
+        return True
     words = _content_words(sent.text, lang)
     # One content word is enough when it is clinical and the sentence is a
     # clause ("I have had no fever"), not a fragment.
