@@ -42,7 +42,7 @@ from typing import Mapping, Sequence
 from notes.engines import clinical_lexicon
 from notes.engines.base import Turn
 
-__all__ = ["MIN_COVERAGE", "note_sentences", "trace_note"]
+__all__ = ["MIN_COVERAGE", "content_stems", "note_sentences", "trace_note"]
 
 #: Share of a sentence's content words that the supporting utterances must contain.
 MIN_COVERAGE = 0.5
@@ -107,6 +107,17 @@ def _normalised_turn(text: str, lang: str) -> str:
     from notes.engines.offline import _normalise
 
     return _normalise(text, lang).lower()
+
+
+def content_stems(text: str, lang: str) -> set[str]:
+    """Stems of the content words of ``text`` as ``trace_note`` compares them.
+
+    Spoken numbers normalised, stop-words and note boilerplate removed,
+    words cut to their first 5 letters; an utterance's symptoms also count
+    in their note wording ("tired" -> "fatigue").
+    """
+    norm = _normalised_turn(text, lang)
+    return _content_stems(norm, lang) | _display_stems(norm, lang)
 
 
 def note_sentences(sections: Mapping[str, str]) -> list[tuple[str, str]]:

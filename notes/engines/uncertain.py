@@ -27,7 +27,9 @@ from typing import Iterable, Sequence
 
 from notes.engines.base import LOW_CONFIDENCE, Turn
 
-__all__ = ["LOW_CONFIDENCE", "MARK", "mark", "mark_turn_text", "uncertain_spans", "unmarked_uncertain_words"]
+__all__ = [
+    "LOW_CONFIDENCE", "MARK", "mark", "mark_note_text", "mark_turn_text", "uncertain_spans", "unmarked_uncertain_words",
+]
 
 #: How an uncertain word is written in a note (``{word}`` = what was recognised).
 MARK = "[unclear: {word}?]"
@@ -115,3 +117,37 @@ def unmarked_uncertain_words(
         w for w in uncertain
         if w not in confident and re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", plain)
     ]
+
+
+def mark_note_text(text: str, turns: Sequence[Turn], threshold: float = LOW_CONFIDENCE) -> str:
+    """Mark, in a note written by someone else (an LLM), the uncertain words it states.
+
+    A word counts when it was uncertain wherever it was said in ``turns``
+    (a word also said with confidence is left alone: the note may rest on
+    that mention). Occurrences already inside ``[unclear: ...]`` are kept.
+
+    Returns:
+        ``text`` with each such word (whole word, any case) written as
+        ``[unclear: word?]``.
+    """
+    low: set[str] = set()
+    confident: set[str] = set()
+    for turn in turns:
+        spans = {w.lower() for _, _, w in uncertain_spans(turn, threshold)}
+        low |= spans
+        for word, confidence in turn.words:
+            core = _EDGE_PUNCT.sub("", word or "").lower()
+            if core and core not in spans and (confidence is None or confidence >= threshold):
+                confident.add(core)
+    words = sorted(low - confident, key=len, reverse=True)
+    if not words:
+        return text
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])", re.I)
+    pieces: list[str] = []
+    last = 0
+    for m in _MARKED.finditer(text):
+        pieces.append(pattern.sub(lambda x: mark(x.group(0)), text[last:m.start()]))
+        pieces.append(m.group(0))
+        last = m.end()
+    pieces.append(pattern.sub(lambda x: mark(x.group(0)), text[last:]))
+    return "".join(pieces)
