@@ -93,11 +93,21 @@ class NoteResult:
                   "supported": True,
                   "reasons": []}, ...]    # why a sentence is unsupported, for the reviewer
 
+            Every engine fills it (the dashboard and the API show it beside
+            the note; ``sentence`` is the sentence as it appears in
+            ``sections[section]``, including any ``[unclear: word?]`` mark).
             The offline engine knows the utterances exactly (every sentence is
-            built from them). For LLM notes they are found afterwards by
-            ``notes.engines.evidence.trace_note`` and ``supported`` is
-            ``False`` for a sentence no utterance supports (a possible
-            invention to review). Empty when an engine gives no provenance.
+            built from them). The OpenAI engine asks the model for them and
+            keeps only the links it can verify, tracing the others with
+            ``notes.engines.evidence.trace_note`` (``openai_llm.validate_note``).
+            ``supported`` is ``False`` for a sentence no utterance supports,
+            one with a number or drug name never said, or one stating a word
+            the recogniser was unsure of: a possible invention to review.
+            Empty only for an engine that gives no provenance.
+
+    ``unsupported_sentences`` (a property, not a field: derived from
+    ``evidence``, so storing ``evidence`` stores it too) lists the entries
+    with ``supported: False``, in the same shape, for the reviewer.
     """
 
     markdown: str

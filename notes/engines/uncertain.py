@@ -110,7 +110,7 @@ def unmarked_uncertain_words(
         low = {w.lower() for _, _, w in uncertain_spans(turn, threshold)}
         for text, confidence in turn.words:
             core = _EDGE_PUNCT.sub("", text or "").lower()
-            if core and core not in low and (confidence is None or confidence >= threshold):
+            if core and (confidence is None or confidence >= threshold):
                 confident.add(core)
         uncertain.extend(w for w in sorted(low, key=turn.text.lower().find) if w not in uncertain)
     return [
@@ -133,11 +133,10 @@ def mark_note_text(text: str, turns: Sequence[Turn], threshold: float = LOW_CONF
     low: set[str] = set()
     confident: set[str] = set()
     for turn in turns:
-        spans = {w.lower() for _, _, w in uncertain_spans(turn, threshold)}
-        low |= spans
+        low |= {w.lower() for _, _, w in uncertain_spans(turn, threshold)}
         for word, confidence in turn.words:
             core = _EDGE_PUNCT.sub("", word or "").lower()
-            if core and core not in spans and (confidence is None or confidence >= threshold):
+            if core and (confidence is None or confidence >= threshold):
                 confident.add(core)
     words = sorted(low - confident, key=len, reverse=True)
     if not words:
