@@ -85,7 +85,7 @@ How to add a language (e.g. Dutch, ``nl``):
 
 1. Copy ``languages/en.py`` (the most complete) or the closest language to
    ``languages/nl.py`` and translate every table. The tables are
-   discovered by file name; each table's comment says which step uses it.
+   discovered by file name; ``languages/__init__.py`` lists which step uses each.
    A table you leave out makes that step fall back to English or skip the
    rule (e.g. ``UNMARKED_QUESTION``, ``YN_PREFIX``). Keys of the tables
    keyed by topic (``TOPIC_CUES``), body system (``ROS_SYSTEMS``) or section

@@ -10,6 +10,23 @@ such as ``NEG_ANSWER``: ``{code: value}``) and :func:`per_key_language`
 not need (e.g. German has no ``UNMARKED_QUESTION``); the algorithm then falls
 back to English or skips the rule, as each module documents.
 
+The tables and the step that reads them (``notes.engines.offline.<module>``)::
+
+    lexicons   LEADING, LEADING_IF_PUNCT (words stripped from a sentence start),
+               NEG_ANSWER, POS_ANSWER, NEG_DETERMINER (answer polarity),
+               QUESTION_START, UNMARKED_QUESTION, DISCOURSE_NEXT,
+               STOPWORDS (language detection, content words),
+               SAYS, ASKED, REPORTS, DENIES (connective words of the note)
+    sentences  SPLIT_MARKERS (sentence starts in unpunctuated speech)
+    filters    INTRO (the clinician's age-and-sex summary sentence)
+    topics     TOPIC_CUES {topic: fragments}, RESULT_STATEMENT, CONDITIONAL_START, PLAN_INTENT
+    answers    YN_PREFIX (yes/no question openings to strip)
+    person     THIRD_PERSON_FORMS (first -> third person; English has its own rules)
+    complaint  CC_PATTERNS, OPENING_Q, COMPLAINT_LEAD (chief complaint)
+    ros        ROS_SYSTEMS {body system: symptom terms}
+    problems   PROBLEM_PATTERNS, IMPRESSION_PATTERNS (diagnoses the clinician states)
+    routing    SUBHEADINGS {topic: label} (labels inside merged sections)
+
 Languages are discovered from the files in this directory, in the order of
 ``templates.builtin.SUPPORTED_LANGUAGES`` (English first, because tables
 keyed by topic keep the key order of the first language that has them), then

@@ -1,10 +1,10 @@
 """Portuguese (pt) tables of the offline note engine.
 
 Every name here is read by ``notes.engines.offline.languages.per_language``
-(or ``per_key_language`` for tables keyed by topic/system/section) and used by
-the algorithm module named in the comment above it; see the package
-docstring of ``notes.engines.offline`` for what each table means and how to
-add a language. A table a language does not need is simply left out.
+(or ``per_key_language`` for tables keyed by topic/system/section); the
+docstring of ``notes.engines.offline.languages`` says which step uses each
+table, the package docstring of ``notes.engines.offline`` how to add a
+language. A table a language does not need is simply left out.
 """
 
 import re
