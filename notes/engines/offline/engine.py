@@ -15,16 +15,23 @@ from typing import Sequence
 
 from notes.engines import clinical_lexicon, speech_cleanup
 from notes.engines.base import CLINICIAN, NoteResult, Turn, render_markdown
-from notes.engines.offline.answers import _ANSWER_ONLY_WITH_QUESTION, _HEDGE_ANSWER, _answer_statement, _wh_answer_statement
+from notes.engines.offline.answers import (
+    _ANSWER_ONLY_WITH_QUESTION, _HEDGE_ANSWER, _answer_statement, _wh_answer_statement,
+)
 from notes.engines.offline.complaint import _chief_complaint, _greeted_names
 from notes.engines.offline.filters import _INTRO, _content_words, _is_note_worthy
-from notes.engines.offline.lexicons import _ASKED, _NEG_ANSWER, _NEG_DETERMINER, _NEVER, _POS_ANSWER, _QUESTION_START, _UNMARKED_QUESTION, _detect_language, _rx
+from notes.engines.offline.lexicons import (
+    _ASKED, _NEG_ANSWER, _NEG_DETERMINER, _NEVER, _POS_ANSWER, _QUESTION_START, _UNMARKED_QUESTION,
+    _detect_language, _rx,
+)
 from notes.engines.offline.model import _Context, _Sentence
 from notes.engines.offline.normalise import _normalise
 from notes.engines.offline.person import _detect_gender, _note_style
 from notes.engines.offline.problems import _CONDITION_HINT, _problems
 from notes.engines.offline.ros import _review_of_systems, _symptoms_in
-from notes.engines.offline.routing import _BULLET_TOPICS, _SECTION_TOPICS, _SUBHEADINGS, _TOPIC_DESCRIPTORS, _section_content_words, _section_words
+from notes.engines.offline.routing import (
+    _BULLET_TOPICS, _SECTION_TOPICS, _SUBHEADINGS, _TOPIC_DESCRIPTORS, _section_content_words, _section_words,
+)
 from notes.engines.offline.sentences import _clean, _remove_fillers, _split_sentences, _strip_leading
 from notes.engines.offline.topics import _ALLERGY_STATEMENT, _TOPIC_CUES, _adjust_scores, _score
 from notes.engines.offline.uncertain import UncertainWords, has_placeholder
