@@ -227,7 +227,7 @@ def validate_note(
         ``[unclear: ...]`` mark; ``reasons`` say which.
     """
     from notes.engines.evidence import content_stems, note_sentences, trace_note
-    from notes.engines.offline import _detect_language
+    from notes.engines.offline.lexicons import _detect_language
 
     src = _detect_language(turns, default=language)
     traced = trace_note(sections, turns, note_language=language, transcript_language=src)
