@@ -102,16 +102,19 @@ class OpenAINoteEngine:
 
         Args:
             turns: Diarized conversation (0 = clinician, 1 = patient, 2+ = others).
-            template: Sections to fill; its ``json_schema()`` is sent as the
+            template: Sections to fill; ``response_schema(template)`` (its
+                ``json_schema()`` plus the provenance list) is sent as the
                 strict response schema.
             language: ISO 639-1 code of the note language.
 
         Returns:
             ``NoteResult`` with ``engine="openai"``; sections the model left
-            blank render as the localized "Not discussed." placeholder.
-            ``evidence`` traces each note sentence to transcript utterances
-            (``validate_note``); ``unsupported_sentences`` lists the ones
-            without evidence.
+            blank render as the localized "Not discussed." placeholder, and
+            uncertain words the model stated are marked ``[unclear: word?]``.
+            ``evidence`` gives each note sentence's transcript utterances
+            (the model's provenance where it checks out, else traced;
+            ``validate_note``); ``unsupported_sentences`` lists the ones
+            without support.
 
         Raises:
             NoteEngineError: ``permanent=True`` for missing configuration,
