@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -101,7 +102,7 @@ def consultation_tokens(consultation: VideoConsultation) -> dict[str, str]:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+    return value.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
 def consultation_status(consultation: VideoConsultation) -> dict:
@@ -264,7 +265,7 @@ def waiting_room_admit(*, is_sandbox: bool, entry_id: str, doctor_id: str | None
     Raises:
         NotFound: unknown entry (or another doctor's). ValidationFailed: not waiting any more.
     """
-    entry = (WaitingRoomEntry.objects.select_for_update().filter(public_id=entry_id, is_sandbox=is_sandbox)
+    entry = (WaitingRoomEntry.objects.select_for_update(of=("self",)).filter(public_id=entry_id, is_sandbox=is_sandbox)
              .select_related("consultation").first())
     if entry is None or (doctor_id is not None and entry.doctor_id != doctor_id):
         raise NotFound(f"Waiting-room entry {entry_id!r} does not exist.")
