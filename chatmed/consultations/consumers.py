@@ -59,6 +59,7 @@ class VideoSignallingConsumer(AsyncWebsocketConsumer):
     """One participant's signalling socket (see the module docstring)."""
 
     async def connect(self) -> None:
+        services.remember_socket_loop()
         self.groups_joined: list[str] = []
         self.room: dict | None = None
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))

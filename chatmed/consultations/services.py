@@ -11,6 +11,7 @@ across processes) after the transaction commits:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from datetime import datetime, timedelta
@@ -43,6 +44,37 @@ def doctor_group(schema_name: str, doctor_id: str, is_sandbox: bool) -> str:
     return f"vcdoc.{schema_name}.{digest}"
 
 
+#: The event loop the signalling sockets of this process run on (set by the consumer at connect).
+_socket_loop: asyncio.AbstractEventLoop | None = None
+
+
+def remember_socket_loop() -> None:
+    """Called on the sockets' event loop: :func:`notify` hands in-memory layer sends to it."""
+    global _socket_loop
+    _socket_loop = asyncio.get_running_loop()
+
+
+def _send_now(layer, group: str, message: dict) -> None:
+    from channels.layers import InMemoryChannelLayer
+
+    if isinstance(layer, InMemoryChannelLayer):
+        # The in-memory layer's queues belong to the sockets' event loop and are not thread-safe: a send
+        # from an HTTP worker thread (its own loop) may not wake the waiting socket. Run it on that loop.
+        loop = _socket_loop
+        if loop is None or loop.is_closed():
+            return  # no socket has ever been open in this process: nobody to tell
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            loop.create_task(layer.group_send(group, message))
+            return
+        asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=5)
+    else:
+        async_to_sync(layer.group_send)(group, message)
+
+
 def notify(group: str, message: dict) -> None:
     """Send ``message`` (``{"type": "room.event", "event": {...}}``) to ``group`` once the transaction commits."""
     layer = get_channel_layer()
@@ -51,7 +83,7 @@ def notify(group: str, message: dict) -> None:
 
     def send() -> None:
         try:
-            async_to_sync(layer.group_send)(group, message)
+            _send_now(layer, group, message)
         except Exception as exc:  # a notification must never undo the change it announces
             logger.warning("channel layer send failed: %s", type(exc).__name__)
 
