@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django_tenants.utils import schema_context
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from chatmed.api.schema import chatmed_schema
 from chatmed.api.uploads import FORM_OVERHEAD_BYTES, install_file_limit
 from chatmed.consultations import services
 from chatmed.consultations.tokens import RoomTokenError, room_token_read
+from chatmed.models import VideoConsultation
 
 ENDPOINT = "video"  # plan endpoint group (see README: add it to clinics.ChatMedEndpoint when merging)
 ID_FIELD = dict(max_length=100, allow_blank=False)
@@ -188,19 +190,77 @@ ROOM_REFUSALS = {
 }
 
 
+def _refused(request, reason: str) -> HttpResponse:
+    return render(request, "chatmed/video_room_refused.html",
+                  {"message": ROOM_REFUSALS.get(reason, ROOM_REFUSALS["invalid"]), "reason": reason}, status=403)
+
+
 @require_GET
 def video_room_page(request: HttpRequest, session_id: str) -> HttpResponse:
     """The room for one role: camera + microphone, WebRTC to the other role, signalling over
-    ``/ws/consultations/<session_id>``. 403 for a missing, expired, other-room or other-role token."""
+    ``/ws/consultations/<session_id>``. 403 for a missing, expired, other-room or other-role token.
+    When the room records (patient consent given), the doctor's page records the call's audio and
+    uploads it to :func:`video_room_recording` when the doctor leaves."""
     token = request.GET.get("token", "")
     role = request.GET.get("role") or None
     try:
         grant = room_token_read(token, session_id=session_id, role=role)
     except RoomTokenError as exc:
-        return render(request, "chatmed/video_room_refused.html",
-                      {"message": ROOM_REFUSALS.get(exc.reason, ROOM_REFUSALS["invalid"]), "reason": exc.reason},
-                      status=403)
+        return _refused(request, exc.reason)
+    with schema_context(grant.schema_name):
+        consultation = VideoConsultation.objects.filter(public_id=session_id, is_sandbox=grant.is_sandbox).first()
+    if consultation is None:
+        return _refused(request, "wrong_room")
+    records = bool(consultation.enable_recording and consultation.recording_consent_at and grant.role == "doctor")
     return render(request, "chatmed/video_room.html", {
-        "session_id": session_id, "role": grant.role, "token": token,
-        "ice_servers": settings.CHATMED_VIDEO_ICE_SERVERS, "schema": connection.schema_name,
+        "session_id": session_id, "role": grant.role, "token": token, "records": records,
+        "ice_servers": settings.CHATMED_VIDEO_ICE_SERVERS,
     })
+
+
+@csrf_exempt  # authenticated by the doctor's room token in the URL, not by a cookie
+@require_POST
+def video_room_recording(request: HttpRequest, session_id: str) -> JsonResponse:
+    """The doctor's page uploads the call's audio (multipart ``audio``, WebM/Opus from MediaRecorder).
+
+    Stored with :func:`chatmed.consultations.services.consultation_recording_store` (a
+    ``transcription.Recording``). Errors in the ChatMed shape: 403 not the doctor's valid token or no
+    consent; 413 over ``CHATMED_VIDEO_RECORDING_MAX_BYTES``; 422 not audio.
+    """
+    from chatmed.api.base import error_body
+    from chatmed.api.request_id import new_request_id
+    from transcription.services import AudioDecodeError, audio_decode
+
+    request_id = getattr(request, "request_id", None) or new_request_id()
+
+    def error(status_code: int, message: str) -> JsonResponse:
+        return JsonResponse(error_body(status_code=status_code, message=message, request_id=request_id),
+                            status=status_code)
+
+    try:
+        grant = room_token_read(request.GET.get("token", ""), session_id=session_id, role="doctor")
+    except RoomTokenError as exc:
+        return error(403, ROOM_REFUSALS.get(exc.reason, ROOM_REFUSALS["invalid"]))
+    limit = settings.CHATMED_VIDEO_RECORDING_MAX_BYTES
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if length.isdigit() and int(length) > limit + FORM_OVERHEAD_BYTES:
+        return error(413, f"Recording exceeds the maximum allowed size ({limit // (1024 * 1024)} MB).")
+    upload = request.FILES.get("audio")
+    if upload is None or upload.size == 0:
+        return error(400, "audio: no file uploaded.")
+    try:
+        audio = audio_decode(upload.temporary_file_path() if hasattr(upload, "temporary_file_path") else upload)
+    except AudioDecodeError as exc:
+        return error(422, f"audio: {exc}")
+    with schema_context(grant.schema_name):
+        consultation = VideoConsultation.objects.filter(public_id=session_id, is_sandbox=grant.is_sandbox).first()
+        if consultation is None:
+            return error(404, "Requested resource does not exist.")
+        try:
+            recording = services.consultation_recording_store(
+                consultation=consultation, file=upload, original_filename="consultation.webm", audio=audio,
+                process=False, clinic=None)
+        except ChatMedError as exc:
+            return error(exc.status_code, str(exc.detail))
+    return JsonResponse({"session_id": session_id, "recording_id": str(recording.uuid), "status": recording.status,
+                         "duration_seconds": recording.duration_seconds})

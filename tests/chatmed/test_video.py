@@ -239,3 +239,23 @@ def test_socket_relays_signalling_between_the_two_roles(cm):
     status = cm.get(f"/api/v1/consultations/video/{sid}/status").json()
     assert status["status"] == "active" and status["started_at"] and status["connected"] == {"doctor": None,
                                                                                             "patient": None}
+
+
+def test_page_recording_upload_needs_the_doctors_token_and_consent(cm, client):
+    plain = create(cm)
+    consented = create(cm, enable_recording=True, patient_consent=True)
+    connection.set_schema_to_public()
+    wav = (AUDIO / "visit_D2N041_4turns.wav").read_bytes()
+
+    def post(room: dict, role: str):
+        token = _token(room[f"{role}_join_url"])
+        return client.post(f"/consult/room/{room['session_id']}/recording?token={token}",
+                           {"audio": SimpleUploadedFile("c.webm", wav, content_type="audio/webm")})
+
+    assert_error(post(consented, "patient"), 403, "forbidden")  # the patient's token cannot upload
+    assert_error(post(plain, "doctor"), 403, "forbidden")  # no consent, no recording
+    response = post(consented, "doctor")
+    assert response.status_code == 200 and response.json()["duration_seconds"] > 20
+    bad = client.post(f"/consult/room/{consented['session_id']}/recording?token={_token(consented['doctor_join_url'])}",
+                      {"audio": SimpleUploadedFile("c.webm", b"junk" * 100, content_type="audio/webm")})
+    assert_error(bad, 422, "validation_error")

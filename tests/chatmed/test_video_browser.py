@@ -101,6 +101,13 @@ def wait_for(page, expression: str, timeout: float = 30.0, arg=None):
     return value
 
 
+def admit_first_patient(doctor, patient_id: str) -> None:
+    doctor.wait_for_selector(f"text=Patient {patient_id} is waiting", timeout=15000)
+    entry = [e for e in doctor.evaluate("window.room.events") if e.get("type") == "waiting_room"
+             and e["entry"]["patient_id"] == patient_id][-1]["entry"]
+    doctor.click(f"#entry-{entry['entry_id']} button.admit")
+
+
 def test_two_browsers_see_and_hear_each_other(server, committed_live_key, request):
     from chatmed.consultations.tokens import room_token
     from django.utils import timezone
@@ -157,3 +164,37 @@ def test_two_browsers_see_and_hear_each_other(server, committed_live_key, reques
         api(server, committed_live_key, "POST", f"/api/v1/consultations/video/{room['session_id']}/end")
         for page in (doctor, patient):
             page.wait_for_selector("text=The consultation is ended.", timeout=15000)
+
+
+def test_consented_call_is_recorded_by_the_doctors_page(server, committed_live_key, clinic):
+    """The doctor's page records the call (patient consent given at creation) and uploads it on leaving;
+    the file is stored as a transcription Recording (decodable WebM/Opus) linked to the session."""
+    room = api(server, committed_live_key, "POST", "/api/v1/consultations/video/create",
+               {"doctor_id": DOCTOR, "patient_id": "pat_rec", "enable_recording": True, "patient_consent": True})
+    with chromium() as browser:
+        doctor = browser.new_context().new_page()
+        patient = browser.new_context().new_page()
+        doctor.goto(room["doctor_join_url"])
+        patient.goto(room["patient_join_url"])
+        assert not patient.is_visible("#recording")  # only the doctor's page records
+        admit_first_patient(doctor, "pat_rec")
+        doctor.wait_for_selector("text=This consultation is being recorded", timeout=30000)
+        time.sleep(3)  # a few seconds of conversation
+        doctor.click("#hangup")
+        doctor.wait_for_selector("text=Recording saved.", timeout=30000)
+        upload = doctor.evaluate("window.room.recordingUpload")
+    assert upload["status"] == 200 and upload["body"]["duration_seconds"] > 1
+    status = api(server, committed_live_key, "GET", f"/api/v1/consultations/video/{room['session_id']}/status")
+    assert status["recording_id"] == upload["body"]["recording_id"]
+    # Cleanup: the committed Recording row and its file.
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(f'UPDATE "{clinic.schema_name}".chatmed_videoconsultation SET recording_id = NULL '
+                           "WHERE doctor_id = %s", [DOCTOR])
+            cursor.execute(f'DELETE FROM "{clinic.schema_name}".transcription_recording WHERE uuid = %s',
+                           [upload["body"]["recording_id"]])
+    finally:
+        other.close()
