@@ -120,6 +120,9 @@ def test_other_clinic_sees_nothing(cm, cm_other, cm_test):
         assert_error(client.post(f"/api/v1/consultations/video/{sid}/cancel"), 404, "not_found")
         assert_error(client.post(f"/api/v1/consultations/waiting-room/{entry['entry_id']}/admit"), 404, "not_found")
         assert client.get("/api/v1/consultations/waiting-room?doctor_id=doc_abc123").json()["waiting"] == []
+        wav = SimpleUploadedFile("v.wav", (AUDIO / "visit_D2N041_4turns.wav").read_bytes(), content_type="audio/wav")
+        assert_error(client.post(f"/api/v1/consultations/video/{sid}/recording", {"audio": wav}, format="multipart"),
+                     404, "not_found")
     assert cm.get(f"/api/v1/consultations/video/{sid}/status").json()["status"] == "waiting"
 
 
