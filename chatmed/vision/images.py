@@ -99,11 +99,13 @@ def _raster(data: bytes, fmt: str) -> ValidatedImage:
             probe.verify()  # structure and checksums (PNG CRCs)
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # decode every pixel: a truncated file fails here
-            if image.format.lower() != fmt:
+            # MPO (multi-picture JPEG from cameras) is JPEG for this purpose.
+            if {"mpo": "jpeg"}.get(image.format.lower(), image.format.lower()) != fmt:
                 raise ImageValidationError(f"image: the content is {image.format}, not {fmt.upper()}")
             width, height, mode = image.width, image.height, image.mode
             frames = getattr(image, "n_frames", 1)
-            clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no metadata
+            clean = image.copy()  # pixels (and palette) only: no EXIF, XMP, ICC or text chunks are kept
+            clean.info = {}
             if fmt == "jpeg" and clean.mode not in ("RGB", "L", "CMYK"):
                 clean = clean.convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:

@@ -216,3 +216,21 @@ def test_auth_and_isolation(cm, cm_other, anon_client):
     cm_other.post(URL, {"image": upload(jpeg_bytes(), "a.jpg", "image/jpeg")}, format="multipart")
     with schema_context(other.schema_name):
         assert ImageAnalysis.objects.count() == 1
+
+
+def test_jpeg_exif_is_stripped(cm, clinic):
+    from django_tenants.utils import schema_context
+
+    from chatmed.models import ImageAnalysis
+
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010E] = "Jane Patient, MRN 123456"  # ImageDescription
+    Image.new("RGB", (40, 30), (90, 60, 50)).save(out, format="JPEG", exif=exif)
+    assert b"Jane Patient" in out.getvalue()
+    response = cm.post(URL, {"image": upload(out.getvalue(), "mole.jpeg", "image/jpeg"),
+                             "analysis_type": "dermatology"}, format="multipart")
+    assert response.status_code == 503 and response.json()["image"]["format"] == "jpeg"
+    with schema_context(clinic.schema_name):
+        stored = ImageAnalysis.objects.get(public_id=response.json()["analysis_id"]).image.open("rb").read()
+    assert b"Jane Patient" not in stored and Image.open(io.BytesIO(stored)).size == (40, 30)
