@@ -152,6 +152,7 @@ class NoteSentence:
     supported: bool = True
     reasons: tuple[str, ...] = ()
     traced: bool = False
+    new_line: bool = False
 
 
 def note_sentences_with_evidence(*, note: ClinicalNote, section: str) -> list[NoteSentence]:
@@ -169,18 +170,21 @@ def note_sentences_with_evidence(*, note: ClinicalNote, section: str) -> list[No
         key = " ".join(line.split())
         if not key:
             continue
+        first = bool(out)  # a sentence that starts a new line of the section (after the first)
         entry = by_text.get(key) or by_text.get(key.lstrip("-* ").strip())
         if entry is not None:
-            out.append(_sentence(line.strip(), entry))
+            out.append(_sentence(line.strip(), entry, new_line=first))
             continue
         for part in _SENTENCE_END.split(line.strip()):
             if part.strip():
                 found = by_text.get(" ".join(part.split()))
-                out.append(_sentence(part.strip(), found) if found else NoteSentence(text=part.strip()))
+                out.append(_sentence(part.strip(), found, new_line=first) if found
+                           else NoteSentence(text=part.strip(), new_line=first))
+                first = False
     return out
 
 
-def _sentence(text: str, entry: dict) -> NoteSentence:
+def _sentence(text: str, entry: dict, *, new_line: bool = False) -> NoteSentence:
     return NoteSentence(text=text, utterances=tuple(entry.get("utterances") or ()),
                         supported=bool(entry.get("supported", True)), reasons=tuple(entry.get("reasons") or ()),
-                        traced=True)
+                        traced=True, new_line=new_line)
