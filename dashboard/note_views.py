@@ -48,11 +48,11 @@ def _note(appointment: Appointment) -> ClinicalNote:
 
 def _sections(note: ClinicalNote) -> list[dict]:
     """The note's sections for display: key, heading, text and sentences with their evidence."""
-    from notes.export import _ordered_sections
+    from notes.export import note_sections_ordered
 
     return [{"key": key, "heading": heading, "text": text,
              "sentences": note_sentences_with_evidence(note=note, section=key)}
-            for key, heading, text in _ordered_sections(note)]
+            for key, heading, text in note_sections_ordered(note)]
 
 
 def _note_context(request: HttpRequest, appointment: Appointment, note: ClinicalNote | None) -> dict:
@@ -342,7 +342,7 @@ def note_pdf_download(request: HttpRequest, appointment_id: str) -> HttpResponse
               "unsigned": _("Not signed off")}
     try:
         pdf = note_pdf(note=note, parties=record_selectors.appointment_note_parties(clinic=request.clinic, appointment=appointment), labels=labels)
-    except TemplateNotFound:  # pragma: no cover - _ordered_sections handles a missing template
+    except TemplateNotFound:  # pragma: no cover - note_sections_ordered handles a missing template
         raise Http404("No template") from None
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="note-{appointment.date:%Y%m%d}-v{note.version}.pdf"'

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from notes.models import ClinicalNote
 
-__all__ = ["NoteParties", "note_fhir_bundle", "note_pdf"]
+__all__ = ["NoteParties", "note_fhir_bundle", "note_pdf", "note_sections_ordered"]
 
 LOINC_NOTE = {"system": "http://loinc.org", "code": "34109-9", "display": "Note"}
 
@@ -49,7 +49,7 @@ def _section_titles(note: ClinicalNote) -> dict[str, str]:
     return {spec.key: spec.heading(note.language) for spec in template.sections}
 
 
-def _ordered_sections(note: ClinicalNote) -> list[tuple[str, str, str]]:
+def note_sections_ordered(note: ClinicalNote) -> list[tuple[str, str, str]]:
     """``[(key, heading, text), ...]`` in template order, then any other stored section."""
     titles = _section_titles(note)
     sections = note.sections or {}
@@ -88,7 +88,7 @@ def note_fhir_bundle(*, note: ClinicalNote, parties: NoteParties) -> dict:
         "status": status, "type": {"coding": [LOINC_NOTE], "text": "Clinical note"}, "date": date,
         "author": [author], "title": title, "language": note.language,
         "section": [{"title": heading, "text": {"status": "generated", "div": _xhtml(text)}}
-                    for _, heading, text in _ordered_sections(note)],
+                    for _, heading, text in note_sections_ordered(note)],
         "extension": [{"url": "https://medsync.example/fhir/StructureDefinition/note-version",
                        "valueInteger": note.version}],
     }
@@ -147,7 +147,7 @@ def note_pdf(*, note: ClinicalNote, parties: NoteParties, labels: dict[str, str]
         facts.append(f"<b>{esc(text['clinician'])}:</b> {esc(parties.clinician_name)}")
     facts.append(f"<b>{esc(text['version'])}:</b> {note.version}")
     story += [Paragraph(" &nbsp; ".join(facts), styles["Normal"]), Spacer(1, 4 * mm)]
-    for _, heading, body in _ordered_sections(note):
+    for _, heading, body in note_sections_ordered(note):
         story.append(Paragraph(esc(heading), styles["Heading2"]))
         for line in (body or "").splitlines() or [""]:
             if line.strip():
