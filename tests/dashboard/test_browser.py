@@ -113,8 +113,15 @@ def test_sign_in_create_patient_and_appointment(server, world):
         assert page.get_by_role("cell", name="Ana Browser", exact=True).is_visible()
         page.screenshot(path=ARTIFACTS / "dashboard-schedule.png", full_page=True)
         page.get_by_role("link", name="Patients").click()
-        page.get_by_label("Name").fill("browser")
+        page.get_by_label("Name").fill("zzz")  # searched as one types (htmx), no page load
+        page.wait_for_selector("#patient-table >> text=No patient matches")
+        page.get_by_label("Name").fill("ana brow")
         page.wait_for_selector("#patient-table >> text=Ana Browser")
+        page.get_by_label("Language").select_option("es")  # Spanish pages
+        page.wait_for_selector("h1:has-text('Pacientes')")
+        page.screenshot(path=ARTIFACTS / "dashboard-patients-es.png", full_page=True)
+        page.get_by_label("Idioma").select_option("en")
+        page.wait_for_selector("h1:has-text('Patients')")
 
 
 def test_upload_edit_versions_evidence_and_sign(server, world):
