@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth import logout
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -62,8 +61,8 @@ def clinic_user_required(view):
         user = request.user
         clinic_user = clinic_user_for_login(user=user) if user.is_authenticated else None
         if clinic_user is None or request.session.get(SESSION_CLINIC) != clinic_user.clinic.client_id:
-            if user.is_authenticated and clinic_user is None:
-                logout(request)  # e.g. a deactivated clinic: nothing of it stays reachable
+            # Not a clinic user of an active clinic (e.g. signed in to the Django admin only, or the
+            # clinic was deactivated): sign in again; the admin's session is left alone.
             return redirect(f"{reverse('dashboard:login')}?{urlencode({'next': request.get_full_path()})}")
         on_host = host_clinic(request)
         if on_host is not None and on_host.pk != clinic_user.clinic_id:

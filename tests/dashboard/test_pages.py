@@ -88,6 +88,24 @@ def test_api_login_still_answers_as_the_seed(doctor, anon_client):
     assert bad.status_code == 401 and bad.json() == {"success": False, "error": "Invalid email or password"}
 
 
+def test_an_admin_only_session_is_sent_to_sign_in_and_kept(clinic):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_user("operator", "op@example.com", "x", is_staff=True)
+    client = Client(HTTP_HOST=HOST_A)
+    client.force_login(staff)
+    assert client.get("/app/").status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)  # the Django admin session stays
+
+
+def test_deactivated_clinic_locks_its_users_out(clinic, doctor, doctor_web):
+    clinic.is_active = False
+    clinic.save(update_fields=["is_active"])
+    assert doctor_web.get("/app/").status_code == 302
+    assert Client(HTTP_HOST="localhost").post("/app/sign-in/", {
+        "clinic": "clinic-a", "email": doctor.user.email, "password": DOCTOR_PASSWORD}).status_code == 401
+
+
 def test_password_change(doctor, doctor_web):
     wrong = doctor_web.post("/app/password/", {"old_password": "nope", "new_password1": "Another-Secret-981",
                                                "new_password2": "Another-Secret-981"})
