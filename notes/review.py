@@ -135,16 +135,18 @@ def clinical_note_diagnosis_decide(*, note: ClinicalNote, code: str, decision: s
 
 # --- evidence ---------------------------------------------------------------------------------------
 
-# Sentence ends as the note engines split them: ., ! or ? followed by space, or a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 @dataclass(frozen=True)
 class NoteSentence:
-    """One sentence of a note section as shown for review.
+    """One piece of a note section as shown for review: a generated sentence with its evidence, or
+    text around it (list numbers, labels such as "**History:**", words the clinician added).
 
-    ``utterances``: transcript segment indices it comes from (empty when unknown, e.g. edited by
-    hand); ``supported`` False marks a sentence no utterance supports (with ``reasons``).
+    ``utterances``: transcript segment indices it comes from (empty when unknown); ``supported``
+    False marks a sentence no utterance supports (with ``reasons``); ``traced`` tells whether the
+    engine's evidence covers it; ``new_line`` that it starts a new line of the section; ``strong``
+    that it is a bold label of the note's Markdown (shown without the asterisks).
     """
 
     text: str
@@ -153,35 +155,62 @@ class NoteSentence:
     reasons: tuple[str, ...] = ()
     traced: bool = False
     new_line: bool = False
+    strong: bool = False
 
 
 def note_sentences_with_evidence(*, note: ClinicalNote, section: str) -> list[NoteSentence]:
-    """The sentences of ``section`` with the evidence the engine stored for them.
+    """The text of ``section`` cut into the sentences the engine's evidence names, in order, and the
+    text between them.
 
-    Evidence is matched by exact sentence text in that section, so a sentence edited by the
-    clinician shows no (stale) evidence. Evidence entries holding several sentences (a line such as
-    "Constitutional: Reports fever. Denies chills.") are matched as a whole line first.
+    Evidence is matched by exact sentence text within each line of the section, so a sentence the
+    clinician edited shows no (stale) evidence and text that is no generated sentence stays plain.
     """
     body = (note.sections or {}).get(section, "") or ""
-    entries = [e for e in note.evidence or [] if e.get("section") == section]
-    by_text = {" ".join(e.get("sentence", "").split()): e for e in entries}
+    entries = [e for e in note.evidence or [] if e.get("section") == section and (e.get("sentence") or "").strip()]
+    used: set[int] = set()
     out: list[NoteSentence] = []
-    for line in body.splitlines():
-        key = " ".join(line.split())
-        if not key:
+    for raw_line in body.splitlines():
+        line = raw_line.strip()
+        if not line:
             continue
-        first = bool(out)  # a sentence that starts a new line of the section (after the first)
-        entry = by_text.get(key) or by_text.get(key.lstrip("-* ").strip())
-        if entry is not None:
-            out.append(_sentence(line.strip(), entry, new_line=first))
-            continue
-        for part in _SENTENCE_END.split(line.strip()):
-            if part.strip():
-                found = by_text.get(" ".join(part.split()))
-                out.append(_sentence(part.strip(), found, new_line=first) if found
-                           else NoteSentence(text=part.strip(), new_line=first))
-                first = False
+        starts_line = bool(out)
+        cursor = 0
+        while True:
+            best: tuple[int, int] | None = None
+            for number, entry in enumerate(entries):
+                if number in used:
+                    continue
+                at = line.find(entry["sentence"].strip(), cursor)
+                if at >= 0 and (best is None or at < best[0]):
+                    best = (at, number)
+            if best is None:
+                break
+            at, number = best
+            if at > cursor:
+                out += _plain(line[cursor:at], new_line=starts_line)
+                starts_line = False
+            sentence = entries[number]["sentence"].strip()
+            out.append(_sentence(sentence, entries[number], new_line=starts_line))
+            starts_line = False
+            used.add(number)
+            cursor = at + len(sentence)
+        if cursor < len(line):
+            out += _plain(line[cursor:], new_line=starts_line)
     return out
+
+
+def _plain(text: str, *, new_line: bool) -> list[NoteSentence]:
+    """Untraced text, with Markdown bold labels (``**History:**``) as strong pieces."""
+    pieces: list[NoteSentence] = []
+    cursor = 0
+    for match in _BOLD.finditer(text):
+        if text[cursor:match.start()].strip():
+            pieces.append(NoteSentence(text=text[cursor:match.start()].strip(), new_line=new_line and not pieces))
+        pieces.append(NoteSentence(text=match.group(1).strip(), strong=True, new_line=new_line and not pieces))
+        cursor = match.end()
+    if text[cursor:].strip():
+        pieces.append(NoteSentence(text=text[cursor:].strip(), new_line=new_line and not pieces))
+    return pieces
 
 
 def _sentence(text: str, entry: dict, *, new_line: bool = False) -> NoteSentence:

@@ -211,6 +211,32 @@ def test_encounter_shows_transcript_note_and_evidence(visit, doctor_web):
     assert "Version 1" in page and 'id="sign-off"' in page
 
 
+def test_unsupported_sentences_are_flagged_with_their_reasons(clinic, visit, doctor_web):
+    appointment, note = visit
+    with schema_context(clinic.schema_name):
+        entry = next(e for e in note.evidence if e["sentence"] and e["sentence"] in note.sections[e["section"]])
+        note.evidence = [dict(e, supported=False, reasons=["number 800 not in transcript"]) if e is entry else e
+                         for e in note.evidence]
+        note.save(update_fields=["evidence"])
+    page = html(doctor_web.get(f"/app/encounters/{appointment.uuid}/"))
+    assert "1 sentence is not supported by the transcript" in page
+    assert "(not supported by the transcript: number 800 not in transcript)" in page
+    assert 'class="sentence unsupported"' in page
+
+
+def test_write_the_note_from_typed_notes(clinic, doctor, doctor_web):
+    patient = make_patient(clinic, by=doctor.uid)
+    appointment = make_appointment(clinic, patient, by=doctor.uid, clinician=doctor.uid)
+    url = f"/app/encounters/{appointment.uuid}/note/generate/"
+    assert doctor_web.post(url, {"notes": ""}).status_code == 400  # nothing to document
+    assert doctor_web.post(url, {"notes": "Sore throat for 4 days. Acute pharyngitis."}).status_code == 302
+    with schema_context(clinic.schema_name):
+        appointment.refresh_from_db()
+        note = appointment.note
+    assert note is not None and "sore throat" in note.content.lower()
+    assert all(e.get("from_clinician_notes") for e in note.evidence if not e["utterances"])
+
+
 def test_section_autosave_versions_diff_and_restore(clinic, visit, doctor, doctor_web):
     appointment, note = visit
     url = f"/app/encounters/{appointment.uuid}/note/"
