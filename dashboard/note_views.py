@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from clinics.models import ClinicUser, ClinicUserRole
+from clinics.models import ClinicUserRole
+from clinics.selectors import clinic_user_list
 from dashboard.access import clinic_user_required
 from dashboard.views import appointment_for, json_error
 from medsync.api.jwt import token_issue
@@ -238,8 +239,8 @@ def note_versions(request: HttpRequest, appointment_id: str) -> HttpResponse:
         against = int(request.GET.get("against", chosen - 1))
     except ValueError:
         return json_error(_("version must be a number"), 400)
-    names = {u.uid: u.display_name for u in ClinicUser.objects.select_related("user").filter(
-        clinic=request.clinic, uid__in=[v.changed_by for v in versions])}
+    names = {u.uid: u.display_name
+             for u in clinic_user_list(clinic=request.clinic, uids={v.changed_by for v in versions})}
     for v in versions:
         v.changed_by_name = names.get(v.changed_by, "")
     by_number = {v.version: v for v in versions}

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clinics.models import ClinicUser
+from clinics.selectors import clinic_user_list
 from clinics.services import SignInRateLimited, SignInRefused, clinic_user_sign_in
 from dashboard.access import (
     SESSION_CLINIC, clinic_admin_required, clinic_user_required, host_clinic, is_clinic_admin, own_appointments,
@@ -110,8 +110,7 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 def _clinicians(clinic) -> list[tuple[str, str]]:
-    users = ClinicUser.objects.select_related("user").filter(clinic=clinic, user__is_active=True)
-    return [(u.uid, u.display_name) for u in users]
+    return [(u.uid, u.display_name) for u in clinic_user_list(clinic=clinic, active_only=True)]
 
 
 @clinic_user_required
@@ -229,8 +228,7 @@ def patient_detail(request: HttpRequest, patient_id: str) -> HttpResponse:
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     """The clinic's users and their roles (clinic admins only)."""
-    users = ClinicUser.objects.select_related("user").filter(clinic=request.clinic).order_by("user__email")
-    return render(request, "dashboard/users.html", {"users": users})
+    return render(request, "dashboard/users.html", {"users": clinic_user_list(clinic=request.clinic)})
 
 
 def appointment_for(request: HttpRequest, appointment_id: str) -> Appointment:

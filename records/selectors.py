@@ -68,10 +68,10 @@ def appointment_note(*, appointment: Appointment) -> ClinicalNote | None:
 
 def appointment_clinician(*, clinic, appointment: Appointment):
     """The :class:`clinics.models.ClinicUser` who sees the patient (assigned, else the creator), or ``None``."""
-    from clinics.models import ClinicUser
+    from clinics.selectors import clinic_user_list
 
     uid = appointment.clinician_uid or appointment.created_by
-    return ClinicUser.objects.select_related("user").filter(clinic=clinic, uid=uid).first() if uid else None
+    return clinic_user_list(clinic=clinic, uids=[uid]).first() if uid else None
 
 
 def appointment_note_parties(*, clinic, appointment: Appointment):

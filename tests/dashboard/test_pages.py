@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 from notes.models import ClinicalNote, ClinicalNoteVersion
 from records.models import Appointment, Patient
 from tests.conftest import AUDIO, DOCTOR_PASSWORD
-from tests.dashboard.conftest import HOST_A, HOST_B, make_appointment, make_note, make_patient, sign_in
+from tests.dashboard.conftest import HOST_A, make_appointment, make_note, make_patient, sign_in
 
 pytestmark = pytest.mark.django_db
 
