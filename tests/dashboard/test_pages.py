@@ -382,6 +382,27 @@ def test_upload_a_recording_and_poll_to_the_note(clinic, doctor, doctor_web, dja
     assert note.evidence and all(i < segments for e in note.evidence for i in e["utterances"])
 
 
+def test_processing_survives_a_reload(clinic, doctor, doctor_web):
+    """A recording still being processed (a Celery worker has it): the page polls again after a reload."""
+    from transcription.models import Recording
+
+    patient = make_patient(clinic, by=doctor.uid)
+    appointment = make_appointment(clinic, patient, by=doctor.uid, clinician=doctor.uid)
+    with schema_context(clinic.schema_name):
+        recording = Recording.objects.create(language="en", status=Recording.Status.PROCESSING,
+                                             source=Recording.Source.APPOINTMENT)
+        Appointment.objects.filter(pk=appointment.pk).update(recording=recording)
+    page = html(doctor_web.get(f"/app/encounters/{appointment.uuid}/"))
+    assert 'data-processing="1"' in page and "Processing the recording…" in page
+    assert doctor_web.get(f"/app/encounters/{appointment.uuid}/status/").json() == {
+        "status": "processing", "failure_reason": None, "note_ready": False}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    busy = doctor_web.post(f"/app/encounters/{appointment.uuid}/recording/",
+                           {"audio": SimpleUploadedFile("v.wav", (AUDIO / "visit_D2N041_4turns.wav").read_bytes())})
+    assert busy.status_code == 409 and "still being processed" in busy.json()["error"]
+
+
 def test_upload_limit(clinic, doctor, doctor_web, settings):
     settings.MEDSYNC_RECORDING_MAX_BYTES = 1000
     patient = make_patient(clinic, by=doctor.uid)
