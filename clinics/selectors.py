@@ -81,6 +81,17 @@ def clinic_user_for_login(*, user) -> ClinicUser | None:
     return ClinicUser.objects.select_related("user", "clinic").filter(user=user, clinic__is_active=True).first()
 
 
+def clinic_user_list(*, clinic: Clinic, uids=None, active_only: bool = False):
+    """The clinic's users (Django user loaded) by e-mail; only those with public ids ``uids`` when given,
+    only active Django users with ``active_only``."""
+    users = ClinicUser.objects.select_related("user").filter(clinic=clinic).order_by("user__email")
+    if uids is not None:
+        users = users.filter(uid__in=list(uids))
+    if active_only:
+        users = users.filter(user__is_active=True)
+    return users
+
+
 def subscription_is_active(*, clinic: Clinic) -> bool:
     """True when ``clinic`` may use subscription features: status active or trialing, period not over."""
     if clinic.subscription_status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):

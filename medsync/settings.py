@@ -448,3 +448,16 @@ from ops.logs import apply_logging_environment  # noqa: E402 - this block is app
 
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 apply_logging_environment(LOGGING, log_format=LOG_FORMAT, levels=env.str("LOG_LEVELS", default=""))
+
+# --- Doctor dashboard (dashboard app: /app/ and / of a clinic's host) ------------------------------
+INSTALLED_APPS += ["dashboard", "django_htmx"]
+# The dashboard's pages follow the user's language choice (cookie) or the browser's; the API surfaces
+# stay in LANGUAGE_CODE (dashboard.middleware). request.htmx for fragment answers (django-htmx).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+                  "dashboard.middleware.DashboardLocaleMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_htmx.middleware.HtmxMiddleware")
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOGIN_URL = "dashboard:login"
+# Serve static files straight from the apps' folders (no collectstatic), e.g. for tests and development.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)

@@ -308,6 +308,13 @@ def note_turns(utterances) -> list[Turn]:
     return turns
 
 
+def note_turn_segments(utterances) -> list[int]:
+    """For each turn :func:`note_turns` returns, the index of the utterance (stored segment) it is."""
+    from transcription.providers.local_whisper import INAUDIBLE
+
+    return [i for i, u in enumerate(utterances) if u.text.replace(INAUDIBLE, " ").split()]
+
+
 def encounter_process(
     *, clinic: Clinic, recording: Recording, audio: DecodedAudio, template: TemplateSpec, api_key=None,
 ) -> EncounterResult:
@@ -329,7 +336,8 @@ def encounter_process(
         _mark_failed(recording, reason)
         raise EncounterProcessingError(reason, recording=recording, stage="note", permanent=exc.permanent) from exc
     note = clinical_note_create(
-        result=note_result, template_key=template.key, language=recording.language, recording=recording
+        result=note_result, template_key=template.key, language=recording.language, recording=recording,
+        turn_segments=note_turn_segments(speech.utterances),
     )
     recording.status = Recording.Status.COMPLETED
     recording.failure_reason = ""
@@ -359,6 +367,10 @@ def transcribe_response(*, clinic: Clinic, result: EncounterResult, template_key
         "language": result.recording.language,
         "template": template_key,
         "client_id": clinic.client_id,
+        # Extra fields (not in the seed): which transcript utterances each note sentence comes from,
+        # and the sentences no utterance supports (to review before signing).
+        "evidence": result.note.evidence,
+        "unsupported_sentences": result.note.unsupported_sentences,
     }
 
 
