@@ -34,7 +34,11 @@ SHARED_APPS = [
     "django_tenants",
     "clinics",
     "daphne",
-    "django.contrib.admin",
+    # --- clinic admin (django-unfold theme; unfold must come before django.contrib.admin) ---
+    "unfold.apps.BasicAppConfig",
+    "clinicadmin.admin_apps.MedSyncAdminConfig",  # django.contrib.admin with MedSync's admin site
+    "clinicadmin",
+    # --- end clinic admin ---
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -419,3 +423,14 @@ from ops.logs import apply_logging_environment  # noqa: E402 - this block is app
 
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 apply_logging_environment(LOGGING, log_format=LOG_FORMAT, levels=env.str("LOG_LEVELS", default=""))
+
+# --- Clinic admin (django-unfold) ---------------------------------------------------------------
+# The admin at /admin/: the platform operator at the public host, a clinic's staff at the clinic's
+# host (clinicadmin.access). The index is a dashboard (clinicadmin.dashboard).
+UNFOLD = {
+    "SITE_TITLE": "MedSync admin",
+    "SITE_HEADER": "MedSync",
+    "SITE_SYMBOL": "medical_services",
+    "DASHBOARD_CALLBACK": "clinicadmin.dashboard.dashboard_callback",
+    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+}
