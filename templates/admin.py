@@ -92,7 +92,7 @@ class NoteTemplateAdmin(ClinicStaffAdmin):
         return super().changelist_view(request, {**(extra_context or {}), "builtin_templates": builtins})
 
     def get_urls(self):
-        return [path("builtin/<slug:key>/", self.admin_site.admin_view(self.builtin_view),
+        return [path("builtin/<str:key>/", self.admin_site.admin_view(self.builtin_view),
                      name="note_templates_notetemplate_builtin")] + super().get_urls()
 
     def builtin_view(self, request, key: str):
