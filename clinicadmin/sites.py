@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -48,6 +48,14 @@ class MedSyncAdminSite(UnfoldAdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return access.site_has_permission(request)
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        # Unfold's sign-in template has no hidden "next" field, so a sign-in started at /admin/login/
+        # would land on settings.LOGIN_REDIRECT_URL (not an admin page): default to the admin index.
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            request.GET = request.GET.copy()
+            request.GET[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+        return super().login(request, extra_context)
 
     def get_urls(self):
         return [

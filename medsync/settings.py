@@ -434,3 +434,5 @@ UNFOLD = {
     "DASHBOARD_CALLBACK": "clinicadmin.dashboard.dashboard_callback",
     "SIDEBAR": {"show_search": True, "show_all_applications": True},
 }
+# Serve static files straight from the apps' folders (no collectstatic), e.g. for the browser tests' server.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)

@@ -40,7 +40,7 @@ def test_sign_in_form_refuses_another_clinics_staff(staff_a_user, staff_b_user, 
     assert "no access to this clinic" in refused.content.decode()
     assert "_auth_user_id" not in client.session
     accepted = client.post("/admin/login/", {"username": "reception-a", "password": STAFF_PASSWORD})
-    assert accepted.status_code == 302
+    assert accepted.status_code == 302 and accepted["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
 
