@@ -44,6 +44,7 @@ class MedSyncAdminSite(UnfoldAdminSite):
     """The admin at ``/admin/``: operator at the public host, clinic staff at their clinic's host."""
 
     index_template = "clinicadmin/index.html"
+    index_title = "Dashboard"
     login_form = ClinicAdminLoginForm
 
     def has_permission(self, request: HttpRequest) -> bool:

@@ -432,7 +432,8 @@ UNFOLD = {
     "SITE_HEADER": "MedSync",
     "SITE_SYMBOL": "medical_services",
     "DASHBOARD_CALLBACK": "clinicadmin.dashboard.dashboard_callback",
-    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    "SIDEBAR": {"show_search": True, "show_all_applications": False,
+                "navigation": "clinicadmin.navigation.sidebar"},
 }
 # Serve static files straight from the apps' folders (no collectstatic), e.g. for the browser tests' server.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
