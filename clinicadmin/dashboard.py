@@ -17,7 +17,8 @@ def dashboard_callback(request, context: dict) -> dict:
     the platform operator, ``clinic_choices`` for clinic staff (the clinics whose admin they may open).
     """
     days = selectors.period_from(request.GET.get("days"))
-    context.update({"periods": selectors.DASHBOARD_PERIODS, "period_days": days})
+    context.update({"periods": selectors.DASHBOARD_PERIODS, "period_days": days,
+                    "chart_options_json": json.dumps(selectors.USAGE_CHART_OPTIONS)})
     if connection.schema_name != "public":
         if is_clinic_staff(request):
             clinic = connection.tenant

@@ -25,6 +25,18 @@ DEFAULT_PERIOD_DAYS = 30
 SERVICE_COLOURS = {Service.TRANSCRIPTION: "#8b5cf6", Service.WHATSAPP: "#10b981", Service.AGENT_CALL: "#f59e0b"}
 
 
+#: Chart.js options of the usage chart. They replace unfold's defaults, whose legend is hidden: here
+#: the legend names the services, and the y axis (requests) starts at 0 with whole numbers.
+USAGE_CHART_OPTIONS = {
+    "maintainAspectRatio": False,
+    "plugins": {"legend": {"display": True, "position": "top", "align": "end",
+                           "labels": {"usePointStyle": True, "boxHeight": 6, "boxWidth": 6}},
+                "tooltip": {"enabled": True}},
+    "scales": {"y": {"min": 0, "ticks": {"precision": 0}}, "x": {"ticks": {"maxTicksLimit": 10}}},
+    "datasets": {"line": {"borderWidth": 2, "pointStyle": False}},
+}
+
+
 def usage_daily(*, clinic: Clinic | None, days: int) -> dict:
     """Requests per service per day over the last ``days`` days (``clinic=None``: every clinic).
 

@@ -216,8 +216,8 @@ class ApiKeyAdmin(ClinicScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("name", "kind") if current_clinic() is not None else ("clinic", "name", "kind")
-        return ("clinic", "name", "kind", "prefix", "plan", "created_at", "last_used_at", "revoked_at",
-                "revoke_button")
+        fields = ("name", "kind", "prefix", "plan", "created_at", "last_used_at", "revoked_at", "revoke_button")
+        return fields if current_clinic() is not None else ("clinic",) + fields
 
     def get_readonly_fields(self, request, obj=None):
         # A key's clinic and kind are fixed at creation: its prefix (msk_/sk_live_/sk_test_) says its kind.
