@@ -78,7 +78,8 @@ def api_key_create(*, clinic: Clinic, name: str = "default", kind: str = ApiKeyK
 
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
-    """Revoke ``api_key`` (idempotent); it stops authenticating at once."""
+    """Revoke ``api_key`` (idempotent); it stops authenticating at once in this process and within
+    ``MEDSYNC_LOOKUP_CACHE_SECONDS`` (default 5 s) in every other web process (:mod:`medsync.lookup_cache`)."""
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])

@@ -71,7 +71,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # undone by PostgreSQL while django-tenants still believes it is set (queries then hit the wrong schema).
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "medsync.tenants.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -215,6 +215,9 @@ MEDSYNC_PLAN_RATE_LIMITS = {
     "professional": env.int("MEDSYNC_RATE_LIMIT_PROFESSIONAL", default=50),
     "enterprise": env.int("MEDSYNC_RATE_LIMIT_ENTERPRISE", default=500),
 }
+# Seconds each web process keeps host -> clinic and API key -> clinic answers (medsync/lookup_cache.py);
+# a revoked key stops working in other processes within this time. 0 = no caching.
+MEDSYNC_LOOKUP_CACHE_SECONDS = env.float("MEDSYNC_LOOKUP_CACHE_SECONDS", default=5.0)
 # Largest audio upload on /v1/transcribe, bytes (seed: "Max file size 150 MB").
 MEDSYNC_TRANSCRIBE_MAX_BYTES = env.int("MEDSYNC_TRANSCRIBE_MAX_BYTES", default=150 * 1024 * 1024)
 # Longest accepted recording, seconds (seed: "~60 minutes"); longer ones get 422.
