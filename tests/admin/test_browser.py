@@ -16,6 +16,7 @@ import pytest
 
 from tests.admin.conftest import STAFF_PASSWORD
 from tests.browser import ARTIFACTS, chromium, daphne_process, require_chromium
+from tests.http_server import LocalHttpServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -23,8 +24,18 @@ KEY_NAME = "browser-test-key"
 
 
 @pytest.fixture(scope="module")
-def people(django_db_setup, django_db_blocker):
-    """Committed: clinic A's and clinic B's staff and the platform operator; removed afterwards."""
+def callback_endpoint():
+    """A real HTTP server (in this process) standing in for clinic A's callback endpoint: answers 200."""
+    server = LocalHttpServer(lambda method, path, headers, body: (200, {}, b"{}"))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def people(django_db_setup, django_db_blocker, callback_endpoint):
+    """Committed: clinic A's and clinic B's staff, the platform operator, and some activity of clinic A
+    (usage over several days, recordings, a signed note, a pending booking, a given-up callback to
+    ``callback_endpoint``); all removed afterwards."""
     require_chromium()
     from django.contrib.auth.models import User
     from django.db import connection
@@ -39,13 +50,76 @@ def people(django_db_setup, django_db_blocker):
         operator = User.objects.create_superuser("browser-operator", "op@platform.example", STAFF_PASSWORD)
         StaffMembership.objects.create(user=staff_a, clinic=clinic_a)
         StaffMembership.objects.create(user=staff_b, clinic=clinic_b)
+        activity = _clinic_a_activity(clinic_a, callback_endpoint.url + "/callback")
+        connection.set_schema_to_public()
     try:
-        yield {"clinic_a": clinic_a, "clinic_b": clinic_b}
+        yield {"clinic_a": clinic_a, "clinic_b": clinic_b, **activity}
     finally:
         with django_db_blocker.unblock():
+            _remove_activity(clinic_a, activity)
             connection.set_schema_to_public()
             ApiKey.objects.filter(name=KEY_NAME).delete()
             User.objects.filter(pk__in=[staff_a.pk, staff_b.pk, operator.pk]).delete()
+
+
+def _clinic_a_activity(clinic, callback_url: str) -> dict:
+    from datetime import date, time, timedelta
+
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from booking.models import Booking, CallbackDelivery, DeliveryStatus
+    from booking.services import bot_config_upsert
+    from clinics.models import Service, UsageRecord
+    from clinics.services import usage_record
+    from notes.models import ClinicalNote
+    from transcription.models import Recording
+
+    now = timezone.now()
+    usage = []
+    for days_ago, service, seconds in ((0, Service.TRANSCRIPTION, 120), (0, Service.WHATSAPP, 0),
+                                       (1, Service.TRANSCRIPTION, 60), (3, Service.AGENT_CALL, 45),
+                                       (3, Service.WHATSAPP, 0), (5, Service.TRANSCRIPTION, 300)):
+        record = usage_record(clinic=clinic, service=service, duration_seconds=seconds)
+        UsageRecord.objects.filter(pk=record.pk).update(created_at=now - timedelta(days=days_ago))
+        usage.append(record.pk)
+    with schema_context(clinic.schema_name):
+        # Bookings come from the clinic's WhatsApp bot, so the clinic has a bot configuration.
+        bot_config_upsert(appointment_callback_url=callback_url,
+                          slots_endpoint_url=callback_url.replace("/callback", "/slots"),
+                          whatsapp_number="+34910000000", clinic_name="Clinic A")
+        recordings = [Recording.objects.create(status=Recording.Status.COMPLETED, duration_seconds=s).pk
+                      for s in (120.0, 60.0)]
+        note = ClinicalNote.objects.create(template_key="SOAP", language="en", engine="offline",
+                                           content="## Subjective\nSore throat.", signed_off_at=now).pk
+        booking = Booking.objects.create(patient_name="Carme Puig", patient_phone="+34612345678",
+                                         date=date(2026, 5, 21), time=time(9, 0), provider="Dr. Garcia",
+                                         language="es").pk
+        delivery = CallbackDelivery.objects.create(event_type="appointment.created", url=callback_url,
+                                                   body='{"patient_name": "Carme Puig"}', attempts=5,
+                                                   status=DeliveryStatus.FAILED, last_status_code=503,
+                                                   last_error="http_503", next_attempt_at=now,
+                                                   created_at=now - timedelta(days=3)).pk
+    return {"usage": usage, "recordings": recordings, "note": note, "booking": booking, "delivery": delivery}
+
+
+def _remove_activity(clinic, activity: dict) -> None:
+    from django_tenants.utils import schema_context
+
+    from booking.models import Booking, BotConfig, CallbackDelivery, Conversation, Message
+    from clinics.models import UsageRecord
+    from notes.models import ClinicalNote
+    from transcription.models import Recording
+
+    UsageRecord.objects.filter(pk__in=activity["usage"]).delete()
+    with schema_context(clinic.schema_name):
+        Recording.objects.filter(pk__in=activity["recordings"]).delete()
+        ClinicalNote.objects.filter(pk=activity["note"]).delete()
+        CallbackDelivery.objects.filter(pk=activity["delivery"]).delete()
+        Booking.objects.filter(pk=activity["booking"]).delete()
+        Message.objects.filter(conversation__phone="+34612345678").delete()
+        Conversation.objects.filter(phone="+34612345678").delete()
+        BotConfig.objects.all().delete()
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +152,9 @@ def test_staff_create_an_api_key_see_the_secret_once_and_revoke_it(server):
         sign_in(page, clinic_a, "browser-staff-a")
         page.wait_for_selector("#medsync-dashboard [data-stat=bookings_pending]")
         page.wait_for_selector("canvas.chart")
+        stat = lambda name: page.locator(f"[data-stat={name}] .text-2xl").inner_text().strip()  # noqa: E731
+        assert (stat("recordings_processed"), stat("minutes_transcribed"), stat("notes_signed")) == ("2", "3.0", "1")
+        assert (stat("bookings_pending"), stat("callbacks_failed")) == ("1", "1")
         page.screenshot(path=ARTIFACTS / "admin-clinic-dashboard.png", full_page=True)
 
         page.goto(clinic_a + "/admin/clinics/apikey/add/")
@@ -153,3 +230,28 @@ def test_operator_overview_and_template_preview(server):
         page.wait_for_selector(".note-preview")
         assert "## " in page.locator(".note-preview").inner_text()
         page.screenshot(path=ARTIFACTS / "admin-template-preview.png", full_page=True)
+
+
+def test_staff_retry_a_given_up_callback_and_confirm_a_booking(server, people, callback_endpoint):
+    clinic_a = at(server, "clinic-a.localhost")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        sign_in(page, clinic_a, "browser-staff-a")
+        page.goto(clinic_a + f"/admin/booking/callbackdelivery/{people['delivery']}/change/")
+        page.wait_for_selector("#retry-now")
+        assert "http_503" in page.content()
+        page.screenshot(path=ARTIFACTS / "admin-callback-delivery.png", full_page=True)
+        page.locator("#retry-now").click()
+        page.wait_for_load_state()
+        page.reload()
+        assert page.locator("#retry-now").count() == 0 and "Delivered" in page.content()
+        (method, path, headers, body) = callback_endpoint.requests[-1]
+        assert (method, path, body) == ("POST", "/callback", b'{"patient_name": "Carme Puig"}')
+        assert headers["x-medsync-event"] == "appointment.created"
+
+        page.goto(clinic_a + f"/admin/booking/booking/{people['booking']}/change/")
+        page.wait_for_selector("#confirm-booking")
+        page.screenshot(path=ARTIFACTS / "admin-booking-pending.png", full_page=True)
+        page.locator("#confirm-booking").click()
+        page.wait_for_load_state()
+        assert page.locator("#confirm-booking").count() == 0 and "Confirmed" in page.content()
