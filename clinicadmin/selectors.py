@@ -28,9 +28,11 @@ SERVICE_COLOURS = {Service.TRANSCRIPTION: "#8b5cf6", Service.WHATSAPP: "#10b981"
 #: Chart.js options of the usage chart. They replace unfold's defaults, whose legend is hidden: here
 #: the legend names the services, and the y axis (requests) starts at 0 with whole numbers.
 USAGE_CHART_OPTIONS = {
+    "animation": False,  # drawn at once (also for screenshots)
+    "responsive": True,
     "maintainAspectRatio": False,
     "plugins": {"legend": {"display": True, "position": "top", "align": "end",
-                           "labels": {"usePointStyle": True, "boxHeight": 6, "boxWidth": 6}},
+                           "labels": {"boxHeight": 2, "boxWidth": 14}},
                 "tooltip": {"enabled": True}},
     "scales": {"y": {"min": 0, "ticks": {"precision": 0}}, "x": {"ticks": {"maxTicksLimit": 10}}},
     "datasets": {"line": {"borderWidth": 2, "pointStyle": False}},
