@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.db import connection
@@ -32,8 +34,15 @@ class ClinicAdminLoginForm(AuthenticationForm):
 
 
 def clinic_admin_url(request: HttpRequest, clinic, path_: str) -> str:
-    """Absolute URL of ``path_`` on ``clinic``'s primary host, keeping the request's scheme and port."""
-    domain = next((d.domain for d in clinic.domains.all() if d.is_primary), None) or clinic.domains.first().domain
+    """Absolute URL of ``path_`` on ``clinic``'s primary host, keeping the request's scheme and port.
+
+    Raises:
+        ValueError: the clinic has no domain.
+    """
+    domains = sorted(clinic.domains.all(), key=lambda d: not d.is_primary)
+    if not domains:
+        raise ValueError(f"clinic {clinic.client_id} has no domain")
+    domain = domains[0].domain
     port = request.get_port()
     default_port = "443" if request.is_secure() else "80"
     netloc = domain if port in ("", default_port) else f"{domain}:{port}"
@@ -69,11 +78,11 @@ class MedSyncAdminSite(UnfoldAdminSite):
         if connection.schema_name != "public":
             return redirect("admin:index")
         clinic = next((c for c in access.member_clinics(request.user) if c.pk == clinic_id), None)
-        if clinic is None:
+        if clinic is None or not clinic.domains.exists():
             return TemplateResponse(request, "clinicadmin/no_access.html", {**self.each_context(request),
                                     "title": "No access"}, status=404)
         token = access.enter_token_issue(user=request.user, clinic=clinic)
-        target = clinic_admin_url(request, clinic, reverse("admin:clinicadmin-enter-token") + f"?token={token}")
+        target = clinic_admin_url(request, clinic, reverse("admin:clinicadmin-enter-token") + "?" + urlencode({"token": token}))
         return HttpResponseRedirect(target)
 
     def enter_with_token(self, request: HttpRequest) -> HttpResponse:
