@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("live/", live_demo, name="live-demo"),
     path("calls/", include("calls.urls")),
+    path("consult/", include("chatmed.consultations.urls")),  # ChatMed video join pages (issue 13)
 ]
 
 handler404 = "medsync.api.errors.json_404"

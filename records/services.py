@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clinics.models import Clinic
 from notes.diagnosis.base import DiagnosisSuggestion, SourceText
-from notes.engines.base import CLINICIAN, Turn
+from notes.engines.base import CLINICIAN, Turn, word_confidences
 from notes.models import ClinicalNote
 from notes.services import clinical_note_write, diagnosis_suggest, note_generate
 from records.models import Appointment, Patient
@@ -137,7 +137,7 @@ def appointment_turns(*, appointment: Appointment) -> list[Turn]:
     """The diarized transcript of the appointment's recording as note-engine turns (``[]`` if none yet)."""
     if appointment.recording_id is None:
         return []
-    return [Turn(speaker=s.speaker, text=s.text, start=s.start, end=s.end)
+    return [Turn(speaker=s.speaker, text=s.text, start=s.start, end=s.end, words=word_confidences(s.words))
             for s in transcript_segments(recording=appointment.recording)]
 
 

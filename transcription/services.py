@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from clinics.models import Clinic, Service
 from clinics.services import usage_record
-from notes.engines.base import NoteEngineError, NoteResult, Turn
+from notes.engines.base import NoteEngineError, NoteResult, Turn, word_confidences
 from notes.models import ClinicalNote
 from notes.services import clinical_note_create, note_generate
 from templates.builtin import TemplateSpec
@@ -302,7 +302,9 @@ def note_turns(utterances) -> list[Turn]:
     for u in utterances:
         text = " ".join(u.text.replace(INAUDIBLE, " ").split())
         if text:
-            turns.append(Turn(speaker=u.speaker, text=text, start=u.start, end=u.end))
+            # Word confidences go with the text: the note never states an uncertain word as a fact.
+            turns.append(Turn(speaker=u.speaker, text=text, start=u.start, end=u.end,
+                              words=word_confidences(getattr(u, "words", ()))))
     return turns
 
 
