@@ -34,7 +34,11 @@ SHARED_APPS = [
     "django_tenants",
     "clinics",
     "daphne",
-    "django.contrib.admin",
+    # --- clinic admin (django-unfold theme; unfold must come before django.contrib.admin) ---
+    "unfold.apps.BasicAppConfig",
+    "clinicadmin.admin_apps.MedSyncAdminConfig",  # django.contrib.admin with MedSync's admin site
+    "clinicadmin",
+    # --- end clinic admin ---
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -459,5 +463,17 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.Authenticatio
                   "django_htmx.middleware.HtmxMiddleware")
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOGIN_URL = "dashboard:login"
-# Serve static files straight from the apps' folders (no collectstatic), e.g. for tests and development.
+
+# --- Clinic admin (django-unfold) ---------------------------------------------------------------
+# The admin at /admin/: the platform operator at the public host, a clinic's staff at the clinic's
+# host (clinicadmin.access). The index is a dashboard (clinicadmin.dashboard).
+UNFOLD = {
+    "SITE_TITLE": "MedSync admin",
+    "SITE_HEADER": "MedSync",
+    "SITE_SYMBOL": "medical_services",
+    "DASHBOARD_CALLBACK": "clinicadmin.dashboard.dashboard_callback",
+    "SIDEBAR": {"show_search": True, "show_all_applications": False,
+                "navigation": "clinicadmin.navigation.sidebar"},
+}
+# Serve static files straight from the apps' folders (no collectstatic), e.g. for the browser tests' server.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
