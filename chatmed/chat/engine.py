@@ -54,6 +54,13 @@ def entry_by_id(entry_id: str) -> Entry | None:
     return next((e for e in ENTRIES if e.id == entry_id), None)
 
 
+def follow_up_questions(entry: Entry, language: str, count: int = 3) -> list[str]:
+    """The first ``count`` red-flag questions of ``entry`` in ``language`` (English when the language has
+    no entry translations: ``ar`` and unsupported codes)."""
+    local = localized_entry(entry, language) or entry
+    return list(local.red_flags[:count])
+
+
 def _more_urgent(a: str, b: str) -> str:
     return min(a, b, key=URGENCY_ORDER.index)
 
@@ -98,7 +105,7 @@ def offline_answer(*, message: str, language: str = "en", emergency_number: str 
         parts.append(profile_context)
     parts.append(strings["closing"].format(number=emergency_number))
     sources = [entry.source] + ([detection.rule.source] if detection.rule else [])
-    return ChatAnswer(" ".join(parts), urgency, list(local.red_flags[:3]), entry.id, sources, disclaimer)
+    return ChatAnswer(" ".join(parts), urgency, follow_up_questions(entry, language), entry.id, sources, disclaimer)
 
 
 def localized_profile_context(*, language: str, conditions: list[str], medications: list[str],

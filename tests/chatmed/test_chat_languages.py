@@ -185,3 +185,13 @@ def test_an_unsupported_language_falls_back_to_english(cm, language):
     assert cough.summary in body["response"] and body["follow_up_questions"] == list(cough.red_flags[:3])
     assert body["disclaimer"] == STRINGS["en"]["disclaimer"] and _language_of(body["response"]) == "en"
     assert cm.get("/api/v1/chat/sessions/fallback").json()["language"] == "en"
+
+
+@pytest.mark.parametrize("language", STRING_LANGUAGES)
+def test_every_topic_can_be_asked_about_in_every_language(language):
+    from chatmed.chat.engine import match_entry
+
+    for entry_id, data in load_language_file(language)["entries"].items():
+        for keyword in data["keywords"]:
+            matched = match_entry(keyword)
+            assert matched is not None and matched.id == entry_id, (language, keyword, matched and matched.id)
