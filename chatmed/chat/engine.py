@@ -55,8 +55,8 @@ def entry_by_id(entry_id: str) -> Entry | None:
 
 
 def follow_up_questions(entry: Entry, language: str, count: int = 3) -> list[str]:
-    """The first ``count`` red-flag questions of ``entry`` in ``language`` (English when the language has
-    no entry translations: ``ar`` and unsupported codes)."""
+    """The first ``count`` red-flag questions of ``entry`` in ``language`` (English for a language outside
+    :data:`chatmed.chat.knowledge.LANGUAGES`)."""
     local = localized_entry(entry, language) or entry
     return list(local.red_flags[:count])
 
@@ -69,7 +69,7 @@ def offline_answer(*, message: str, language: str = "en", emergency_number: str 
                    previous_topic: str = "", profile_context: str = "", detection: Detection | None = None) -> ChatAnswer:
     """Answer ``message`` from the knowledge base (see the module docstring) in ``language``.
 
-    ``language`` outside :data:`chatmed.chat.knowledge.STRING_LANGUAGES` falls back to English.
+    ``language`` outside :data:`chatmed.chat.knowledge.LANGUAGES` falls back to English.
     ``profile_context`` is inserted as given (see :func:`localized_profile_context`).
     """
     language = language if language in STRINGS else "en"
@@ -88,18 +88,15 @@ def offline_answer(*, message: str, language: str = "en", emergency_number: str 
         text = strings["no_match"]
         if detection.urgency_level == HIGH:
             condition, actions = rule_text(detection.rule, language)
-            text = f"{condition}: {'; '.join(actions)}. {text}"
+            text = f"{condition}: {strings['list_separator'].join(actions)}. {text}"
         return ChatAnswer(text, urgency, [], "", [detection.rule.source] if detection.rule else [], disclaimer)
 
     urgency = _more_urgent(entry.urgency, detection.urgency_level)
     local = localized_entry(entry, language)
     parts = []
-    if local is None:  # a language with the engine's sentences but no entry translations (ar)
-        local = entry
-        parts.append(strings["english_only_note"])
     if detection.urgency_level == HIGH and detection.rule is not None:
         condition, actions = rule_text(detection.rule, language)
-        parts.append(strings["warning_sign"].format(condition=condition, actions="; ".join(actions)))
+        parts.append(strings["warning_sign"].format(condition=condition, actions=strings["list_separator"].join(actions)))
     parts += [f"{local.title}: {local.summary}", local.self_care, local.seek_care]
     if profile_context:
         parts.append(profile_context)
@@ -111,10 +108,10 @@ def offline_answer(*, message: str, language: str = "en", emergency_number: str 
 def localized_profile_context(*, language: str, conditions: list[str], medications: list[str],
                               allergies: list[str]) -> str:
     """The sentence listing a health profile's conditions, medications and allergies in ``language``
-    (English outside :data:`~chatmed.chat.knowledge.STRING_LANGUAGES`); ``""`` when all three are empty.
+    (English outside :data:`~chatmed.chat.knowledge.LANGUAGES`); ``""`` when all three are empty.
     The listed items are inserted as stored (condition descriptions, drug names, allergens)."""
     strings = STRINGS[language if language in STRINGS else "en"]
     parts = [f"{strings[label]}: {', '.join(items)}" for label, items in
              (("profile_conditions", conditions), ("profile_medications", medications), ("profile_allergies", allergies))
              if items]
-    return strings["profile_context"].format(items="; ".join(parts)) if parts else ""
+    return strings["profile_context"].format(items=strings["list_separator"].join(parts)) if parts else ""

@@ -5,21 +5,19 @@ The text lives in data files, one YAML per language, in ``chatmed/chat/knowledge
 * ``en.yaml`` is the source. Every entry is a short summary written for MedSync in its own words from
   the public page it cites (NHS); it stays at the level of general guidance those pages give and adds
   no medical claim of its own. ``urgency`` and ``source`` are defined there for all languages.
-* ``es``, ``ca``, ``fr``, ``pt``, ``de``, ``it``: faithful translations of every entry (``title``,
-  ``summary``, ``self_care``, ``seek_care``, ``red_flags``; same claims, numbers and units) that repeat
-  the English ``source`` ("translated by MedSync from the cited source"; the NHS pages have no official
-  version in these languages), plus the engine's sentences (``strings``) and the emergency rules'
-  condition names and first-aid actions (``rules``, keyed by :mod:`chatmed.emergency.rules` ids).
-* ``ar.yaml``: the engine's sentences (disclaimer, emergency and "no match" wording) and the rules in
-  Arabic; no entry translations, so an Arabic answer gives the English entry after the note
-  ``english_only_note`` ("information available in English").
+* ``es``, ``ca``, ``fr``, ``pt``, ``de``, ``it`` (the other six platform languages) and ``ar`` (used by
+  the API contract's examples): faithful translations of every entry (``title``, ``summary``,
+  ``self_care``, ``seek_care``, ``red_flags``; same claims, numbers and units) that repeat the English
+  ``source`` ("translated by MedSync from the cited source"; the NHS pages have no official version in
+  these languages), plus the engine's sentences (``strings``) and the emergency rules' condition names
+  and first-aid actions (``rules``, keyed by :mod:`chatmed.emergency.rules` ids).
 
 ``keywords`` (normalized: lower case, no accents, see :func:`chatmed.emergency.text.normalize`) are each
 language's words for the topic; an entry matches the keywords of every language, whatever the answer's
 language. ``red_flags`` become follow-up questions.
 
-Language behaviour: :data:`KB_LANGUAGES` get everything in their language; ``ar`` as above; any other
-language code falls back to English (``chatmed.chat.services`` stores and answers it as ``en``).
+Language behaviour: :data:`LANGUAGES` get everything in their language; any other language code falls
+back to English (``chatmed.chat.services`` stores and answers it as ``en``).
 """
 
 from __future__ import annotations
@@ -32,15 +30,13 @@ import yaml
 
 DATA_DIR = Path(__file__).with_name("knowledge_data")
 SOURCE_LANGUAGE = "en"
-TRANSLATED_LANGUAGES = ("es", "ca", "fr", "pt", "de", "it")
-KB_LANGUAGES = (SOURCE_LANGUAGE, *TRANSLATED_LANGUAGES)
-"""Languages with the whole knowledge base (the seven languages of the platform)."""
-STRING_LANGUAGES = (*KB_LANGUAGES, "ar")
-"""Languages with the engine's sentences (disclaimer, emergency wording, "no match", rules)."""
+TRANSLATED_LANGUAGES = ("es", "ca", "fr", "pt", "de", "it", "ar")
+LANGUAGES = (SOURCE_LANGUAGE, *TRANSLATED_LANGUAGES)
+"""Languages of the chat: the seven of the platform, plus Arabic (the API contract's examples use it)."""
 TEXT_FIELDS = ("title", "summary", "self_care", "seek_care", "red_flags")
-"""Fields of an entry that every language of :data:`KB_LANGUAGES` translates."""
+"""Fields of an entry that every language of :data:`LANGUAGES` translates."""
 STRING_KEYS = ("disclaimer", "emergency_reply", "no_match", "warning_sign", "closing", "profile_context",
-               "profile_conditions", "profile_medications", "profile_allergies")
+               "profile_conditions", "profile_medications", "profile_allergies", "list_separator")
 
 
 class KnowledgeDataError(ValueError):
@@ -91,7 +87,7 @@ def _text_fields(data: dict, language: str, entry_id: str) -> dict:
 def _load_entries() -> tuple[tuple[Entry, ...], dict[str, dict[str, Entry]]]:
     source = load_language_file(SOURCE_LANGUAGE)["entries"]
     keywords: dict[str, list[str]] = {entry_id: [] for entry_id in source}
-    for language in STRING_LANGUAGES:
+    for language in LANGUAGES:
         for entry_id, data in (load_language_file(language).get("entries") or {}).items():
             if entry_id not in source:
                 raise KnowledgeDataError(f"{language}.yaml: entry {entry_id!r} is not in {SOURCE_LANGUAGE}.yaml")
@@ -114,34 +110,33 @@ def _load_entries() -> tuple[tuple[Entry, ...], dict[str, dict[str, Entry]]]:
 def _load_strings() -> dict[str, dict[str, str]]:
     english = load_language_file(SOURCE_LANGUAGE)["strings"]
     table = {}
-    for language in STRING_LANGUAGES:
+    for language in LANGUAGES:
         strings = load_language_file(language).get("strings") or {}
         missing = [k for k in STRING_KEYS if not strings.get(k)]
         if missing:
             raise KnowledgeDataError(f"{language}.yaml: strings missing {', '.join(missing)}")
-        table[language] = {**english, **{k: str(v).strip() for k, v in strings.items()}}
+        table[language] = {**english, **{k: str(v) for k, v in strings.items()}}
     return table
 
 
 ENTRIES, _LOCALIZED = _load_entries()
 STRINGS = _load_strings()
-"""language -> the engine's sentences (keys :data:`STRING_KEYS`, plus ``english_only_note`` for ``ar``)."""
+"""language -> the engine's sentences (keys :data:`STRING_KEYS`)."""
 
 DISCLAIMERS = {language: s["disclaimer"] for language, s in STRINGS.items()}
 EMERGENCY_REPLY = {language: s["emergency_reply"] for language, s in STRINGS.items()}
 NO_MATCH = {language: s["no_match"] for language, s in STRINGS.items()}
-ENGLISH_ONLY_NOTE = {language: s["english_only_note"] for language, s in STRINGS.items() if s.get("english_only_note")}
 
 
 def localized_entry(entry: Entry, language: str) -> Entry | None:
-    """``entry`` with its text fields in ``language`` (``None`` when ``language`` has no translations)."""
+    """``entry`` with its text fields in ``language`` (``None`` outside :data:`LANGUAGES`)."""
     return _LOCALIZED.get(language, {}).get(entry.id)
 
 
 def rule_text(rule, language: str) -> tuple[str, tuple[str, ...]]:
     """``(condition, actions)`` of an emergency :class:`~chatmed.emergency.rules.Rule` in ``language``;
     the rule's own English text when the language's file has no translation of it."""
-    translated = ((load_language_file(language).get("rules") or {}) if language in STRING_LANGUAGES else {}).get(rule.id)
+    translated = ((load_language_file(language).get("rules") or {}) if language in LANGUAGES else {}).get(rule.id)
     if not translated:
         return rule.condition, rule.actions
     return str(translated["condition"]).strip(), tuple(str(a).strip() for a in translated["actions"])

@@ -1,6 +1,6 @@
-"""The offline chat engine in every platform language: knowledge-base completeness, mechanical
-faithfulness of the translations (numbers and units), answers and follow-up questions in the
-request's language through the API, and the fallbacks (Arabic, unsupported languages)."""
+"""The offline chat engine in every platform language (and Arabic): knowledge-base completeness,
+mechanical faithfulness of the translations (numbers and units), answers and follow-up questions in the
+request's language through the API, and the English fallback for unsupported languages."""
 
 from __future__ import annotations
 
@@ -13,16 +13,15 @@ from lingua import Language, LanguageDetectorBuilder
 
 from chatmed.chat.engine import localized_profile_context, offline_answer
 from chatmed.chat.knowledge import (
-    ENTRIES, KB_LANGUAGES, STRING_KEYS, STRING_LANGUAGES, STRINGS, TEXT_FIELDS, TRANSLATED_LANGUAGES, KnowledgeDataError,
-    load_language_file, localized_entry, rule_text,
+    ENTRIES, LANGUAGES, STRING_KEYS, STRINGS, TEXT_FIELDS, TRANSLATED_LANGUAGES, KnowledgeDataError, load_language_file,
+    localized_entry, rule_text,
 )
 from chatmed.emergency.rules import CRITICAL, HIGH, RULES
 
 LINGUA = {"en": Language.ENGLISH, "es": Language.SPANISH, "ca": Language.CATALAN, "fr": Language.FRENCH,
-          "pt": Language.PORTUGUESE, "de": Language.GERMAN, "it": Language.ITALIAN}
+          "pt": Language.PORTUGUESE, "de": Language.GERMAN, "it": Language.ITALIAN, "ar": Language.ARABIC}
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 UNITS = re.compile(r"mmHg|\bmg\b|\bg\b|°C|\bC\b")
-TRANSLATED_STRING_LANGUAGES = [lang for lang in STRING_LANGUAGES if lang != "en"]
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +44,7 @@ def _units(text: str) -> list[str]:
 
 # --- the data files -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("language", KB_LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_entry_has_every_field_and_cites_its_source(language):
     raw = load_language_file(language)["entries"]
     assert set(raw) == {e.id for e in ENTRIES}
@@ -75,7 +74,7 @@ def test_translations_keep_the_english_numbers_and_units(language):
             assert _numbers(translated) == _numbers(english), (language, entry.id, translated)
 
 
-@pytest.mark.parametrize("language", TRANSLATED_STRING_LANGUAGES)
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
 def test_every_emergency_rule_is_translated_with_the_same_numbers(language):
     raw = load_language_file(language)["rules"]
     assert set(raw) == {rule.id for rule in RULES}
@@ -87,7 +86,7 @@ def test_every_emergency_rule_is_translated_with_the_same_numbers(language):
             assert _units(translated) == _units(english), (language, rule.id, translated)
 
 
-@pytest.mark.parametrize("language", STRING_LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_engine_sentences_exist_with_the_english_placeholders(language):
     def fields(text):
         return sorted(name for _, name, _, _ in Formatter().parse(text) if name)
@@ -95,8 +94,6 @@ def test_engine_sentences_exist_with_the_english_placeholders(language):
     for key in STRING_KEYS:
         assert STRINGS[language][key], (language, key)
         assert fields(STRINGS[language][key]) == fields(STRINGS["en"][key]), (language, key)
-    if language not in KB_LANGUAGES:
-        assert STRINGS[language]["english_only_note"]
 
 
 def test_a_missing_data_file_is_a_clear_error():
@@ -123,7 +120,7 @@ def test_warning_sign_and_emergency_reply_use_the_rule_text_of_the_language(lang
 
 
 def test_profile_sentence_in_every_language():
-    for language in STRING_LANGUAGES:
+    for language in LANGUAGES:
         text = localized_profile_context(language=language, conditions=["Type 2 diabetes mellitus"], medications=["metformin"],
                                          allergies=["penicillin"])
         assert "penicillin" in text and "metformin" in text and STRINGS[language]["profile_allergies"] in text
@@ -142,11 +139,12 @@ QUESTIONS = {
     "pt": ("Tenho dor de cabeça há dois dias, o que posso fazer?", "headache"),
     "de": ("Ich habe seit zwei Tagen Rückenschmerzen, was kann ich tun?", "back_pain"),
     "it": ("Ho il raffreddore e il naso chiuso da ieri, cosa posso fare?", "common_cold"),
+    "ar": ("عندي حمى منذ يومين، ماذا أفعل؟", "fever"),
 }
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("language", KB_LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_typical_question_is_answered_in_its_language(cm, language):
     message, topic = QUESTIONS[language]
     body = cm.post("/api/v1/chat/message", {"message": message, "language": language}, format="json").json()
@@ -168,15 +166,6 @@ def test_a_typical_question_is_answered_in_its_language(cm, language):
 
 
 @pytest.mark.django_db
-def test_arabic_gets_arabic_wording_and_the_english_entry_with_a_note(cm):
-    body = cm.post("/api/v1/chat/message", {"message": "عندي سعال", "language": "ar"}, format="json").json()
-    cough = next(e for e in ENTRIES if e.id == "cough")
-    assert body["response"].startswith(STRINGS["ar"]["english_only_note"]) and cough.summary in body["response"]
-    assert STRINGS["ar"]["closing"].split("{")[0] in body["response"]
-    assert body["follow_up_questions"] == list(cough.red_flags[:3]) and body["disclaimer"] == STRINGS["ar"]["disclaimer"]
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh", "nl", "xx-yy"])
 def test_an_unsupported_language_falls_back_to_english(cm, language):
     body = cm.post("/api/v1/chat/message", {"message": "Tengo tos", "language": language, "session_id": "fallback"},
@@ -187,7 +176,7 @@ def test_an_unsupported_language_falls_back_to_english(cm, language):
     assert cm.get("/api/v1/chat/sessions/fallback").json()["language"] == "en"
 
 
-@pytest.mark.parametrize("language", STRING_LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_topic_can_be_asked_about_in_every_language(language):
     from chatmed.chat.engine import match_entry
 
