@@ -96,7 +96,8 @@ def offline_answer(*, message: str, language: str = "en", emergency_number: str 
     parts = []
     if detection.urgency_level == HIGH and detection.rule is not None:
         condition, actions = rule_text(detection.rule, language)
-        parts.append(strings["warning_sign"].format(condition=condition, actions=strings["list_separator"].join(actions)))
+        actions_text = strings["list_separator"].join(actions)
+        parts.append(strings["warning_sign"].format(condition=condition, actions=actions_text))
     parts += [f"{local.title}: {local.summary}", local.self_care, local.seek_care]
     if profile_context:
         parts.append(profile_context)
@@ -111,7 +112,7 @@ def localized_profile_context(*, language: str, conditions: list[str], medicatio
     (English outside :data:`~chatmed.chat.knowledge.LANGUAGES`); ``""`` when all three are empty.
     The listed items are inserted as stored (condition descriptions, drug names, allergens)."""
     strings = STRINGS[language if language in STRINGS else "en"]
-    parts = [f"{strings[label]}: {', '.join(items)}" for label, items in
-             (("profile_conditions", conditions), ("profile_medications", medications), ("profile_allergies", allergies))
-             if items]
+    groups = (("profile_conditions", conditions), ("profile_medications", medications),
+              ("profile_allergies", allergies))
+    parts = [f"{strings[label]}: {', '.join(items)}" for label, items in groups if items]
     return strings["profile_context"].format(items=strings["list_separator"].join(parts)) if parts else ""

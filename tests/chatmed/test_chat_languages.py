@@ -111,7 +111,8 @@ def test_warning_sign_and_emergency_reply_use_the_rule_text_of_the_language(lang
     assert high.urgency_level == HIGH and high.topic == "cough"
     assert condition in high.response and actions[0] in high.response
     assert chest_pain.condition not in high.response and "warning sign" not in high.response
-    assert high.follow_up_questions == list(localized_entry(ENTRIES[[e.id for e in ENTRIES].index("cough")], language).red_flags[:3])
+    cough = next(e for e in ENTRIES if e.id == "cough")
+    assert high.follow_up_questions == list(localized_entry(cough, language).red_flags[:3])
 
     critical = offline_answer(message="he is not breathing", language=language, emergency_number="112")
     arrest = next(r for r in RULES if r.id == "cardiac_arrest")
@@ -121,8 +122,8 @@ def test_warning_sign_and_emergency_reply_use_the_rule_text_of_the_language(lang
 
 def test_profile_sentence_in_every_language():
     for language in LANGUAGES:
-        text = localized_profile_context(language=language, conditions=["Type 2 diabetes mellitus"], medications=["metformin"],
-                                         allergies=["penicillin"])
+        text = localized_profile_context(language=language, conditions=["Type 2 diabetes mellitus"],
+                                         medications=["metformin"], allergies=["penicillin"])
         assert "penicillin" in text and "metformin" in text and STRINGS[language]["profile_allergies"] in text
     assert localized_profile_context(language="fr", conditions=[], medications=[], allergies=[]) == ""
     assert localized_profile_context(language="zz", conditions=[], medications=[], allergies=["latex"]).startswith(
