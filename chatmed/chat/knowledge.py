@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 DATA_DIR = Path(__file__).with_name("knowledge_data")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when built in (~10x faster)
 SOURCE_LANGUAGE = "en"
 TRANSLATED_LANGUAGES = ("es", "ca", "fr", "pt", "de", "it", "ar")
 LANGUAGES = (SOURCE_LANGUAGE, *TRANSLATED_LANGUAGES)
@@ -68,7 +69,7 @@ def load_language_file(language: str) -> dict:
     """
     path = DATA_DIR / f"{language}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeDataError(f"{path.name}: {exc}") from exc
     if not isinstance(data, dict) or data.get("language") != language:
