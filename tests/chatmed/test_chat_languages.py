@@ -101,6 +101,28 @@ def test_a_missing_data_file_is_a_clear_error():
         load_language_file("xx")
 
 
+@pytest.mark.parametrize("breakage, error", [
+    (lambda text: text.replace("    seek_care:", "    seek_care_typo:", 1), "de.yaml, entry headache: missing seek_care"),
+    (lambda text: text.replace("  hypertension:\n", "  hypertensionn:\n", 1), "de.yaml: entry 'hypertensionn' is not in en.yaml"),
+])
+def test_an_incomplete_translation_is_refused_when_loading(tmp_path, monkeypatch, breakage, error):
+    import shutil
+
+    from chatmed.chat import knowledge
+
+    for path in knowledge.DATA_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    german = tmp_path / "de.yaml"
+    german.write_text(breakage(german.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(knowledge, "DATA_DIR", tmp_path)
+    knowledge.load_language_file.cache_clear()
+    try:
+        with pytest.raises(KnowledgeDataError, match=re.escape(error)):
+            knowledge._load_entries()
+    finally:
+        knowledge.load_language_file.cache_clear()  # the next caller reloads the real files
+
+
 # --- the engine -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
