@@ -177,3 +177,16 @@ def test_failed_callbacks_of_a_clinic_are_not_another_clinics(staff_b, clinic, o
     assert listing.status_code == 200 and list(listing.context["cl"].queryset) == []
     assert staff_b.post(f"/admin/booking/callbackdelivery/{delivery.pk}/retry/").status_code == 404
     assert staff_b.get("/admin/").context["clinic_dashboard"]["callbacks_failed"] == 0
+
+
+def test_confirming_a_booking_without_a_bot_configuration_keeps_it_and_marks_the_message_failed(
+        staff_a, clinic, django_capture_on_commit_callbacks):
+    from booking.models import Booking, Message
+
+    booking = _booking(clinic.schema_name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_a.post(f"/admin/booking/booking/{booking.pk}/decide/confirm/").status_code == 302
+    with schema_context(clinic.schema_name):
+        assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+        message = Message.objects.get(direction="out")
+        assert message.status == "failed" and message.error == "bot_not_configured"
