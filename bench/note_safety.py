@@ -38,11 +38,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from notes.dialogue import parse_dialogue  # noqa: E402
 from notes.engines.base import NoteEngine, NoteEngineError  # noqa: E402
 from notes.engines.evidence import trace_note  # noqa: E402
 from notes.engines.offline import OfflineNoteEngine  # noqa: E402
-from notes.safety import CATEGORIES, SafetyCase, check_note, load_cases  # noqa: E402
+from notes.safety import CATEGORIES, SafetyCase, case_turns, check_note, load_cases  # noqa: E402
 from templates.builtin import get_builtin_template  # noqa: E402
 
 
@@ -94,7 +93,7 @@ def run(engine: NoteEngine, cases: list[SafetyCase], verbose: bool = False, styl
     for case in cases:
         by_category[case.category][1] += 1
         template = get_builtin_template(case.template)
-        turns = parse_dialogue(restyle(case.dialogue, style))
+        turns = case_turns(restyle(case.dialogue, style))
         try:
             result = engine.generate(turns=turns, template=template, language=case.language)
         except NoteEngineError as exc:

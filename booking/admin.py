@@ -8,22 +8,29 @@ Only staff of the clinic whose host is used see these (the tables live in the cl
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from unfold.admin import TabularInline
 
 from booking import services
 from booking.callbacks import callback_retry_now
 from booking.models import (
     Booking,
+    BookingStatus,
     BotConfig,
     CallbackDelivery,
     Conversation,
     DeliveryAttempt,
+    DeliveryStatus,
     Message,
     SlotHold,
 )
-from clinics.admin import ClinicStaffAdmin, is_clinic_staff
+from clinics.admin import ClinicStaffAdmin, is_clinic_staff, post_button
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
 
@@ -70,8 +77,39 @@ class BookingAdmin(ClinicStaffAdmin):
     readonly_fields = ("id", "conversation", "patient_name", "patient_phone", "date", "time", "provider",
                        "provider_id", "language", "status", "conversation_summary", "rescheduled_from", "decided_at",
                        "created_at")
-    fields = readonly_fields + ("clinic_note",)
+    fields = ("decide",) + readonly_fields + ("clinic_note",)
     actions = ["confirm_bookings", "reject_bookings"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("decide",) + self.readonly_fields
+
+    @admin.display(description="decision")
+    def decide(self, obj: Booking) -> str:
+        if obj.pk is None or obj.status != BookingStatus.PENDING_REVIEW:
+            return obj.get_status_display() if obj.pk else "—"
+        return format_html(
+            "{}{}",
+            post_button(url=reverse("admin:booking_booking_decide", args=[obj.pk, "confirm"]),
+                        label="Confirm (tells the patient)", element_id="confirm-booking"),
+            post_button(url=reverse("admin:booking_booking_decide", args=[obj.pk, "reject"]),
+                        label="Reject (frees the slot, tells the patient)", element_id="reject-booking", danger=True),
+        )
+
+    def get_urls(self):
+        return [path("<uuid:pk>/decide/<str:decision>/", self.admin_site.admin_view(self.decide_view),
+                     name="booking_booking_decide")] + super().get_urls()
+
+    def decide_view(self, request, pk, decision: str):
+        """POST only: confirm or reject one booking with the booking services (the patient is told)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if decision not in ("confirm", "reject") or not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        booking = get_object_or_404(self.get_queryset(request), pk=pk)
+        decide = services.booking_confirm if decision == "confirm" else services.booking_reject
+        self._decide(request, Booking.objects.filter(pk=booking.pk), decide,
+                     "Confirmed" if decision == "confirm" else "Rejected")
+        return HttpResponseRedirect(reverse("admin:booking_booking_change", args=[booking.pk]))
 
     def _decide(self, request, queryset, decide, verb: str) -> None:
         done, refused = 0, 0
@@ -106,11 +144,33 @@ class CallbackDeliveryAdmin(ClinicStaffAdmin):
     list_display = ("event_id", "event_type", "status", "attempts", "last_status_code", "last_error",
                     "next_attempt_at", "delivered_at", "created_at")
     list_filter = ("status", "event_type")
-    readonly_fields = ("event_id", "event_type", "booking", "url", "body", "status", "attempts", "next_attempt_at",
-                       "last_status_code", "last_error", "delivered_at", "created_at")
+    readonly_fields = ("retry_button", "event_id", "event_type", "booking", "url", "body", "status", "attempts",
+                       "next_attempt_at", "last_status_code", "last_error", "delivered_at", "created_at")
     fields = readonly_fields
     inlines = [DeliveryAttemptInline]
     actions = ["retry_now"]
+
+    @admin.display(description="retry")
+    def retry_button(self, obj: CallbackDelivery) -> str:
+        if obj.pk is None or obj.status == DeliveryStatus.DELIVERED:
+            return "—"
+        return post_button(url=reverse("admin:booking_callbackdelivery_retry", args=[obj.pk]), label="Retry now",
+                           element_id="retry-now")
+
+    def get_urls(self):
+        return [path("<int:pk>/retry/", self.admin_site.admin_view(self.retry_view),
+                     name="booking_callbackdelivery_retry")] + super().get_urls()
+
+    def retry_view(self, request, pk: int):
+        """POST only: make one waiting or given-up delivery due now (the callback delivery service)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        delivery = get_object_or_404(self.get_queryset(request), pk=pk)
+        callback_retry_now(delivery=delivery)
+        self.message_user(request, "Delivery scheduled now; reload to see the attempt.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:booking_callbackdelivery_change", args=[delivery.pk]))
 
     @admin.action(description="Retry selected callbacks now")
     def retry_now(self, request, queryset):

@@ -395,7 +395,8 @@ def message_deliver(*, message_id: int) -> Message | None:
     Inside WhatsApp's 24-hour window the text is sent as is; outside it the clinic's approved
     template (``template_content_sid``, variables ``{{1}}`` clinic name, ``{{2}}`` text) is used,
     and without one the message is marked failed (``outside_24h_window``): WhatsApp would refuse
-    free text. Transient provider errors are retried (tenacity); a message is sent at most once
+    free text. Without a bot configuration the message is marked failed (``bot_not_configured``).
+    Transient provider errors are retried (tenacity); a message is sent at most once
     (claimed through ``processed_at``).
 
     Returns:
@@ -409,6 +410,10 @@ def message_deliver(*, message_id: int) -> Message | None:
         return None
     message = Message.objects.select_related("conversation").get(pk=message_id)
     config = selectors.bot_config_get()
+    if config is None:  # e.g. a booking confirmed in the admin of a clinic whose bot was never set up
+        _message_failed(message, "bot_not_configured")
+        logger.warning("Message %s not sent: the clinic has no WhatsApp bot configuration", message.pk)
+        return message
     phone = message.conversation.phone
     outbound = OutboundMessage(
         to=phone, from_number=config.whatsapp_number or settings.TWILIO_WHATSAPP_FROM, body=message.body,

@@ -446,14 +446,43 @@ def call_session_close(*, call_id: int, transcript: list[dict], state: dict) -> 
 # --- outcome -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def call_finalize(*, call_id: int, status: str, state: dict | None = None,
                   duration_seconds: int | None = None) -> bool:
     """End a call exactly once: status, outcome, summary, duration, appointment, usage, callback.
 
+    The summary is the deterministic one of :func:`calls.dialogue.summary.summarise`, or, for a call the
+    LLM policy conducted (its state has ``llm_history``), one written by the same model
+    (:func:`calls.dialogue.llm.llm_call_summary`, asked before the row is locked; any failure or refused
+    answer keeps the deterministic summary).
+
     Returns:
         ``False`` when the call was already finalised (a repeated report or a race with the session).
     """
+    llm_summary = _llm_summary(call_id=call_id, state=state)
+    return _call_finalize_locked(call_id=call_id, status=status, state=state, duration_seconds=duration_seconds,
+                                 llm_summary=llm_summary)
+
+
+def _llm_summary(*, call_id: int, state: dict | None) -> str | None:
+    call = AgentCall.objects.filter(pk=call_id).first()
+    if call is None or call.outcome:
+        return None
+    state = state if state is not None else call.dialogue_state or {}
+    if not state.get("llm_history") or not call.transcript:
+        return None
+    api_key = current_clinic().openai_api_key or settings.OPENAI_API_KEY
+    if not api_key:
+        return None
+    from calls.dialogue.llm import llm_call_summary
+
+    outcome, _ = outcome_of(dict(state))
+    return llm_call_summary(facts=call_facts(call), transcript=call.transcript, outcome=outcome, api_key=api_key,
+                            model=settings.OPENAI_MODEL, base_url=settings.OPENAI_BASE_URL)
+
+
+@transaction.atomic
+def _call_finalize_locked(*, call_id: int, status: str, state: dict | None, duration_seconds: int | None,
+                          llm_summary: str | None) -> bool:
     call = AgentCall.objects.select_for_update().get(pk=call_id)
     if call.outcome:
         return False
@@ -463,7 +492,7 @@ def call_finalize(*, call_id: int, status: str, state: dict | None = None,
         state.setdefault("result", "voicemail")
     outcome, detail = outcome_of(state)
     facts = call_facts(call)
-    summary = summarise(facts=facts, state=state, attempts=max(1, call.attempts))
+    summary = llm_summary or summarise(facts=facts, state=state, attempts=max(1, call.attempts))
     if duration_seconds is None:
         duration_seconds = int(round((now - call.answered_at).total_seconds())) if call.answered_at else 0
     call.status = status

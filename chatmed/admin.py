@@ -1,5 +1,6 @@
 """Clinic admin (on the clinic's host) for ChatMed: emergency facilities (editable), profiles,
-prescriptions and sessions (read-only), and a sandbox wipe action."""
+prescriptions, sessions, voice exchanges, video consultations, waiting room and image analyses
+(read-only), and a sandbox wipe action."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from django import forms
 from django.contrib import admin, messages
 
 from chatmed.emergency.facilities import facilities_cache_clear
-from chatmed.models import ChatSession, EmergencyFacility, HealthProfile, Prescription
+from chatmed.models import (
+    ChatSession, EmergencyFacility, HealthProfile, ImageAnalysis, Prescription, VideoConsultation, VoiceExchange,
+    WaitingRoomEntry,
+)
 from chatmed.services import sandbox_wipe
 from clinics.admin import ClinicStaffAdmin
 
@@ -87,3 +91,36 @@ class ChatSessionAdmin(ClinicStaffAdmin):
     list_display = ("public_id", "language", "is_sandbox", "updated_at")
     list_filter = ("is_sandbox", "language")
     readonly_fields = ("public_id", "profile", "language", "is_sandbox", "created_at", "updated_at")
+
+
+def _all_read_only(model) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.fields)
+
+
+@admin.register(VoiceExchange)
+class VoiceExchangeAdmin(ClinicStaffAdmin):
+    list_display = ("public_id", "language", "urgency_level", "speech_engine", "is_sandbox", "created_at")
+    list_filter = ("is_sandbox", "language", "urgency_level")
+    readonly_fields = _all_read_only(VoiceExchange)
+
+
+@admin.register(VideoConsultation)
+class VideoConsultationAdmin(ClinicStaffAdmin):
+    list_display = ("public_id", "doctor_id", "patient_id", "status", "enable_recording", "is_sandbox", "created_at")
+    list_filter = ("is_sandbox", "status", "enable_recording")
+    search_fields = ("public_id", "doctor_id", "patient_id")
+    readonly_fields = _all_read_only(VideoConsultation)
+
+
+@admin.register(WaitingRoomEntry)
+class WaitingRoomEntryAdmin(ClinicStaffAdmin):
+    list_display = ("public_id", "doctor_id", "patient_id", "status", "is_sandbox", "created_at")
+    list_filter = ("is_sandbox", "status")
+    readonly_fields = _all_read_only(WaitingRoomEntry)
+
+
+@admin.register(ImageAnalysis)
+class ImageAnalysisAdmin(ClinicStaffAdmin):
+    list_display = ("public_id", "analysis_type", "status", "engine", "is_sandbox", "created_at")
+    list_filter = ("is_sandbox", "status", "analysis_type")
+    readonly_fields = _all_read_only(ImageAnalysis)

@@ -160,3 +160,148 @@ class EmergencyFacility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- part 2: voice assistant, video teleconsultation, image analysis -------------------------------
+
+def voice_audio_upload_to(instance: "VoiceExchange", filename: str) -> str:
+    # The tenant storage prefixes the clinic's schema name: clinics never share a folder.
+    return f"chatmed/voice/{instance.created_at:%Y/%m}/{instance.public_id}-{filename}"
+
+
+class VoiceExchange(models.Model):
+    """One ``POST /api/v1/speech/transcribe``: the spoken question, its transcript and the chat's answer.
+
+    ``question_audio`` is the upload as received (kept: clinical content is never lost);
+    ``reply_audio`` the synthesised answer (WAV, 16 kHz mono PCM16) when ``return_audio`` was asked.
+    """
+
+    public_id = models.CharField(max_length=40, unique=True)
+    is_sandbox = models.BooleanField(default=False)
+    session = models.ForeignKey(ChatSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    question_audio = models.FileField(upload_to=voice_audio_upload_to, max_length=255, blank=True)
+    source_format = models.CharField(max_length=10, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    language_detected = models.BooleanField(default=False)
+    speech_engine = models.CharField(max_length=40, blank=True)
+    transcript = models.TextField(blank=True)
+    response_text = models.TextField(blank=True)
+    urgency_level = models.CharField(max_length=10, blank=True)
+    reply_audio = models.FileField(upload_to=voice_audio_upload_to, max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class VideoConsultation(models.Model):
+    """A video teleconsultation room (``vs_…``) between one doctor and one patient.
+
+    ``doctor_id``/``patient_id`` are the caller's own identifiers (the seed's ``doc_…``/``pat_…``).
+    Status: ``waiting`` (created) → ``active`` (both roles connected) → ``ended``; or ``cancelled``.
+    ``*_connected_at`` is set while that role has a signalling socket open (``None`` otherwise).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+        CANCELLED = "cancelled", "Cancelled"
+
+    public_id = models.CharField(max_length=40, unique=True)
+    is_sandbox = models.BooleanField(default=False)
+    doctor_id = models.CharField(max_length=100)
+    patient_id = models.CharField(max_length=100)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    enable_recording = models.BooleanField(default=False)
+    recording_consent_at = models.DateTimeField(null=True, blank=True,
+                                                help_text="When the patient's consent to recording was recorded.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True)
+    expires_at = models.DateTimeField()
+    doctor_connected_at = models.DateTimeField(null=True, blank=True)
+    patient_connected_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    recording = models.ForeignKey("transcription.Recording", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class WaitingRoomEntry(models.Model):
+    """A patient waiting for a doctor (``wr_…``); the doctor's open room page is told live."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        ADMITTED = "admitted", "Admitted"
+        LEFT = "left", "Left"
+
+    public_id = models.CharField(max_length=40, unique=True)
+    is_sandbox = models.BooleanField(default=False)
+    doctor_id = models.CharField(max_length=100, db_index=True)
+    patient_id = models.CharField(max_length=100)
+    reason = models.CharField(max_length=500, blank=True)
+    consultation = models.ForeignKey(VideoConsultation, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="waiting_entries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    admitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+def vision_upload_to(instance: "ImageAnalysis", filename: str) -> str:
+    return f"chatmed/vision/{instance.created_at:%Y/%m}/{instance.public_id}{instance.extension}"
+
+
+class ImageAnalysis(models.Model):
+    """One ``POST /api/v1/medical-vision/analyze`` (``vis_…``).
+
+    ``image`` is the de-identified copy (DICOM patient identifiers removed, JPEG/PNG re-encoded without
+    metadata); ``image_metadata`` what validation read (format, dimensions; DICOM modality, body part,
+    pixel spacing). Status ``completed`` (a model answered), ``unavailable`` (no image model: no
+    findings at all) or ``failed`` (the model failed or answered malformed; no findings).
+    ``regions_of_interest``: ``[{"label", "x", "y", "width", "height", "confidence"}]``, coordinates
+    as fractions [0, 1] of the image's width/height from its top-left corner.
+    """
+
+    class Status(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        UNAVAILABLE = "unavailable", "No image model"
+        FAILED = "failed", "Failed"
+
+    public_id = models.CharField(max_length=40, unique=True)
+    is_sandbox = models.BooleanField(default=False)
+    analysis_type = models.CharField(max_length=20)
+    language = models.CharField(max_length=8, default="en")
+    image = models.FileField(upload_to=vision_upload_to, max_length=255, blank=True)
+    extension = models.CharField(max_length=6, blank=True)
+    image_metadata = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    engine = models.CharField(max_length=60, blank=True)
+    findings = models.TextField(blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    regions_of_interest = models.JSONField(default=list)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "image analyses"
+
+    def __str__(self) -> str:
+        return self.public_id

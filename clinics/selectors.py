@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from clinics.models import ApiKey, ApiKeyKind, Clinic, PlanEndpointAccess, ClinicUser, Plan, Service, SubscriptionStatus, UsageRecord
 from clinics.services import hash_api_key
+from medsync import lookup_cache
 
 
 def api_key_lookup(*, raw_key: str, kinds: tuple[str, ...] = (ApiKeyKind.PLATFORM,)) -> ApiKey | None:
@@ -18,13 +19,17 @@ def api_key_lookup(*, raw_key: str, kinds: tuple[str, ...] = (ApiKeyKind.PLATFOR
 
     Revoked keys, keys of inactive clinics and keys of another surface (``kinds``, default the
     platform's ``msk_`` keys; ChatMed passes its ``sk_live_``/``sk_test_`` kinds) do not match.
+    Answers (found or not) are cached per process for ``MEDSYNC_LOOKUP_CACHE_SECONDS``
+    (:mod:`medsync.lookup_cache`; revoking a key clears this process's cache at once).
     """
     if not raw_key or len(raw_key) > 200:
         return None
-    return (
-        ApiKey.objects.select_related("clinic")
-        .filter(hashed_key=hash_api_key(raw_key), revoked_at__isnull=True, clinic__is_active=True, kind__in=kinds)
-        .first()
+    hashed_key = hash_api_key(raw_key)
+    return lookup_cache.api_keys.get_or_load(
+        (hashed_key, tuple(kinds)),
+        lambda: ApiKey.objects.select_related("clinic")
+        .filter(hashed_key=hashed_key, revoked_at__isnull=True, clinic__is_active=True, kind__in=kinds)
+        .first(),
     )
 
 
@@ -74,6 +79,17 @@ def clinic_user_get(*, uid: str) -> ClinicUser | None:
 def clinic_user_for_login(*, user) -> ClinicUser | None:
     """The clinic profile of an authenticated Django ``user`` if its clinic is active, else ``None``."""
     return ClinicUser.objects.select_related("user", "clinic").filter(user=user, clinic__is_active=True).first()
+
+
+def clinic_user_list(*, clinic: Clinic, uids=None, active_only: bool = False):
+    """The clinic's users (Django user loaded) by e-mail; only those with public ids ``uids`` when given,
+    only active Django users with ``active_only``."""
+    users = ClinicUser.objects.select_related("user").filter(clinic=clinic).order_by("user__email")
+    if uids is not None:
+        users = users.filter(uid__in=list(uids))
+    if active_only:
+        users = users.filter(user__is_active=True)
+    return users
 
 
 def subscription_is_active(*, clinic: Clinic) -> bool:

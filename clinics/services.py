@@ -78,7 +78,8 @@ def api_key_create(*, clinic: Clinic, name: str = "default", kind: str = ApiKeyK
 
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
-    """Revoke ``api_key`` (idempotent); it stops authenticating at once."""
+    """Revoke ``api_key`` (idempotent); it stops authenticating at once in this process and within
+    ``MEDSYNC_LOOKUP_CACHE_SECONDS`` (default 5 s) in every other web process (:mod:`medsync.lookup_cache`)."""
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
@@ -178,3 +179,55 @@ def usage_record_set_duration(*, record_id: int, duration_seconds: float) -> Non
     if duration_seconds < 0:
         raise ValueError("duration_seconds must be >= 0")
     UsageRecord.objects.filter(pk=record_id).update(duration_seconds=float(duration_seconds))
+
+
+# --- signing in (the MediSync API's POST /api/login and the doctor dashboard share these rules) -------
+
+
+class SignInRefused(Exception):
+    """Wrong e-mail or password, an inactive user, or a user of an inactive clinic (one message for all,
+    so a caller cannot learn which e-mails exist)."""
+
+
+class SignInRateLimited(Exception):
+    """Too many attempts; ``retry_after`` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many login attempts; try again later")
+        self.retry_after = retry_after
+
+
+def clinic_user_sign_in(*, request, email: str, password: str, ip: str) -> ClinicUser:
+    """Check a clinic user's e-mail and password, counting the attempt against the login limits.
+
+    Limits: ``MEDSYNC_LOGIN_ATTEMPTS_PER_MINUTE`` per e-mail and IP address, and
+    ``MEDSYNC_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE`` per IP address. ``request`` is the Django
+    ``HttpRequest`` (authentication backends may use it). Records the user's last login.
+
+    Returns:
+        The signed-in :class:`ClinicUser` (user and clinic loaded).
+    Raises:
+        SignInRateLimited: over a limit (nothing was checked).
+        SignInRefused: wrong credentials, inactive user, no clinic profile or inactive clinic.
+    """
+    from django.conf import settings
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.models import update_last_login
+
+    from clinics.selectors import clinic_user_for_login
+    from medsync.api.ratelimit import check_rate_limit
+
+    email = (email or "").strip().lower()
+    for key_id, per_minute in (
+        (f"{email}|{ip}", settings.MEDSYNC_LOGIN_ATTEMPTS_PER_MINUTE),
+        (ip, settings.MEDSYNC_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE),
+    ):
+        decision = check_rate_limit(key_id=key_id, per_minute=per_minute, namespace="login")
+        if not decision.allowed:
+            raise SignInRateLimited(decision.retry_after)
+    user = authenticate(request, username=email, password=password)
+    clinic_user = clinic_user_for_login(user=user) if user is not None else None
+    if clinic_user is None:
+        raise SignInRefused("Invalid email or password")
+    update_last_login(None, user)
+    return clinic_user

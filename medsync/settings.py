@@ -34,7 +34,11 @@ SHARED_APPS = [
     "django_tenants",
     "clinics",
     "daphne",
-    "django.contrib.admin",
+    # --- clinic admin (django-unfold theme; unfold must come before django.contrib.admin) ---
+    "unfold.apps.BasicAppConfig",
+    "clinicadmin.admin_apps.MedSyncAdminConfig",  # django.contrib.admin with MedSync's admin site
+    "clinicadmin",
+    # --- end clinic admin ---
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,7 +71,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # undone by PostgreSQL while django-tenants still believes it is set (queries then hit the wrong schema).
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "medsync.tenants.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,8 +140,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # redis-py >= 6 reads with a 5 s socket timeout by default, the same as channels-redis' blocking
+    # BZPOPMIN (brpop_timeout = 5 s): a loaded machine then crashes consumers with "Timeout reading
+    # from ..." (seen in the ChatMed video browser test). Give the read 10 s more than the pop.
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                    "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]}}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -211,6 +219,9 @@ MEDSYNC_PLAN_RATE_LIMITS = {
     "professional": env.int("MEDSYNC_RATE_LIMIT_PROFESSIONAL", default=50),
     "enterprise": env.int("MEDSYNC_RATE_LIMIT_ENTERPRISE", default=500),
 }
+# Seconds each web process keeps host -> clinic and API key -> clinic answers (medsync/lookup_cache.py);
+# a revoked key stops working in other processes within this time. 0 = no caching.
+MEDSYNC_LOOKUP_CACHE_SECONDS = env.float("MEDSYNC_LOOKUP_CACHE_SECONDS", default=5.0)
 # Largest audio upload on /v1/transcribe, bytes (seed: "Max file size 150 MB").
 MEDSYNC_TRANSCRIBE_MAX_BYTES = env.int("MEDSYNC_TRANSCRIBE_MAX_BYTES", default=150 * 1024 * 1024)
 # Longest accepted recording, seconds (seed: "~60 minutes"); longer ones get 422.
@@ -374,6 +385,28 @@ CHATMED_LLM_TIMEOUT_SECONDS = env.float("CHATMED_LLM_TIMEOUT_SECONDS", default=3
 CHATMED_FACILITY_CACHE_SECONDS = env.float("CHATMED_FACILITY_CACHE_SECONDS", default=60.0)
 # Emergency number country when neither the location's nearest facility nor the profile gives one (ISO 3166-1).
 CHATMED_DEFAULT_COUNTRY = env.str("CHATMED_DEFAULT_COUNTRY", default="")
+# --- ChatMed part 2 (issue 13): voice assistant, video teleconsultation, medical image analysis ------
+# Largest audio upload of POST /api/v1/speech/transcribe (seed: 25 MB) and longest question, seconds.
+CHATMED_VOICE_MAX_BYTES = env.int("CHATMED_VOICE_MAX_BYTES", default=25 * 1024 * 1024)
+CHATMED_VOICE_MAX_SECONDS = env.float("CHATMED_VOICE_MAX_SECONDS", default=600.0)
+# Seconds a signed audio_url of a synthesised answer stays valid.
+CHATMED_AUDIO_URL_MAX_AGE_SECONDS = env.int("CHATMED_AUDIO_URL_MAX_AGE_SECONDS", default=3600)
+# Largest image of POST /api/v1/medical-vision/analyze (seed: 10 MB).
+CHATMED_VISION_MAX_BYTES = env.int("CHATMED_VISION_MAX_BYTES", default=10 * 1024 * 1024)
+# A vision-capable OpenAI-compatible model; empty = none (the endpoint answers 503 after validating the image).
+CHATMED_VISION_MODEL = env.str("CHATMED_VISION_MODEL", default="")
+CHATMED_VISION_API_KEY = env.str("CHATMED_VISION_API_KEY", default="")  # default: the clinic's / OPENAI_API_KEY
+CHATMED_VISION_BASE_URL = env.str("CHATMED_VISION_BASE_URL", default="") or None  # default: OPENAI_BASE_URL
+CHATMED_VISION_TIMEOUT_SECONDS = env.float("CHATMED_VISION_TIMEOUT_SECONDS", default=60.0)
+# Video rooms: a room (and its join tokens) expires this many seconds after its start (scheduled_at or now).
+CHATMED_VIDEO_ROOM_TTL_SECONDS = env.int("CHATMED_VIDEO_ROOM_TTL_SECONDS", default=2 * 3600)
+# Public base URL of the join pages (e.g. https://meet.example.org); empty = the request's own host.
+CHATMED_VIDEO_PUBLIC_URL = env.str("CHATMED_VIDEO_PUBLIC_URL", default="")
+# WebRTC ICE servers as JSON, e.g. [{"urls": "stun:stun.example.org:3478"}, {"urls": "turn:...",
+# "username": "u", "credential": "p"}]; none by default (peers on one LAN need none).
+CHATMED_VIDEO_ICE_SERVERS = env.json("CHATMED_VIDEO_ICE_SERVERS", default=[])
+# Largest upload of a consultation's recording, bytes.
+CHATMED_VIDEO_RECORDING_MAX_BYTES = env.int("CHATMED_VIDEO_RECORDING_MAX_BYTES", default=150 * 1024 * 1024)
 # Production: redirect plain-HTTP requests to HTTPS (ChatMed API seed: "HTTP requests will be automatically
 # redirected"); behind a proxy the scheme comes from X-Forwarded-Proto, which the proxy must set.
 _ssl_redirect = env.str("SECURE_SSL_REDIRECT", default="").strip().lower()
@@ -439,3 +472,28 @@ MEDSYNC_RESUME_AFTER_SECONDS = env.int("MEDSYNC_RESUME_AFTER_SECONDS", default=3
 CELERY_BEAT_SCHEDULE["transcription-resume-recordings"] = {
     "task": "transcription.tasks.resume_recordings", "schedule": 300.0,
 }
+
+# --- Doctor dashboard (dashboard app: /app/ and / of a clinic's host) ------------------------------
+INSTALLED_APPS += ["dashboard", "django_htmx"]
+# The dashboard's pages follow the user's language choice (cookie) or the browser's; the API surfaces
+# stay in LANGUAGE_CODE (dashboard.middleware). request.htmx for fragment answers (django-htmx).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+                  "dashboard.middleware.DashboardLocaleMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_htmx.middleware.HtmxMiddleware")
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOGIN_URL = "dashboard:login"
+
+# --- Clinic admin (django-unfold) ---------------------------------------------------------------
+# The admin at /admin/: the platform operator at the public host, a clinic's staff at the clinic's
+# host (clinicadmin.access). The index is a dashboard (clinicadmin.dashboard).
+UNFOLD = {
+    "SITE_TITLE": "MedSync admin",
+    "SITE_HEADER": "MedSync",
+    "SITE_SYMBOL": "medical_services",
+    "DASHBOARD_CALLBACK": "clinicadmin.dashboard.dashboard_callback",
+    "SIDEBAR": {"show_search": True, "show_all_applications": False,
+                "navigation": "clinicadmin.navigation.sidebar"},
+}
+# Serve static files straight from the apps' folders (no collectstatic), e.g. for the browser tests' server.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from dashboard.views import root as dashboard_root
 from medsync.health import health
 from transcription.views_live import live_demo
 
@@ -26,6 +27,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("live/", live_demo, name="live-demo"),
     path("calls/", include("calls.urls")),
+    path("consult/", include("chatmed.consultations.urls")),  # ChatMed video join pages (issue 13)
+    # Doctor dashboard: /app/... everywhere, and / of a clinic's host.
+    path("app/", include("dashboard.urls")),
+    path("", dashboard_root, name="dashboard-root"),
 ]
 
 handler404 = "medsync.api.errors.json_404"

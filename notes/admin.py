@@ -8,13 +8,14 @@ and who changed it. Notes are changed through the API only, so every change is a
 from __future__ import annotations
 
 from django.contrib import admin
+from unfold.admin import TabularInline
 
 from clinics.admin import ClinicStaffAdmin, is_clinic_staff
 from notes.models import ClinicalNote, ClinicalNoteVersion, Run, Thread
 from transcription.models import TranscriptionRecord
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False

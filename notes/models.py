@@ -58,6 +58,17 @@ class ClinicalNote(models.Model):
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by_uid = models.CharField(max_length=40, blank=True)
     signed_off_by_name = models.CharField(max_length=200, blank=True)
+    evidence = models.JSONField(
+        default=list, blank=True,
+        help_text="Provenance of the generated note's sentences (NoteResult.evidence): "
+        '[{"section", "sentence", "utterances": [transcript segment indices], "supported", "reasons"}].',
+    )
+    diagnoses = models.JSONField(
+        default=list, blank=True,
+        help_text="ICD-10-CM suggestions with their evidence and the clinician's decision: "
+        '[{"code", "description", "confidence", "billable", "evidence", "decision": '
+        '"pending"|"accepted"|"rejected", "decided_by", "decided_at"}].',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,6 +77,11 @@ class ClinicalNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_key} note v{self.version}"
+
+    @property
+    def unsupported_sentences(self) -> list[dict]:
+        """Evidence entries no transcript utterance supports (``supported: False``), for review."""
+        return [e for e in self.evidence or [] if not e.get("supported", True)]
 
 
 class ClinicalNoteVersion(models.Model):

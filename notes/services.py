@@ -76,12 +76,45 @@ def note_generate(*, clinic, turns: Sequence[Turn], template: TemplateSpec, lang
     raise last_error
 
 
+def note_evidence(result: NoteResult, turn_segments: Sequence[int | None] | None = None) -> list[dict]:
+    """``result.evidence`` with its utterance numbers turned into transcript segment indices.
+
+    The engine numbers utterances by their position in the ``turns`` it was given; ``turn_segments[i]``
+    is the ``TranscriptSegment.index`` turn ``i`` came from (``None`` for a turn that is no segment,
+    e.g. the clinician's typed notes). Without ``turn_segments`` turn ``i`` is segment ``i``. A
+    sentence resting on turns that are no segment keeps ``"from_clinician_notes": true``.
+
+    Returns:
+        ``[{"section", "sentence", "utterances": [segment index, ...], "supported", "reasons"}, ...]``.
+    """
+    out = []
+    for entry in result.evidence or []:
+        item = {"section": entry.get("section", ""), "sentence": entry.get("sentence", ""),
+                "supported": bool(entry.get("supported", True)), "reasons": list(entry.get("reasons") or [])}
+        indices, other = [], False
+        for i in entry.get("utterances") or []:
+            if turn_segments is None:
+                indices.append(int(i))
+            elif 0 <= int(i) < len(turn_segments) and turn_segments[int(i)] is not None:
+                indices.append(int(turn_segments[int(i)]))
+            else:
+                other = True
+        item["utterances"] = indices
+        if other:
+            item["from_clinician_notes"] = True
+        out.append(item)
+    return out
+
+
 @transaction.atomic
-def clinical_note_create(*, result: NoteResult, template_key: str, language: str, recording=None) -> ClinicalNote:
-    """Store a generated note as version 1, with its first version row."""
+def clinical_note_create(*, result: NoteResult, template_key: str, language: str, recording=None,
+                         turn_segments: Sequence[int | None] | None = None) -> ClinicalNote:
+    """Store a generated note as version 1, with its first version row and its evidence
+    (see :func:`note_evidence` for ``turn_segments``)."""
     note = ClinicalNote.objects.create(
         recording=recording, template_key=template_key, language=language, engine=result.engine,
         content=result.markdown, sections=dict(result.sections), ai_generated_content=dict(result.sections), version=1,
+        evidence=note_evidence(result, turn_segments),
     )
     _version_snapshot(note)
     return note
@@ -217,13 +250,14 @@ def _note_new_version(note: ClinicalNote, changed: dict, *, actor: str) -> Clini
 @transaction.atomic
 def clinical_note_write(
     *, note: ClinicalNote | None, result: NoteResult, template_key: str, language: str, actor: str,
-    summary: str = "", clinician_notes: str = "", recording=None,
+    summary: str = "", clinician_notes: str = "", recording=None, turn_segments: Sequence[int | None] | None = None,
 ) -> ClinicalNote:
-    """Store a generated note: a new note (version 1), or a new version of ``note``."""
+    """Store a generated note: a new note (version 1), or a new version of ``note``, with the
+    result's evidence (see :func:`note_evidence` for ``turn_segments``)."""
     fields = dict(
         template_key=template_key, language=language, engine=result.engine, content=result.markdown,
         sections=dict(result.sections), ai_generated_content=dict(result.sections), summary=summary,
-        clinician_notes=clinician_notes,
+        clinician_notes=clinician_notes, evidence=note_evidence(result, turn_segments),
     )
     if note is None:
         note = ClinicalNote.objects.create(recording=recording, version=1, updated_by=actor, **fields)

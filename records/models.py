@@ -85,6 +85,11 @@ class Appointment(models.Model):
     note = models.ForeignKey("notes.ClinicalNote", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="appointments")
     created_by = models.CharField(max_length=40, blank=True)
+    clinician_uid = models.CharField(
+        max_length=40, blank=True, db_index=True,
+        help_text="uid of the clinician who sees the patient (dashboard: a clinician sees their own "
+        "appointments); empty = the user who created it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,14 +17,17 @@ def _uuid(value: str) -> uuid.UUID | None:
         return None
 
 
-def patient_list(*, search: str = "") -> QuerySet[Patient]:
-    """Patients not archived, by name; ``search`` matches first or last name, e-mail or phone."""
+def patient_list(*, search: str = "", date_of_birth=None) -> QuerySet[Patient]:
+    """Patients not archived, by name; ``search`` matches first or last name, e-mail or phone (every
+    word of it, so "jane smith" finds Jane Smith); ``date_of_birth`` (a ``date``) narrows to that birthday."""
     patients = Patient.objects.filter(deleted_at__isnull=True)
-    if search:
+    for word in search.split() if len(search.split()) > 1 else ([search] if search else []):
         patients = patients.filter(
-            Q(first_name__icontains=search) | Q(last_name__icontains=search)
-            | Q(contact__email__icontains=search) | Q(contact__phone__icontains=search)
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            | Q(contact__email__icontains=word) | Q(contact__phone__icontains=word)
         )
+    if date_of_birth is not None:
+        patients = patients.filter(date_of_birth=date_of_birth)
     return patients
 
 
@@ -61,3 +64,25 @@ def appointment_note(*, appointment: Appointment) -> ClinicalNote | None:
     if appointment.recording_id:
         return ClinicalNote.objects.filter(recording_id=appointment.recording_id).order_by("-created_at").first()
     return None
+
+
+def appointment_clinician(*, clinic, appointment: Appointment):
+    """The :class:`clinics.models.ClinicUser` who sees the patient (assigned, else the creator), or ``None``."""
+    from clinics.selectors import clinic_user_list
+
+    uid = appointment.clinician_uid or appointment.created_by
+    return clinic_user_list(clinic=clinic, uids=[uid]).first() if uid else None
+
+
+def appointment_note_parties(*, clinic, appointment: Appointment):
+    """Patient, clinician and clinic of an appointment's note (:class:`notes.export.NoteParties`), for exports."""
+    from notes.export import NoteParties
+
+    clinician = appointment_clinician(clinic=clinic, appointment=appointment)
+    patient = appointment.patient
+    return NoteParties(
+        patient_id=str(patient.uuid), patient_name=patient.full_name,
+        patient_birth_date=patient.date_of_birth.isoformat() if patient.date_of_birth else "",
+        clinician_id=clinician.uid if clinician else "", clinician_name=clinician.display_name if clinician else "",
+        clinic_name=clinic.name, encounter_label=f"{appointment.name} — {appointment.date:%Y-%m-%d}",
+    )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clinics.models import Clinic
 from notes.diagnosis.base import DiagnosisSuggestion, SourceText
-from notes.engines.base import CLINICIAN, Turn
+from notes.engines.base import CLINICIAN, Turn, word_confidences
 from notes.models import ClinicalNote
 from notes.services import clinical_note_write, diagnosis_suggest, note_generate
 from records.models import Appointment, Patient
@@ -133,11 +133,39 @@ def appointment_recording_add(*, clinic: Clinic, appointment: Appointment, uploa
     return recording
 
 
+@transaction.atomic
+def appointment_live_recording_attach(*, appointment: Appointment, recording_id: str) -> Recording:
+    """Make a stored live session (``/ws/transcribe``, its ``recording_id``) the appointment's recording.
+
+    Its note, when the session wrote one, becomes the appointment's note (see ``appointment_note``).
+
+    Raises:
+        RecordInvalid: no finished live recording with that id in this clinic.
+        RecordConflict: the appointment's current recording is still being processed.
+    """
+    from records.selectors import _uuid
+
+    key = _uuid(recording_id)
+    recording = (Recording.objects.filter(uuid=key, source=Recording.Source.LIVE, status=Recording.Status.COMPLETED)
+                 .first() if key else None)
+    if recording is None:
+        raise RecordInvalid("recording_id: no finished live recording with this id")
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    current = appointment.recording
+    if current is not None and current.pk != recording.pk and current.status in (
+            Recording.Status.UPLOADED, Recording.Status.PROCESSING):
+        raise RecordConflict("The appointment's recording is still being processed; wait for it to finish")
+    appointment.recording = recording
+    appointment.note = None
+    appointment.save(update_fields=["recording", "note", "updated_at"])
+    return recording
+
+
 def appointment_turns(*, appointment: Appointment) -> list[Turn]:
     """The diarized transcript of the appointment's recording as note-engine turns (``[]`` if none yet)."""
     if appointment.recording_id is None:
         return []
-    return [Turn(speaker=s.speaker, text=s.text, start=s.start, end=s.end)
+    return [Turn(speaker=s.speaker, text=s.text, start=s.start, end=s.end, words=word_confidences(s.words))
             for s in transcript_segments(recording=appointment.recording)]
 
 
@@ -156,7 +184,8 @@ def appointment_note_write(*, clinic: Clinic, appointment: Appointment, notes: s
     """
     dictation = [Turn(speaker=CLINICIAN, text=line.strip())
                  for text in (notes, summary) for line in (text or "").splitlines() if line.strip()]
-    turns = appointment_turns(appointment=appointment) + dictation
+    spoken = appointment_turns(appointment=appointment)
+    turns = spoken + dictation
     if not turns:
         raise NothingToDocument("Send notes or a summary, or upload the appointment's recording first")
     template = notes_type_template(appointment.notes_type)
@@ -164,7 +193,7 @@ def appointment_note_write(*, clinic: Clinic, appointment: Appointment, notes: s
     note = clinical_note_write(
         note=appointment_note(appointment=appointment), result=result, template_key=template.key,
         language=appointment.language, actor=actor, summary=summary or "", clinician_notes=notes or "",
-        recording=appointment.recording,
+        recording=appointment.recording, turn_segments=list(range(len(spoken))) + [None] * len(dictation),
     )
     Appointment.objects.filter(pk=appointment.pk).update(note=note, updated_at=timezone.now())
     appointment.note = note

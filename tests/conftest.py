@@ -7,6 +7,7 @@ each test because authentication switches it to the caller's clinic.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _public_schema_after_test():
     yield
     connection.set_schema_to_public()
+
+
+# Tests create, revoke and roll back keys and clinics freely: the per-process lookup cache is off
+# (here and in the servers tests start as subprocesses) except in tests/test_lookup_cache.py.
+os.environ.setdefault("MEDSYNC_LOOKUP_CACHE_SECONDS", "0")
+
+
+@pytest.fixture(autouse=True)
+def _no_lookup_cache(settings):
+    settings.MEDSYNC_LOOKUP_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from clinics.models import Clinic, Service
 from clinics.services import usage_record
-from notes.engines.base import NoteEngineError, NoteResult, Turn
+from notes.engines.base import NoteEngineError, NoteResult, Turn, word_confidences
 from notes.models import ClinicalNote
 from notes.services import clinical_note_create, note_generate
 from templates.builtin import TemplateSpec
@@ -302,8 +302,17 @@ def note_turns(utterances) -> list[Turn]:
     for u in utterances:
         text = " ".join(u.text.replace(INAUDIBLE, " ").split())
         if text:
-            turns.append(Turn(speaker=u.speaker, text=text, start=u.start, end=u.end))
+            # Word confidences go with the text: the note never states an uncertain word as a fact.
+            turns.append(Turn(speaker=u.speaker, text=text, start=u.start, end=u.end,
+                              words=word_confidences(getattr(u, "words", ()))))
     return turns
+
+
+def note_turn_segments(utterances) -> list[int]:
+    """For each turn :func:`note_turns` returns, the index of the utterance (stored segment) it is."""
+    from transcription.providers.local_whisper import INAUDIBLE
+
+    return [i for i, u in enumerate(utterances) if u.text.replace(INAUDIBLE, " ").split()]
 
 
 def encounter_process(
@@ -330,7 +339,8 @@ def encounter_process(
     # (transcription.tasks) writes them exactly once.
     with transaction.atomic():
         note = clinical_note_create(
-            result=note_result, template_key=template.key, language=recording.language, recording=recording
+            result=note_result, template_key=template.key, language=recording.language, recording=recording,
+            turn_segments=note_turn_segments(speech.utterances),
         )
         recording.status = Recording.Status.COMPLETED
         recording.failure_reason = ""
@@ -361,6 +371,10 @@ def transcribe_response(*, clinic: Clinic, result: EncounterResult, template_key
         "language": result.recording.language,
         "template": template_key,
         "client_id": clinic.client_id,
+        # Extra fields (not in the seed): which transcript utterances each note sentence comes from,
+        # and the sentences no utterance supports (to review before signing).
+        "evidence": result.note.evidence,
+        "unsupported_sentences": result.note.unsupported_sentences,
     }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
@@ -145,3 +146,65 @@ def llm_policy_or_none(*, config, facts: CallFacts, http_client: Any = None) -> 
         return None
     return LlmPolicy(facts, api_key=api_key, model=settings.OPENAI_MODEL, base_url=settings.OPENAI_BASE_URL,
                      http_client=http_client)
+
+
+# --- the call summary ----------------------------------------------------------------------------
+
+MAX_SUMMARY_CHARS = 800
+
+_SUMMARY_RULES = """You write the record of a finished phone call between a clinic's phone assistant and a patient,
+for the clinic's staff. Rules:
+- Use only what the transcript says; never add facts, diagnoses, advice, dates, times or names that are not in it.
+- Keep the patient's own words for symptoms and questions, and keep negations exactly ("no pain" stays "no pain").
+- Say who said what: the assistant ("agent") or the patient ("user").
+- Write in the language with code {language}; at most three sentences; no lists or markdown.
+- The call's structured outcome is "{outcome}": the summary must agree with it.
+Answer with one JSON object only: {{"summary": "..."}}."""
+
+_NUMBER = re.compile(r"\d+")
+
+
+def llm_call_summary(*, facts: CallFacts, transcript: list[dict], outcome: str, api_key: str, model: str,
+                     base_url: str | None = None, timeout: float = 15.0, http_client: Any = None) -> str | None:
+    """A summary of a finished call written by a chat model, or ``None`` (the caller then keeps the
+    deterministic summary of :func:`calls.dialogue.summary.summarise`).
+
+    Args:
+        transcript: ``[{"role": "agent"|"user", "message": str, ...}]`` as stored on the call.
+        outcome: the structured outcome (:class:`calls.models.Outcome` value) computed by the rules.
+
+    The answer is refused (``None``) when it is not a JSON object with a non-empty ``summary`` of at most
+    :data:`MAX_SUMMARY_CHARS` characters, or when it contains a number (a date, a time, a dose) that
+    appears neither in the transcript nor in the call's facts: a model must not invent one. API errors
+    and timeouts also give ``None``. Nothing of the request or answer is logged (patient speech).
+    """
+    import openai
+
+    lines = [f"{turn.get('role', 'user')}: {turn.get('message', '')}" for turn in transcript if turn.get("message")]
+    if not lines:
+        return None
+    known = " ".join([*lines, facts.date_text or "", facts.time_text or "", facts.patient_name or "",
+                      facts.clinic or "", facts.provider or "", facts.procedure or "", facts.message or ""])
+    kwargs: dict[str, Any] = {"api_key": api_key, "timeout": timeout, "max_retries": 1}
+    if base_url:
+        kwargs["base_url"] = base_url
+    if http_client is not None:
+        kwargs["http_client"] = http_client
+    try:
+        response = openai.OpenAI(**kwargs).chat.completions.create(
+            model=model, temperature=0.0, response_format={"type": "json_object"},
+            messages=[{"role": "system", "content": _SUMMARY_RULES.format(language=facts.language, outcome=outcome)},
+                      {"role": "user", "content": "TRANSCRIPT:\n" + "\n".join(lines)}])
+        data = json.loads((response.choices[0].message.content or "").strip())
+        summary = data.get("summary") if isinstance(data, dict) else None
+    except (openai.OpenAIError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        logger.warning("LLM call summary failed (%s); keeping the deterministic summary", type(exc).__name__)
+        return None
+    if not isinstance(summary, str) or not summary.strip() or len(summary) > MAX_SUMMARY_CHARS:
+        logger.warning("LLM call summary refused (shape); keeping the deterministic summary")
+        return None
+    known_numbers = set(_NUMBER.findall(known))
+    if any(number not in known_numbers for number in _NUMBER.findall(summary)):
+        logger.warning("LLM call summary refused (a number not in the call); keeping the deterministic summary")
+        return None
+    return summary.strip()

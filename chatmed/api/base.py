@@ -56,10 +56,13 @@ RETRY_GUIDANCE = "Retry with exponential backoff (1 s, doubling, at most 32 s) a
 class ChatMedError(exceptions.APIException):
     """An error answered in the ChatMed shape: ``status_code`` picks the slug; ``message`` is shown."""
 
-    def __init__(self, message: str, status_code: int = status.HTTP_400_BAD_REQUEST, headers: dict | None = None):
+    def __init__(self, message: str, status_code: int = status.HTTP_400_BAD_REQUEST, headers: dict | None = None,
+                 extra: dict[str, Any] | None = None):
         super().__init__(detail=message)
         self.status_code = status_code
         self.headers = headers or {}
+        #: Fields added to the error body next to the four standard ones (e.g. a validated image's metadata).
+        self.extra = extra or {}
 
 
 class ValidationFailed(ChatMedError):
@@ -75,8 +78,16 @@ class NotFound(ChatMedError):
 
 
 class ServiceUnavailable(ChatMedError):
-    def __init__(self, message: str = "Temporary downtime."):
-        super().__init__(message, status.HTTP_503_SERVICE_UNAVAILABLE)
+    def __init__(self, message: str = "Temporary downtime.", extra: dict[str, Any] | None = None):
+        super().__init__(message, status.HTTP_503_SERVICE_UNAVAILABLE, extra=extra)
+
+
+class PayloadTooLarge(ChatMedError):
+    """413 ``payload_too_large``: an upload over the endpoint's limit (``max_bytes``)."""
+
+    def __init__(self, what: str, max_bytes: int):
+        super().__init__(f"{what} exceeds the maximum allowed size ({max_bytes // (1024 * 1024)} MB).",
+                         status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
 
 def error_body(*, status_code: int, message: str, request_id: str) -> dict[str, Any]:
@@ -211,8 +222,10 @@ def chatmed_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         status_code, message = status.HTTP_500_INTERNAL_SERVER_ERROR, "Unexpected server error."
     if status_code in (500, 503, 429):
         message = f"{message} {RETRY_GUIDANCE}"
-    return Response(error_body(status_code=status_code, message=message, request_id=request_id),
-                    status=status_code, headers=headers)
+    body = error_body(status_code=status_code, message=message, request_id=request_id)
+    if isinstance(exc, exceptions.APIException):
+        body.update({k: v for k, v in (getattr(exc, "extra", None) or {}).items() if k not in body})
+    return Response(body, status=status_code, headers=headers)
 
 
 class ChatMedApiView(APIView):
@@ -221,6 +234,9 @@ class ChatMedApiView(APIView):
     authentication_classes = [ChatMedKeyAuthentication]
     permission_classes = [HasChatMedKey, PlanIncludesEndpoint]
     endpoint: str | None = None
+    #: Largest request body, bytes (``None``: ``CHATMED_MAX_BODY_BYTES``). Upload endpoints set their
+    #: file limit plus room for the form's other fields, and check the file itself as it streams in.
+    max_body_bytes: int | None = None
 
     # --- request life cycle ---
     def dispatch(self, request, *args, **kwargs):
@@ -258,8 +274,9 @@ class ChatMedApiView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, limits, plan access
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > settings.CHATMED_MAX_BODY_BYTES:
-            raise ChatMedError(f"Request body exceeds the maximum allowed size ({settings.CHATMED_MAX_BODY_BYTES} bytes).",
+        limit = self.max_body_bytes or settings.CHATMED_MAX_BODY_BYTES
+        if length.isdigit() and int(length) > limit:
+            raise ChatMedError(f"Request body exceeds the maximum allowed size ({limit} bytes).",
                                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
     def get_exception_handler(self):

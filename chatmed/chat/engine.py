@@ -4,7 +4,8 @@ Order: (1) the emergency detector screens the message; critical -> the localized
 with the local number and no other content; (2) the knowledge-base entry whose keywords best match
 the message (or, failing that, the session's last topic) gives the answer, its red flags the
 follow-up questions; (3) otherwise a localized "no match" reply. The answer never contains text
-that is not in the knowledge base or the rule set.
+that is not in the knowledge base or the rule set. Every sentence, follow-up question and rule text is
+in the requested language (:mod:`chatmed.chat.knowledge` describes the languages and the fallbacks).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from chatmed.chat.knowledge import DISCLAIMERS, EMERGENCY_REPLY, ENGLISH_ONLY_NOTE, ENTRIES, NO_MATCH, Entry
+from chatmed.chat.knowledge import ENTRIES, STRINGS, Entry, localized_entry, rule_text
 from chatmed.emergency.engine import Detection, detect
 from chatmed.emergency.rules import CRITICAL, HIGH, LOW, MODERATE, URGENCY_ORDER
 from chatmed.emergency.text import lexicon, normalize
@@ -53,39 +54,65 @@ def entry_by_id(entry_id: str) -> Entry | None:
     return next((e for e in ENTRIES if e.id == entry_id), None)
 
 
+def follow_up_questions(entry: Entry, language: str, count: int = 3) -> list[str]:
+    """The first ``count`` red-flag questions of ``entry`` in ``language`` (English for a language outside
+    :data:`chatmed.chat.knowledge.LANGUAGES`)."""
+    local = localized_entry(entry, language) or entry
+    return list(local.red_flags[:count])
+
+
 def _more_urgent(a: str, b: str) -> str:
     return min(a, b, key=URGENCY_ORDER.index)
 
 
 def offline_answer(*, message: str, language: str = "en", emergency_number: str = "112/911",
                    previous_topic: str = "", profile_context: str = "", detection: Detection | None = None) -> ChatAnswer:
-    """Answer ``message`` from the knowledge base (see the module docstring)."""
-    language = language if language in DISCLAIMERS else "en"
-    disclaimer = DISCLAIMERS[language]
+    """Answer ``message`` from the knowledge base (see the module docstring) in ``language``.
+
+    ``language`` outside :data:`chatmed.chat.knowledge.LANGUAGES` falls back to English.
+    ``profile_context`` is inserted as given (see :func:`localized_profile_context`).
+    """
+    language = language if language in STRINGS else "en"
+    strings = STRINGS[language]
+    disclaimer = strings["disclaimer"]
     detection = detection or detect(message)
     if detection.urgency_level == CRITICAL:
         call = lexicon(language).call_emergency.format(number=emergency_number)
-        text = EMERGENCY_REPLY[language].format(condition=detection.rule.condition, call=call)
+        condition, _ = rule_text(detection.rule, language)
+        text = strings["emergency_reply"].format(condition=condition, call=call)
         return ChatAnswer(text, CRITICAL, [], "", [detection.rule.source], disclaimer)
 
     entry = match_entry(message) or (entry_by_id(previous_topic) if previous_topic else None)
     if entry is None:
         urgency = detection.urgency_level if detection.urgency_level in (HIGH, MODERATE) else LOW
-        text = NO_MATCH[language]
+        text = strings["no_match"]
         if detection.urgency_level == HIGH:
-            text = f"{detection.rule.condition}: {' '.join(detection.rule.actions)}. {text}"
+            condition, actions = rule_text(detection.rule, language)
+            text = f"{condition}: {strings['list_separator'].join(actions)}. {text}"
         return ChatAnswer(text, urgency, [], "", [detection.rule.source] if detection.rule else [], disclaimer)
 
     urgency = _more_urgent(entry.urgency, detection.urgency_level)
+    local = localized_entry(entry, language)
     parts = []
-    if language != "en":
-        parts.append(ENGLISH_ONLY_NOTE[language])
     if detection.urgency_level == HIGH and detection.rule is not None:
-        parts.append(f"Your description includes a warning sign ({detection.rule.condition.lower()}): "
-                     f"{'; '.join(detection.rule.actions)}.")
-    parts += [f"{entry.title}: {entry.summary}", entry.self_care, entry.seek_care]
+        condition, actions = rule_text(detection.rule, language)
+        actions_text = strings["list_separator"].join(actions)
+        parts.append(strings["warning_sign"].format(condition=condition, actions=actions_text))
+    parts += [f"{local.title}: {local.summary}", local.self_care, local.seek_care]
     if profile_context:
         parts.append(profile_context)
-    parts.append(f"If symptoms get worse or you notice any warning sign, call {emergency_number}.")
+    parts.append(strings["closing"].format(number=emergency_number))
     sources = [entry.source] + ([detection.rule.source] if detection.rule else [])
-    return ChatAnswer(" ".join(parts), urgency, list(entry.red_flags[:3]), entry.id, sources, disclaimer)
+    return ChatAnswer(" ".join(parts), urgency, follow_up_questions(entry, language), entry.id, sources, disclaimer)
+
+
+def localized_profile_context(*, language: str, conditions: list[str], medications: list[str],
+                              allergies: list[str]) -> str:
+    """The sentence listing a health profile's conditions, medications and allergies in ``language``
+    (English outside :data:`~chatmed.chat.knowledge.LANGUAGES`); ``""`` when all three are empty.
+    The listed items are inserted as stored (condition descriptions, drug names, allergens)."""
+    strings = STRINGS[language if language in STRINGS else "en"]
+    groups = (("profile_conditions", conditions), ("profile_medications", medications),
+              ("profile_allergies", allergies))
+    parts = [f"{strings[label]}: {', '.join(items)}" for label, items in groups if items]
+    return strings["profile_context"].format(items=strings["list_separator"].join(parts)) if parts else ""

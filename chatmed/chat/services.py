@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chatmed.api.base import ServiceUnavailable, ValidationFailed
-from chatmed.chat.engine import ChatAnswer, match_entry, offline_answer
+from chatmed.chat.engine import ChatAnswer, follow_up_questions, localized_profile_context, match_entry, offline_answer
 from chatmed.chat.knowledge import DISCLAIMERS
 from chatmed.chat.llm import ChatProviderError, llm_complete
 from chatmed.chat.prompts import SYSTEM_PROMPT
@@ -32,18 +32,13 @@ SESSION_ID_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 HISTORY_TURNS = 10
 
 
-def profile_context(profile: HealthProfile | None) -> str:
-    """One sentence listing the profile's conditions, medications and allergies ("" when none)."""
+def profile_context(profile: HealthProfile | None, language: str = "en") -> str:
+    """One sentence in ``language`` listing the profile's conditions, medications and allergies ("" when none)."""
     if profile is None:
         return ""
-    parts = []
-    if profile.conditions:
-        parts.append("conditions: " + ", ".join(c["description"] for c in profile.conditions))
-    if profile.medications:
-        parts.append("medications: " + ", ".join(m["name"] for m in profile.medications))
-    if profile.allergies:
-        parts.append("allergies: " + ", ".join(profile.allergies))
-    return ("Your health profile lists " + "; ".join(parts) + ". Mention them to your clinician or pharmacist.") if parts else ""
+    return localized_profile_context(language=language, conditions=[c["description"] for c in profile.conditions],
+                                     medications=[m["name"] for m in profile.medications],
+                                     allergies=list(profile.allergies))
 
 
 def _session(*, session_id: str | None, is_sandbox: bool, profile: HealthProfile | None, language: str) -> ChatSession:
@@ -92,9 +87,10 @@ def chat_message(*, clinic: Clinic, is_sandbox: bool, message: str, session_id: 
     codes = tuple(c.get("code", "") for c in (profile.conditions if profile else []))
     detection = detect(message, history_codes=codes)
     number = emergency_number((profile.country if profile else "") or settings.CHATMED_DEFAULT_COUNTRY)
-    context = profile_context(profile)
+    context = profile_context(profile)  # English, for the LLM's system prompt
     offline = lambda: offline_answer(message=message, language=language, emergency_number=number,  # noqa: E731
-                                     previous_topic=previous_topic, profile_context=context, detection=detection)
+                                     previous_topic=previous_topic, profile_context=profile_context(profile, language),
+                                     detection=detection)
 
     engine = "offline"
     llm = None if (is_sandbox or detection.urgency_level == CRITICAL) else _llm_settings(clinic)
@@ -142,5 +138,5 @@ def _llm_answer(llm: tuple[str, str | None, str], *, message: str, history: list
     urgency = detection.urgency_level
     if entry is not None:
         urgency = min(urgency, entry.urgency, key=URGENCY_ORDER.index)
-    return ChatAnswer(text, urgency, list(entry.red_flags[:3]) if entry else [], entry.id if entry else "",
+    return ChatAnswer(text, urgency, follow_up_questions(entry, language) if entry else [], entry.id if entry else "",
                       [entry.source] if entry else [], DISCLAIMERS[language])

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import authenticate
-from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 
-from clinics.selectors import clinic_user_for_login, subscription_summary
+from clinics.selectors import subscription_summary
+from clinics.services import SignInRateLimited, SignInRefused, clinic_user_sign_in
 from medsync.api.errors import ApiError
 from medsync.api.jwt import token_issue
-from medsync.api.ratelimit import check_rate_limit
 from medsync.api.schema import UID_PARAMETER, MediSyncErrorSerializer
 from medsync.api.surfaces import IsClinicUser, MediSyncApiView, UidMatchesToken
 from medsync.api.views import RateLimited
@@ -60,29 +57,22 @@ class LoginApi(MediSyncApiView):
     def post(self, request):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        email = payload.validated_data["email"].strip().lower()
-        self._check_login_rate(email=email, ip=request.META.get("REMOTE_ADDR", ""))
-        user = authenticate(request._request, username=email, password=payload.validated_data["password"])
-        clinic_user = clinic_user_for_login(user=user) if user is not None else None
-        if clinic_user is None:
-            raise ApiError("Invalid email or password", status.HTTP_401_UNAUTHORIZED)
-        update_last_login(None, user)
+        try:
+            clinic_user = clinic_user_sign_in(
+                request=request._request, email=payload.validated_data["email"],
+                password=payload.validated_data["password"], ip=request.META.get("REMOTE_ADDR", ""),
+            )
+        except SignInRateLimited as exc:
+            self._rate_limit_headers = {"Retry-After": str(exc.retry_after)}
+            raise RateLimited("Too many login attempts; try again later") from None
+        except SignInRefused:
+            raise ApiError("Invalid email or password", status.HTTP_401_UNAUTHORIZED) from None
+        user = clinic_user.user
         token = token_issue(clinic_user=clinic_user, remember=payload.validated_data["remember"])
         return Response({
             "success": True, "token": token, "uid": clinic_user.uid, "userTitle": clinic_user.title,
             "firstName": user.first_name, "lastName": user.last_name,
         })
-
-    def _check_login_rate(self, *, email: str, ip: str) -> None:
-        """Count the attempt per e-mail+IP and per IP; raise 429 (with ``Retry-After``) beyond the limits."""
-        for key_id, per_minute in (
-            (f"{email}|{ip}", settings.MEDSYNC_LOGIN_ATTEMPTS_PER_MINUTE),
-            (ip, settings.MEDSYNC_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE),
-        ):
-            decision = check_rate_limit(key_id=key_id, per_minute=per_minute, namespace="login")
-            if not decision.allowed:
-                self._rate_limit_headers = {"Retry-After": str(decision.retry_after)}
-                raise RateLimited("Too many login attempts; try again later")
 
 
 class SubscriptionSerializer(serializers.Serializer):

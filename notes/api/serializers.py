@@ -231,7 +231,29 @@ def _signed_off(obj) -> dict | None:
     return {"uid": obj.signed_off_by_uid, "name": obj.signed_off_by_name, "at": obj.signed_off_at.isoformat()}
 
 
-class ClinicalNoteSerializer(_PartiesMixin, serializers.ModelSerializer):
+class SentenceEvidenceSerializer(serializers.Serializer):
+    """Provenance of one sentence of a generated note (extra field of the note responses)."""
+
+    section = serializers.CharField(allow_blank=True, help_text="Note section key.")
+    sentence = serializers.CharField(allow_blank=True)
+    utterances = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        help_text="Indices of the transcript utterances (segments, in order from 0) the sentence comes from.")
+    supported = serializers.BooleanField(help_text="False when no utterance supports the sentence: review it.")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why a sentence is unsupported.")
+    from_clinician_notes = serializers.BooleanField(
+        required=False, help_text="True when the sentence (also) comes from the clinician's typed notes.")
+
+
+class NoteEvidenceFieldsMixin(serializers.Serializer):
+    """Extra fields of a note: ``evidence`` (every sentence's source utterances) and
+    ``unsupported_sentences`` (the entries with ``supported: false``)."""
+
+    evidence = SentenceEvidenceSerializer(many=True, read_only=True)
+    unsupported_sentences = SentenceEvidenceSerializer(many=True, read_only=True)
+
+
+class ClinicalNoteSerializer(_PartiesMixin, NoteEvidenceFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
     template = serializers.CharField(source="template_key", allow_null=True)
     content = serializers.CharField(help_text="The note as Markdown, one `## Heading` per section.")
@@ -246,7 +268,8 @@ class ClinicalNoteSerializer(_PartiesMixin, serializers.ModelSerializer):
         model = ClinicalNote
         fields = ["id", "template", "language", "ai_generated_content", "content", "feedback", "report_thread_id",
                   "report_run_id", "version", "engine", "transcription_id", "recording_id", "signed_off",
-                  "updated_by", "doctor_id", "patient_id", "created_at", "updated_at"]
+                  "updated_by", "doctor_id", "patient_id", "created_at", "updated_at", "evidence",
+                  "unsupported_sentences"]
 
     def get_signed_off(self, note) -> dict | None:
         return _signed_off(note)

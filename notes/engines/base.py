@@ -8,7 +8,7 @@ or note text: both are patient data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
 from templates.builtin import TemplateSpec
 
@@ -30,6 +30,13 @@ NOT_DISCUSSED: dict[str, str] = {
 }
 
 
+#: Word confidence (0-1) below which a recognised word is uncertain and the
+#: note engines never state it as a fact (see ``notes.engines.uncertain``).
+#: Same value as ``transcription.providers.base.LOW_CONFIDENCE`` (measured on
+#: the visit fixtures: correct words mostly > 0.6, substitutions mostly < 0.4).
+LOW_CONFIDENCE = 0.4
+
+
 @dataclass(frozen=True)
 class Turn:
     """One speaker turn of a diarized conversation.
@@ -39,12 +46,34 @@ class Turn:
         text: What was said, as transcribed.
         start: Start time in seconds from the beginning of the recording, if known.
         end: End time in seconds, if known.
+        words: The recognised words of ``text`` with their confidence,
+            ``(("I", 0.98), ("was", 0.95), ("killed", 0.21))``; confidence in
+            [0, 1] or ``None`` when the recogniser gave none. Empty for typed
+            text. Words below ``LOW_CONFIDENCE`` are never stated as facts.
     """
 
     speaker: int
     text: str
     start: float | None = None
     end: float | None = None
+    words: tuple[tuple[str, float | None], ...] = ()
+
+
+def word_confidences(words: Iterable[Any]) -> tuple[tuple[str, float | None], ...]:
+    """``Turn.words`` from a transcript's words.
+
+    Accepts the stored/API form (``{"text", "confidence", ...}`` dicts, see
+    ``transcription.providers.base.word_as_dict``) or provider ``Word``
+    objects (``.text``, ``.probability``).
+    """
+    out: list[tuple[str, float | None]] = []
+    for w in words or ():
+        if isinstance(w, Mapping):
+            text, conf = w.get("text", ""), w.get("confidence")
+        else:
+            text, conf = getattr(w, "text", ""), getattr(w, "probability", None)
+        out.append((str(text), None if conf is None else float(conf)))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -64,11 +93,21 @@ class NoteResult:
                   "supported": True,
                   "reasons": []}, ...]    # why a sentence is unsupported, for the reviewer
 
+            Every engine fills it (the dashboard and the API show it beside
+            the note; ``sentence`` is the sentence as it appears in
+            ``sections[section]``, including any ``[unclear: word?]`` mark).
             The offline engine knows the utterances exactly (every sentence is
-            built from them). For LLM notes they are found afterwards by
-            ``notes.engines.evidence.trace_note`` and ``supported`` is
-            ``False`` for a sentence no utterance supports (a possible
-            invention to review). Empty when an engine gives no provenance.
+            built from them). The OpenAI engine asks the model for them and
+            keeps only the links it can verify, tracing the others with
+            ``notes.engines.evidence.trace_note`` (``openai_llm.validate_note``).
+            ``supported`` is ``False`` for a sentence no utterance supports,
+            one with a number or drug name never said, or one stating a word
+            the recogniser was unsure of: a possible invention to review.
+            Empty only for an engine that gives no provenance.
+
+    ``unsupported_sentences`` (a property, not a field: derived from
+    ``evidence``, so storing ``evidence`` stores it too) lists the entries
+    with ``supported: False``, in the same shape, for the reviewer.
     """
 
     markdown: str

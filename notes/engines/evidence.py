@@ -42,7 +42,7 @@ from typing import Mapping, Sequence
 from notes.engines import clinical_lexicon
 from notes.engines.base import Turn
 
-__all__ = ["MIN_COVERAGE", "note_sentences", "trace_note"]
+__all__ = ["MIN_COVERAGE", "content_stems", "note_sentences", "trace_note"]
 
 #: Share of a sentence's content words that the supporting utterances must contain.
 MIN_COVERAGE = 0.5
@@ -61,7 +61,7 @@ _BOILERPLATE = frozenset(
     refiere niega paciente refereix nega pacient rapporte nie patient patiente refere berichtet verneint
     riferisce paziente asked pregunta question pergunta frage domanda the and for not has have had was were
     from into onto about over under after before when while then than been being does did each every both
-    some such very they them their she her his him family member
+    some such very they them their she her his him family member unclear
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_][\w'’·-]*", re.UNICODE)
@@ -73,7 +73,8 @@ def _stem(word: str) -> str:
 
 
 def _content_stems(text: str, lang: str) -> set[str]:
-    from notes.engines.offline import _CONTENT_STOP, _STOPWORDS
+    from notes.engines.offline.filters import _CONTENT_STOP
+    from notes.engines.offline.lexicons import _STOPWORDS
 
     stop = _STOPWORDS.get(lang, frozenset()) | _CONTENT_STOP | _BOILERPLATE
     out = set()
@@ -89,12 +90,12 @@ def _display_stems(text: str, lang: str) -> set[str]:
     """Stems of the note wording of symptoms said in ``text`` ("tired" -> "fatigue").
 
     The offline engine writes some symptoms in note wording
-    (``offline._ROS_DISPLAY_EN``); a note using that wording is supported by
+    (``offline.ros._ROS_DISPLAY_EN``); a note using that wording is supported by
     the spoken form.
     """
     if lang != "en":
         return set()
-    from notes.engines.offline import _ROS_DISPLAY_EN
+    from notes.engines.offline.ros import _ROS_DISPLAY_EN
 
     out: set[str] = set()
     for spoken, display in _ROS_DISPLAY_EN.items():
@@ -104,9 +105,20 @@ def _display_stems(text: str, lang: str) -> set[str]:
 
 
 def _normalised_turn(text: str, lang: str) -> str:
-    from notes.engines.offline import _normalise
+    from notes.engines.offline.normalise import _normalise
 
     return _normalise(text, lang).lower()
+
+
+def content_stems(text: str, lang: str) -> set[str]:
+    """Stems of the content words of ``text`` as ``trace_note`` compares them.
+
+    Spoken numbers normalised, stop-words and note boilerplate removed,
+    words cut to their first 5 letters; an utterance's symptoms also count
+    in their note wording ("tired" -> "fatigue").
+    """
+    norm = _normalised_turn(text, lang)
+    return _content_stems(norm, lang) | _display_stems(norm, lang)
 
 
 def note_sentences(sections: Mapping[str, str]) -> list[tuple[str, str]]:

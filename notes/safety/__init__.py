@@ -26,6 +26,11 @@ Case format (YAML list)::
         - "re:^\\d+\\. colon cancer"   # "re:" = regex on the lower-cased Markdown (multiline)
         - {in: assessment, any: [fracture]}
 
+In ``uncertain_words`` cases a word written ``{{killed}}`` in the dialogue
+was recognised with a low confidence (0.2; every other word 0.95):
+``case_turns`` gives the engine the turns with those word confidences
+(``Turn.words``), as the speech pipeline does.
+
 A phrase ending in ``*`` matches as a word prefix (``ankle*`` matches
 "ankles"). Phrases match whole words after normalisation (lower case, Unicode NFKC,
 Markdown markers and punctuation other than in numbers removed, spaces
@@ -44,7 +49,7 @@ from typing import Any, Iterable
 
 import yaml
 
-__all__ = ["CATEGORIES", "CASES_DIR", "SafetyCase", "check_note", "load_cases", "normalise"]
+__all__ = ["CATEGORIES", "CASES_DIR", "SafetyCase", "case_turns", "check_note", "load_cases", "normalise"]
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
@@ -62,7 +67,13 @@ CATEGORIES: tuple[str, ...] = (
     "questions",              # questions are never facts
     "paediatric",             # a parent speaks for the child
     "kept_content",           # clinical sentences that filters must not drop; meaning-bearing words kept
+    "uncertain_words",        # words recognised with low confidence are never stated as facts (issue 15)
 )
+
+# A word the recogniser was unsure of, in a case's dialogue: {{word}}.
+_UNCERTAIN = re.compile(r"\{\{([^{}]+)\}\}")
+#: Confidences given to the words of a case with ``{{...}}`` marks.
+UNCERTAIN_CONFIDENCE, CONFIDENT = 0.2, 0.95
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,29 @@ class SafetyCase:
     dialogue: str
     must: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     must_not: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def case_turns(dialogue: str) -> list["Turn"]:
+    """The note-engine turns of a case's dialogue, with word confidences when it marks ``{{words}}``.
+
+    Without marks, ``notes.dialogue.parse_dialogue(dialogue)`` unchanged.
+    With marks, every turn's ``words`` gives each whitespace-separated word
+    ``CONFIDENT`` (0.95), or ``UNCERTAIN_CONFIDENCE`` (0.2) when it was
+    marked; the text has the braces removed.
+    """
+    from notes.dialogue import parse_dialogue
+    from notes.engines.base import Turn
+
+    if not _UNCERTAIN.search(dialogue):
+        return parse_dialogue(dialogue)
+    out: list[Turn] = []
+    for turn in parse_dialogue(dialogue):
+        words = []
+        for token in turn.text.split():
+            low = bool(_UNCERTAIN.search(token))
+            words.append((_UNCERTAIN.sub(r"\1", token), UNCERTAIN_CONFIDENCE if low else CONFIDENT))
+        out.append(Turn(turn.speaker, _UNCERTAIN.sub(r"\1", turn.text), turn.start, turn.end, tuple(words)))
+    return out
 
 
 def normalise(text: str) -> str:

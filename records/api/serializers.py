@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from medsync.api.schema import OptionalPhoneNumberField, PastDateField, TimeOfDayField
+from notes.api.serializers import NoteEvidenceFieldsMixin
 from records.models import FHIR_APPOINTMENT_STATUS, Appointment, AppointmentStatus, AppointmentType, Patient
 from templates.builtin import SUPPORTED_LANGUAGES
 from transcription.models import Recording
@@ -226,7 +227,29 @@ class NoteInputSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, help_text="Brief summary of the consultation.")
 
 
-class NoteSerializer(serializers.Serializer):
+class StoredEvidenceSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=["note", "transcript"])
+    text = serializers.CharField()
+    section = serializers.CharField(required=False)
+    speaker = serializers.CharField(required=False, allow_null=True)
+    start_time = serializers.FloatField(required=False, allow_null=True)
+    end_time = serializers.FloatField(required=False, allow_null=True)
+
+
+class StoredDiagnosisSerializer(serializers.Serializer):
+    """An ICD-10-CM suggestion kept on the note with the clinician's decision on it."""
+
+    code = serializers.CharField()
+    description = serializers.CharField()
+    confidence = serializers.FloatField()
+    billable = serializers.BooleanField()
+    evidence = StoredEvidenceSerializer(many=True)
+    decision = serializers.ChoiceField(choices=["pending", "accepted", "rejected"])
+    decided_by = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class NoteSerializer(NoteEvidenceFieldsMixin, serializers.Serializer):
     _id = serializers.UUIDField(source="uuid")
     template = serializers.CharField(source="template_key")
     language = serializers.CharField()
@@ -243,6 +266,9 @@ class NoteSerializer(serializers.Serializer):
 
     def get_signed_off_by(self, note) -> str | None:
         return note.signed_off_by_name or None
+
+    # Extra fields beyond the seed: ICD-10-CM suggestions stored on the note with the clinician's decisions.
+    diagnoses = StoredDiagnosisSerializer(many=True, read_only=True)
 
 
 class NoteOutputSerializer(serializers.Serializer):

@@ -17,4 +17,5 @@ urlpatterns = [
     path("notes/add/<str:appointment_id>", views.NoteAddApi.as_view(), name="medisync-note-add"),
     path("notes/diagnosis/<str:appointment_id>", views.DiagnosisApi.as_view(), name="medisync-diagnosis"),
     path("notes/<str:appointment_id>", views.NoteGetApi.as_view(), name="medisync-note"),
+    path("notes/<str:appointment_id>/fhir", views.NoteFhirApi.as_view(), name="medisync-note-fhir"),
 ]

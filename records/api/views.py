@@ -10,6 +10,7 @@ invalid or expired token, 403 no active subscription or a ``uid`` that is not th
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
@@ -397,6 +398,26 @@ class NoteGetApi(MediSyncApiView):
         if note is None:
             raise exceptions.NotFound("No clinical note for this appointment yet")
         return Response(_note_body(appointment, note))
+
+
+class NoteFhirApi(MediSyncApiView):
+    """The appointment's note as FHIR R4 JSON: a ``Bundle`` (``collection``) holding a ``Composition``
+    (one section per note section) and a ``DocumentReference`` (the Markdown note as an attachment),
+    validated with ``fhir.resources``. Status ``final`` once signed off, else ``preliminary``."""
+
+    @extend_schema(operation_id="medisync_note_fhir", tags=["MediSync: notes and diagnosis"],
+                   parameters=[UID_PARAMETER],
+                   responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="FHIR R4 Bundle (collection)."),
+                              404: NOT_FOUND_404, **COMMON_ERRORS})
+    def get(self, request, appointment_id):
+        from notes.export import note_fhir_bundle
+
+        appointment = _appointment(appointment_id)
+        note = selectors.appointment_note(appointment=appointment)
+        if note is None:
+            raise exceptions.NotFound("No clinical note for this appointment yet")
+        parties = selectors.appointment_note_parties(clinic=request.user.clinic, appointment=appointment)
+        return Response(note_fhir_bundle(note=note, parties=parties))
 
 
 class DiagnosisApi(MediSyncApiView):

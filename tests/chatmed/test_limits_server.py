@@ -90,12 +90,17 @@ def server(redis_url, slow_llm, tmp_path, django_db_blocker):
     log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "medsync.wsgi", "-w", "2", "-k", "gthread", "--threads", "16",
-         "-b", f"127.0.0.1:{port}", "--timeout", "60"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+         "-b", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "5"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL,
         stderr=log.open("wb"))
     wait_listening(process, port, log, name="gunicorn")
     yield f"http://127.0.0.1:{port}"
     process.terminate()
-    process.wait(10)
+    try:  # requests still waiting on the slow model stand-in get the 5 s graceful timeout
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
     print(log.read_text()[-5000:])  # shown when the test fails
 
 

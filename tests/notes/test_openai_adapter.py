@@ -73,8 +73,10 @@ def test_request_shape_and_response_parsing() -> None:
     assert rf["type"] == "json_schema"
     assert rf["json_schema"]["strict"] is True
     schema = rf["json_schema"]["schema"]
-    assert schema["required"] == ["subjective", "objective", "assessment", "plan"]
-    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["sections", "provenance"] and schema["additionalProperties"] is False
+    sections_schema = schema["properties"]["sections"]
+    assert sections_schema["required"] == ["subjective", "objective", "assessment", "plan"]
+    assert sections_schema["additionalProperties"] is False
     messages = body["messages"]
     assert messages[0]["role"] == "system"
     assert "Spanish" in messages[0]["content"]

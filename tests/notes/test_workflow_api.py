@@ -342,7 +342,8 @@ def test_full_workflow_update_clinical_note(doctor_client, doctor, django_captur
     note = response.json()
     assert set(note) == {"id", "template", "language", "ai_generated_content", "content", "feedback",
                          "report_thread_id", "report_run_id", "version", "engine", "transcription_id", "recording_id",
-                         "signed_off", "updated_by", "doctor_id", "patient_id", "created_at", "updated_at"}
+                         "signed_off", "updated_by", "doctor_id", "patient_id", "created_at", "updated_at",
+                         "evidence", "unsupported_sentences"}  # the last two: extra fields (provenance)
     assert note["id"] == note_id and note["template"] == "SOAP" and note["version"] == 2
     assert note["ai_generated_content"] == content
     assert note["content"].startswith("## Subjective\n") and "## Plan" in note["content"]

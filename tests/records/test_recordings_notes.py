@@ -208,7 +208,11 @@ def test_note_from_clinician_notes(doctor_client, doctor, appointment, clinic):
     assert body["success"] is True and body["appointment_id"] == appointment["_id"]
     note = body["note"]
     assert set(note) == {"_id", "template", "language", "content", "sections", "notes", "summary", "engine", "version",
-                         "signed_off_at", "signed_off_by", "created_at", "updated_at"}
+                         "signed_off_at", "signed_off_by", "created_at", "updated_at",
+                         "evidence", "unsupported_sentences", "diagnoses"}  # the last three: extra fields
+    # Evidence: the note's sentences resting on the clinician's typed notes (no transcript here) say so.
+    assert note["evidence"] and all(e["utterances"] == [] for e in note["evidence"])
+    assert any(e.get("from_clinician_notes") for e in note["evidence"])
     assert (note["template"], note["language"], note["engine"], note["version"]) == ("SOAP", "en", "offline", 1)
     assert set(note["sections"]) == SOAP_KEYS
     assert note["content"].startswith("## Subjective\n") and "## Plan" in note["content"]

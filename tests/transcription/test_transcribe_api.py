@@ -200,7 +200,9 @@ def test_full_pipeline_stores_everything_in_callers_clinic(api_client, clinic, o
     )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body) == {"transcript", "clinical_note", "duration_seconds", "language", "template", "client_id"}
+    assert set(body) == {"transcript", "clinical_note", "duration_seconds", "language", "template", "client_id",
+                         "evidence", "unsupported_sentences"}  # the last two: extra fields (provenance)
+    assert body["evidence"] and all(0 <= i < len(body["transcript"]) for e in body["evidence"] for i in e["utterances"])
     assert body["client_id"] == "clinic-a" and body["language"] == "en" and body["template"] == "general_consultation"
     assert body["duration_seconds"] == pytest.approx(ref["duration_s"], abs=0.1)
     segments = body["transcript"]

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from notes.api.serializers import SentenceEvidenceSerializer
+
 from transcription.languages import UnsupportedLanguage, spoken_language
 
 
@@ -53,3 +55,8 @@ class TranscribeOutputSerializer(serializers.Serializer):
     language = serializers.CharField()
     template = serializers.CharField()
     client_id = serializers.CharField()
+    evidence = SentenceEvidenceSerializer(
+        many=True, help_text="Extra field: the transcript utterances (indices into `transcript`) each note sentence "
+        "comes from.")
+    unsupported_sentences = SentenceEvidenceSerializer(
+        many=True, help_text="Extra field: note sentences no utterance supports (review before signing).")

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 
 from clinics.models import ApiKey, Clinic, Service
 from clinics.services import usage_record
-from notes.engines.base import NoteEngineError, Turn
+from notes.engines.base import NoteEngineError, Turn, word_confidences
 from notes.services import clinical_note_create, note_generate
 from templates.selectors import TemplateNotFound, template_get
 from transcription.live.base import LiveSegment
@@ -115,7 +115,8 @@ def live_note_write(*, clinic: Clinic, record: LiveSessionRecord, template_key: 
             template = template_get(key=template_key)
         except TemplateNotFound:
             return None
-        turns = [Turn(speaker=u.speaker, text=u.text, start=u.start, end=u.end) for u in record.utterances]
+        turns = [Turn(speaker=u.speaker, text=u.text, start=u.start, end=u.end,
+                      words=word_confidences(getattr(u, "words", ()))) for u in record.utterances]
         try:
             result = note_generate(clinic=clinic, turns=turns, template=template, language=language)
         except NoteEngineError as exc:
