@@ -141,6 +141,20 @@ def test_raw_pcm_frames_split_mid_sample_are_joined():
     np.testing.assert_allclose(joined, np.frombuffer(pcm, dtype=np.int16) / 32768.0, atol=1e-6)
 
 
+@pytest.mark.parametrize("encoding", ["linear16", "pcm", "pcm_s16le"])
+def test_declared_raw_pcm_is_decoded(encoding):
+    """``?encoding=linear16&sample_rate=16000`` (the Deepgram-style query) decodes like the default."""
+    pcm = (np.arange(-1000, 1000, dtype=np.int16) * 16).tobytes()
+    audio = AudioInput(encoding=encoding, sample_rate=16000, channels=1)
+    samples, notices = audio.feed(pcm)
+    assert notices == [] and samples.size == 2000
+    np.testing.assert_allclose(samples, np.frombuffer(pcm, dtype=np.int16) / 32768.0, atol=1e-6)
+    eight_khz = AudioInput(encoding=encoding, sample_rate=8000, channels=1)
+    upsampled, notices = eight_khz.feed(pcm)
+    tail, _ = eight_khz.close()
+    assert [n.code for n in notices] == ["audio_format"] and abs(upsampled.size + tail.size - 4000) <= 32
+
+
 def test_wav_header_then_raw_continuation_and_wav_per_frame():
     samples = np.sin(np.linspace(0, 200, 8000)).astype(np.float32) * 0.5
     data = wav_bytes(samples)

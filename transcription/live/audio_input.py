@@ -289,8 +289,8 @@ class AudioInput:
             self._set_pcm(fmt, notices)
             self._carry = b""
             return self._decode_pcm(frame[offset:], notices), notices
-        if self._pcm is None:  # auto mode, no header seen: the seed's default raw PCM
-            self._set_pcm(self._raw_format, notices)
+        if self._pcm is None or self._converter is None:  # no header seen: the declared (or seed's default) raw PCM
+            self._set_pcm(self._pcm or self._raw_format, notices)
         return self._decode_pcm(frame, notices), notices
 
     def close(self) -> tuple[np.ndarray, list[LiveNotice]]:
