@@ -54,6 +54,7 @@ TENANT_APPS = [
     "booking",
     "calls",
     "chatmed",
+    "audit",  # append-only audit log of record access (sec)
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
