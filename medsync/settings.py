@@ -467,3 +467,6 @@ MEDSYNC_FIELD_ENCRYPTION_KEYS = env.list("MEDSYNC_FIELD_ENCRYPTION_KEYS", defaul
 # JWT rotation: keys of the previous generation still verify tokens they signed until those expire.
 JWT_PREVIOUS_SECRET_KEYS = env.list("JWT_PREVIOUS_SECRET_KEYS", default=[])
 JWT_PREVIOUS_PUBLIC_KEYS = pem_blocks(env.str("JWT_PREVIOUS_PUBLIC_KEYS", default="").replace("\\n", "\n"))
+# Hostile JSON (over DATA_UPLOAD_MAX_MEMORY_SIZE, nested too deeply) is a 413/400 in each surface's shape.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["medsync.api.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                                            "rest_framework.parsers.MultiPartParser"]
