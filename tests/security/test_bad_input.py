@@ -216,7 +216,7 @@ JSON_ENDPOINTS = [
      {"firstName": "Jo", "lastName": "Doe", "dateOfBirth": "1980-01-01"}, {400, 413}),
     ("medisync", "anon_client", "post", "/api/login", {"email": "a@b.example", "password": "x"}, {400, 401, 413}),
     ("chatmed", "chatmed_client", "post", "/api/v1/profiles", {"external_id": "x", "sex": "female"}, {400, 413, 422}),
-    ("chatmed", "chatmed_client", "post", "/api/v1/emergency/detect", {"message": "chest pain"}, {400, 413, 422}),
+    ("chatmed", "chatmed_client", "post", "/api/v1/emergency/detect", {"symptoms": "chest pain"}, {400, 413, 422}),
 ]
 
 
