@@ -289,3 +289,15 @@ def test_hostile_json_bodies_get_documented_4xx(request, clinic, surface, client
             failures.append(f"{case}: no error in {parsed}")
     assert not failures, "\n".join(failures)
     assert _row_counts(clinic) == before
+
+
+def test_chatmed_profile_with_null_date_of_birth(chatmed_client):
+    """Found by Schemathesis: ``"date_of_birth": null`` was stored as "" in a date column (500)."""
+    created = chatmed_client.post("/api/v1/profiles", {"date_of_birth": None, "sex": "female"}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["date_of_birth"] is None
+    profile_id = created.json()["profile_id"]
+    dated = chatmed_client.patch(f"/api/v1/profiles/{profile_id}", {"date_of_birth": "1970-01-01"}, format="json")
+    assert dated.status_code == 200 and dated.json()["date_of_birth"] == "1970-01-01"
+    cleared = chatmed_client.patch(f"/api/v1/profiles/{profile_id}", {"date_of_birth": None}, format="json")
+    assert cleared.status_code == 200 and cleared.json()["date_of_birth"] is None
