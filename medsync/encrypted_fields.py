@@ -7,8 +7,9 @@ they are stored as SHA-256 hashes (:func:`clinics.services.hash_api_key`).
 Keys: ``MEDSYNC_FIELD_ENCRYPTION_KEYS`` = comma-separated Fernet keys (``Fernet.generate_key()``: 32
 random bytes, URL-safe base64). The first key encrypts; every key decrypts (``MultiFernet``), so a key
 is rotated by putting the new one first; values are re-encrypted with it when next saved, and the old
-key stays listed while any stored value may still use it. Without the variable a key is derived from ``SECRET_KEY`` (SHA-256 of a fixed
-label + the secret): fine for one box, but then rotating ``SECRET_KEY`` needs the old key listed.
+key stays listed while any stored value may still use it. Without the variable a key is derived from
+``SECRET_KEY`` (SHA-256 of a fixed label + the secret): fine for one box, but then rotating
+``SECRET_KEY`` needs the old derived key listed.
 
 Stored form: ``fernet:<token>``. A value without the prefix is a legacy plain-text value (written before
 encryption was introduced); it is read as is and encrypted on the next save (the migrations that

@@ -207,6 +207,7 @@ def clinic_b_credentials(other_clinic, other_doctor) -> dict[str, Client]:
         "staff session, B's host": session(staff, "clinic-b.localhost"),
         "staff session, A's host": session(staff, "clinic-a.localhost"),
         "clinician session, B's host": session(other_doctor.user, "clinic-b.localhost"),
+        "clinician session, A's host": session(other_doctor.user, "clinic-a.localhost"),
     }
 
 
