@@ -446,6 +446,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# The admin theme's Alpine.js needs 'unsafe-eval' on /admin/ only (see medsync.csp).
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "medsync.csp.AdminCspMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
