@@ -61,10 +61,18 @@ EXCLUDED_CHECKS = ("use_after_free", "ensure_resource_availability", "ignored_au
 #:   codes or condition names (422 otherwise).
 CONFIG = {
     "base-url": "http://testserver",
-    "generation": {"allow-x00": False},
+    # Positive data in every phase (the stateful phase would otherwise add negative cases, e.g. unknown query
+    # parameters, which these APIs ignore as HTTP APIs usually do).
+    "generation": {"allow-x00": False, "mode": "positive"},
     "operations": [{"include-path": "/v1/transcribe",
                     "checks": {"positive_data_acceptance": {"expected-statuses": [
                         "2xx", "401", "403", "404", "409", "413", "422", "429", "5xx"]}}},
+                   # Runs: config.configurable.transcription_id must name a stored transcription (400 otherwise),
+                   # an existence rule no schema can state.
+                   *({"include-path": path, "checks": {"positive_data_acceptance": {"expected-statuses": [
+                       "2xx", "400", "401", "403", "404", "409", "429", "5xx"]}}}
+                     for path in ("/v1/threads/{thread_id}/runs", "/v1/lang-graph/threads/{thread_id}/runs",
+                                  "/v1/lang-graph/threads/{thread_id}/runs/wait")),
                    # ChatMed: medication names must be known generic (INN) names and conditions ICD-10-CM codes
                    # or condition names (the seed's 422 validation_error); no schema can list a drug database.
                    *({"include-path": path, "checks": {"positive_data_acceptance": {"expected-statuses": [
@@ -120,7 +128,8 @@ def consistent(case):
     """What a client does and JSON Schema cannot say across path and body: a run's
     ``config.configurable.thread_id`` is the thread of its URL."""
     thread_id = (case.path_parameters or {}).get("thread_id")
-    configurable = ((case.body or {}).get("config") or {}).get("configurable") if isinstance(case.body, dict) else None
+    config = case.body.get("config") if isinstance(case.body, dict) else None
+    configurable = config.get("configurable") if isinstance(config, dict) else None
     if thread_id and isinstance(configurable, dict) and "thread_id" in configurable:
         configurable["thread_id"] = thread_id
     return case
@@ -271,6 +280,7 @@ def test_every_operation_matches_its_schema(request, credentials, wsgi_app, clin
 
 def test_stateful_links(wsgi_app, clinic, surface_credentials):
     """Chains of operations through the links between them (create -> read/update/sub-resources)."""
+    from django.db import connection, transaction
     from schemathesis.generation.stateful.state_machine import StepInput
 
     schema = _schema()
@@ -279,6 +289,15 @@ def test_stateful_links(wsgi_app, clinic, surface_credentials):
     app = wsgi_app
 
     class Machine(schema.as_state_machine()):
+        # Each scenario starts from the same database: its writes are rolled back at its end (a savepoint in
+        # the test's transaction), so a replayed scenario meets the same state (Hypothesis requires it).
+        def setup(self):
+            self._savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self._savepoint)
+            connection.set_schema_to_public()
+
         def step(self, input: StepInput):
             if input.transition is not None:
                 stats.links_followed += 1
@@ -301,7 +320,7 @@ def test_stateful_links(wsgi_app, clinic, surface_credentials):
                 stats.failures += len(found)
                 names = "; ".join(" | ".join(str(e).strip().splitlines()[:4]) or type(e).__name__ for e in found)
                 failures.append(f"{case.operation.label}: {names} -> {response.status_code} "
-                                f"{response.content[:200]!r}")
+                                f"{response.content[:200]!r}\n    {case.as_curl_command(headers=kwargs.get('headers'))}")
 
     Machine.run(settings=settings(max_examples=STATEFUL_EXAMPLES, stateful_step_count=8, deadline=None,
                                   derandomize=True, database=None, suppress_health_check=list(HealthCheck)))
