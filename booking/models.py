@@ -13,6 +13,8 @@ import uuid
 
 from django.db import models
 
+from medsync.encrypted_fields import EncryptedTextField
+
 #: Languages the bot speaks (platform API seed, "Supported Languages").
 LANGUAGES = ("en", "es", "ca", "fr", "pt", "de", "it")
 
@@ -74,8 +76,8 @@ class BotConfig(models.Model):
     provider = models.CharField(max_length=20, choices=ProviderChoice.choices, default=ProviderChoice.AUTO)
     nlu_engine = models.CharField(max_length=20, choices=NluChoice.choices, default=NluChoice.AUTO)
     twilio_account_sid = models.CharField(max_length=64, blank=True)
-    twilio_auth_token = models.CharField(max_length=128, blank=True)
-    callback_secret = models.CharField(max_length=100)
+    twilio_auth_token = EncryptedTextField(max_length=128, blank=True)
+    callback_secret = EncryptedTextField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,8 @@ from datetime import time
 
 from django.db import models
 
+from medsync.encrypted_fields import EncryptedTextField
+
 #: Languages the agent speaks (platform API seed, "Supported Languages": Agent Calls = Yes).
 LANGUAGES = ("en", "es", "ca", "fr", "pt", "de", "it")
 
@@ -110,7 +112,7 @@ class CallSettings(models.Model):
                                    "gives no context.clinic_name.")
     from_number = models.CharField(max_length=20, blank=True, help_text="Caller id, E.164 (a Twilio number).")
     twilio_account_sid = models.CharField(max_length=64, blank=True)
-    twilio_auth_token = models.CharField(max_length=128, blank=True)
+    twilio_auth_token = EncryptedTextField(max_length=128, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. Europe/Madrid.")
     calling_hours_start = models.TimeField(default=time(9, 0))
     calling_hours_end = models.TimeField(default=time(20, 0))
@@ -119,7 +121,7 @@ class CallSettings(models.Model):
     retry_delay_minutes = models.PositiveIntegerField(default=30)
     max_call_seconds = models.PositiveIntegerField(default=300, help_text="The agent says goodbye after this.")
     silence_timeout_seconds = models.FloatField(default=7.0, help_text="Silence before the agent prompts again.")
-    callback_secret = models.CharField(max_length=100)
+    callback_secret = EncryptedTextField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

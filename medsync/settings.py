@@ -14,7 +14,11 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(environ.Env().str("MEDSYNC_DATA_DIR", default=str(BASE_DIR / ".data")))
 
-env = environ.Env()
+# Every variable may also be given as <NAME>_FILE = path of a file holding the value (Docker/Kubernetes
+# secrets); see medsync.secret_files (sec).
+from medsync.secret_files import SecretFileEnv, pem_blocks  # noqa: E402
+
+env = SecretFileEnv()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -58,6 +62,7 @@ TENANT_APPS = [
     "booking",
     "calls",
     "chatmed",
+    "audit",  # append-only audit log of record access (sec)
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -497,3 +502,51 @@ UNFOLD = {
 }
 # Serve static files straight from the apps' folders (no collectstatic), e.g. for the browser tests' server.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+
+# --- Security (sec): headers, CSP, cookies, secrets at rest, JWT key rotation ----------------------
+# MEDSYNC_PRODUCTION=true turns on what needs HTTPS: HSTS, Secure cookies, HTTPS redirect (above).
+_production = env.bool("MEDSYNC_PRODUCTION", default=False)
+# HSTS (sent on HTTPS answers only): one year, clinic subdomains included (OWASP HSTS cheat sheet).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _production else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_production)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_production)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (django-csp 4): scripts only from this origin or carrying the response's nonce
+# ({{ request.csp_nonce }}); inline style attributes are allowed (the admin and htmx set them).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# The admin theme's Alpine.js needs 'unsafe-eval' on /admin/ only (see medsync.csp).
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "medsync.csp.AdminCspMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],  # fetch and same-origin WebSockets (/ws/...)
+        "media-src": [SELF, "blob:"],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Fernet keys of the secrets stored encrypted (Twilio tokens, webhook signing secrets); first one encrypts.
+MEDSYNC_FIELD_ENCRYPTION_KEYS = env.list("MEDSYNC_FIELD_ENCRYPTION_KEYS", default=[])
+# JWT rotation: keys of the previous generation still verify tokens they signed until those expire.
+JWT_PREVIOUS_SECRET_KEYS = env.list("JWT_PREVIOUS_SECRET_KEYS", default=[])
+JWT_PREVIOUS_PUBLIC_KEYS = pem_blocks(env.str("JWT_PREVIOUS_PUBLIC_KEYS", default="").replace("\\n", "\n"))
+# Hostile JSON (over DATA_UPLOAD_MAX_MEMORY_SIZE, nested too deeply) is a 413/400 in each surface's shape.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["medsync.api.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                                            "rest_framework.parsers.MultiPartParser"]

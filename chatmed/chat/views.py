@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from chatmed.api.base import ChatMedApiView, NotFound
 from chatmed.api.schema import chatmed_schema
-from chatmed.chat.services import chat_message
+from chatmed.chat.services import SESSION_ID_SHAPE, chat_message
 from chatmed.profiles.services import profile_get
 from chatmed.selectors import chat_session_with_messages
 from clinics.models import ChatMedEndpoint
@@ -15,7 +16,9 @@ from clinics.models import ChatMedEndpoint
 
 class ChatInput(serializers.Serializer):
     message = serializers.CharField(max_length=4000)
-    session_id = serializers.CharField(required=False, max_length=100)
+    # The pattern is stated in the OpenAPI schema; a mismatch stays a 422 (code not in BAD_REQUEST_CODES).
+    session_id = serializers.CharField(required=False, max_length=64, validators=[RegexValidator(
+        SESSION_ID_SHAPE, message="session_id: use 1-64 letters, digits, '_' or '-'.", code="session_id_shape")])
     language = serializers.CharField(required=False, max_length=10, default="en")
     profile_id = serializers.CharField(required=False, max_length=40)
 

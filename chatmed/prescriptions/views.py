@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from chatmed.api.base import ChatMedApiView
 from chatmed.api.schema import chatmed_schema
@@ -65,7 +66,9 @@ class PrescriptionListCreateApi(ChatMedApiView):
         prescription = prescription_create(profile=profile, diagnosis=data["diagnosis"], medications=data["medications"])
         return Response(prescription_payload(prescription), status=status.HTTP_201_CREATED)
 
-    @chatmed_schema(summary="Prescription history of a profile", operation_id="chatmed_prescriptions_list")
+    @chatmed_schema(summary="Prescription history of a profile", operation_id="chatmed_prescriptions_list",
+                    parameters=[OpenApiParameter("profile_id", {"type": "string", "minLength": 1}, required=True,
+                                                 description="The profile whose prescriptions to list.")])
     def get(self, request):
         """History of one profile (``?profile_id=`` required), newest first."""
         profile_id = request.query_params.get("profile_id")

@@ -62,9 +62,11 @@ def profile_update(*, profile: HealthProfile, data: dict) -> HealthProfile:
 
 
 def _apply(profile: HealthProfile, data: dict) -> None:
-    for field in ("external_id", "date_of_birth", "sex", "language"):
+    for field in ("external_id", "sex", "language"):
         if field in data:
             setattr(profile, field, data[field] if data[field] is not None else "")
+    if "date_of_birth" in data:  # null clears it (a date column cannot hold "": that was a 500)
+        profile.date_of_birth = data["date_of_birth"]
     if "country" in data:
         profile.country = (data["country"] or "").upper()
     if "conditions" in data:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -15,6 +16,12 @@ from clinics.models import ChatMedEndpoint
 LANGUAGES = ("en", "es", "ca", "fr", "pt", "de", "it", "ar")
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "minLength": 1}, {"type": "object"}]})
+class CodeOrObjectField(serializers.JSONField):
+    """A condition or medication: a code/name string or an object (``{"code": ...}``, ``{"name": ..., "dose": ...}``);
+    null is refused (400), unknown codes and drugs are a 422 (see the services)."""
+
+
 class ProfileInput(serializers.Serializer):
     external_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
@@ -22,8 +29,8 @@ class ProfileInput(serializers.Serializer):
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True,
                                      error_messages={"invalid": "Use an ISO 3166-1 alpha-2 code, e.g. FR."})
     language = serializers.ChoiceField(choices=LANGUAGES, required=False)
-    conditions = serializers.ListField(child=serializers.JSONField(), required=False, max_length=100)
-    medications = serializers.ListField(child=serializers.JSONField(), required=False, max_length=100)
+    conditions = serializers.ListField(child=CodeOrObjectField(), required=False, max_length=100)
+    medications = serializers.ListField(child=CodeOrObjectField(), required=False, max_length=100)
     allergies = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=100)
 
 

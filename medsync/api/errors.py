@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -58,6 +58,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.NotFound("Not found")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # body over DATA_UPLOAD_MAX_MEMORY_SIZE (see medsync.api.parsers)
+        from medsync.api.parsers import RequestBodyTooLarge
+
+        exc = RequestBodyTooLarge()
 
     if isinstance(exc, exceptions.ValidationError):
         status_code = getattr(view, "validation_status", status.HTTP_422_UNPROCESSABLE_ENTITY)

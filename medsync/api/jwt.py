@@ -5,12 +5,19 @@ Tokens are signed with PyJWT: HS256 with ``JWT_SECRET_KEY`` (default ``SECRET_KE
 the clinic's ``client_id``, ``iat`` and ``exp`` (Unix seconds). Verification pins the configured
 algorithm (no ``alg`` confusion) and requires every claim.
 
+Key rotation: the token header carries ``kid`` (the first 16 hex digits of the SHA-256 of the
+verifying key; RFC 7515 §4.1.4 leaves its form to the issuer). ``JWT_PREVIOUS_SECRET_KEYS`` (HS256) or
+``JWT_PREVIOUS_PUBLIC_KEYS`` (RS256) keep verifying the tokens signed before a rotation until they
+expire; new tokens are always signed with the current key. Remove a previous key once the longest
+token lifetime (``JWT_REMEMBER_DAYS``) has passed since the rotation.
+
 Like the API-key authentication, a valid token switches the database connection to the user's
 clinic schema: the tenant comes from the credential, never from the request.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -56,6 +63,18 @@ def _verifying_key() -> str:
     return settings.JWT_PUBLIC_KEY if settings.JWT_ALGORITHM == "RS256" else settings.JWT_SECRET_KEY
 
 
+def key_id(key: str) -> str:
+    """The ``kid`` of a verifying key: 16 hex digits of its SHA-256 (never reveals the key)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _verifying_keys() -> list[str]:
+    """The current verifying key first, then the previous ones still accepted (rotation)."""
+    previous = (getattr(settings, "JWT_PREVIOUS_PUBLIC_KEYS", []) if settings.JWT_ALGORITHM == "RS256"
+                else getattr(settings, "JWT_PREVIOUS_SECRET_KEYS", []))
+    return [_verifying_key(), *[key for key in previous if key]]
+
+
 def token_lifetime(*, remember: bool) -> timedelta:
     """``JWT_REMEMBER_DAYS`` days when ``remember``, else ``JWT_EXPIRES_MINUTES`` minutes."""
     if remember:
@@ -72,7 +91,8 @@ def token_issue(*, clinic_user: ClinicUser, remember: bool = False) -> str:
         "iat": int(now.timestamp()),
         "exp": int((now + token_lifetime(remember=remember)).timestamp()),
     }
-    return jwt.encode(claims, _signing_key(), algorithm=settings.JWT_ALGORITHM)
+    return jwt.encode(claims, _signing_key(), algorithm=settings.JWT_ALGORITHM,
+                      headers={"kid": key_id(_verifying_key())})
 
 
 def token_decode(token: str) -> dict:
@@ -82,14 +102,25 @@ def token_decode(token: str) -> dict:
         exceptions.AuthenticationFailed: "Token expired" or "Invalid authentication token".
     """
     try:
-        return jwt.decode(
-            token, _verifying_key(), algorithms=[settings.JWT_ALGORITHM],
-            options={"require": list(REQUIRED_CLAIMS)}, leeway=5,
-        )
-    except jwt.ExpiredSignatureError:
-        raise exceptions.AuthenticationFailed("Token expired") from None
+        kid = jwt.get_unverified_header(token).get("kid")
     except jwt.InvalidTokenError:
         raise exceptions.AuthenticationFailed("Invalid authentication token") from None
+    keys = _verifying_keys()
+    # The key named by ``kid`` when it is one of ours; tokens without (or with an unknown) kid try each key.
+    named = [key for key in keys if key_id(key) == kid]
+    for key in named or keys:
+        try:
+            return jwt.decode(
+                token, key, algorithms=[settings.JWT_ALGORITHM],
+                options={"require": list(REQUIRED_CLAIMS)}, leeway=5,
+            )
+        except jwt.ExpiredSignatureError:
+            raise exceptions.AuthenticationFailed("Token expired") from None
+        except jwt.InvalidSignatureError:
+            continue  # maybe signed with another of the accepted keys
+        except jwt.InvalidTokenError:
+            break
+    raise exceptions.AuthenticationFailed("Invalid authentication token")
 
 
 class JwtAuthentication(authentication.BaseAuthentication):

@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
+from audit.services import Action, ObjectType, audit_record
 from medsync.api.errors import ApiError
 from medsync.api.jwt import ClinicUserPrincipal
 from medsync.api.schema import WorkflowErrorSerializer as Error
@@ -114,6 +115,7 @@ class TranscriptionCreateApi(_PartiesMixin, WorkflowApiView):
                 language=language_of(record.language_used), transcription_record=record, actor=self.actor_label(),
                 doctor_ref=parties.doctor, patient_ref=parties.patient,
             )
+            audit_record(request=request, action=Action.CREATE, object_type=ObjectType.TRANSCRIPT, object_id=record.uuid)
         return record
 
 
@@ -159,6 +161,7 @@ class TranscriptionDetailApi(WorkflowApiView):
         record = services.transcription_record_get(transcription_id=transcription_id)
         if record is None:
             raise _not_found("Transcription")
+        audit_record(request=request, action=Action.READ, object_type=ObjectType.TRANSCRIPT, object_id=record.uuid)
         return Response(s.TranscriptionSerializer(record).data)
 
 
@@ -386,7 +389,9 @@ class ClinicalNoteDetailApi(_PartiesMixin, WorkflowApiView):
                                  value={"error": "Clinical note not found"})],
     )
     def get(self, request, note_id):
-        return Response(s.ClinicalNoteSerializer(_note(note_id)).data)
+        note = _note(note_id)
+        audit_record(request=request, action=Action.READ, object_type=ObjectType.NOTE, object_id=note.uuid)
+        return Response(s.ClinicalNoteSerializer(note).data)
 
     @extend_schema(
         operation_id="workflow_clinical_note_update", tags=[TAG_NOTES], request=s.ClinicalNoteUpdateSerializer,
@@ -423,6 +428,7 @@ class ClinicalNoteDetailApi(_PartiesMixin, WorkflowApiView):
             )
         except services.ClinicalNoteInvalid as exc:
             raise exceptions.ValidationError(str(exc)) from None
+        audit_record(request=request, action=Action.CHANGE, object_type=ObjectType.NOTE, object_id=note.uuid)
         return Response(s.ClinicalNoteSerializer(note).data)
 
 
@@ -452,6 +458,7 @@ class ClinicalNoteVersionsApi(WorkflowApiView):
     def get(self, request, note_id):
         note = _note(note_id)
         versions = note.versions.order_by("version")
+        audit_record(request=request, action=Action.READ, object_type=ObjectType.NOTE, object_id=note.uuid)
         return Response({"id": str(note.uuid), "current_version": note.version,
                          "versions": s.ClinicalNoteVersionSerializer(versions, many=True).data})
 
@@ -483,4 +490,5 @@ class ClinicalNoteSignOffApi(WorkflowApiView):
                                                    clinician_name=principal.clinic_user.display_name)
         except services.ClinicalNoteConflict as exc:
             raise ApiError(str(exc), status.HTTP_409_CONFLICT) from None
+        audit_record(request=request, action=Action.SIGN, object_type=ObjectType.NOTE, object_id=note.uuid)
         return Response(s.ClinicalNoteSerializer(note).data)

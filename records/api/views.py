@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from audit.services import Action, ObjectType, audit_record
 from medsync.api.errors import ApiError
 from medsync.api.schema import UID_PARAMETER
 from medsync.api.schema import MediSyncErrorSerializer as Error
@@ -280,6 +281,7 @@ class RecordingAddApi(MediSyncApiView):
             raise exceptions.ValidationError(f"audio: {exc}") from None
         except services.RecordConflict as exc:
             raise ApiError(str(exc), status.HTTP_409_CONFLICT) from None
+        audit_record(request=request, action=Action.CREATE, object_type=ObjectType.RECORDING, object_id=recording.uuid)
         recording.refresh_from_db()  # processing may have run already (tasks run in-process without a broker)
         return Response({"success": True, "appointment_id": str(appointment.uuid),
                          "recording": s.RecordingSerializer(recording).data}, status=status.HTTP_202_ACCEPTED)
@@ -330,6 +332,7 @@ class TranscriptionApi(MediSyncApiView):
              "end_time": round(seg.end, 2), "confidence": seg.confidence, "words": seg.words}
             for seg in transcript_segments(recording=recording)
         ]
+        audit_record(request=request, action=Action.READ, object_type=ObjectType.TRANSCRIPT, object_id=recording.uuid)
         return Response({"success": True, "transcription": transcription})
 
 
@@ -381,6 +384,7 @@ class NoteAddApi(MediSyncApiView):
         except NoteEngineError as exc:
             raise ApiError(f"Note generation failed: {exc.message}; retry later",
                            status.HTTP_500_INTERNAL_SERVER_ERROR) from None
+        audit_record(request=request, action=Action.CHANGE, object_type=ObjectType.NOTE, object_id=note.uuid)
         return Response(_note_body(appointment, note), status=status.HTTP_201_CREATED)
 
 
@@ -397,6 +401,7 @@ class NoteGetApi(MediSyncApiView):
         note = selectors.appointment_note(appointment=appointment)
         if note is None:
             raise exceptions.NotFound("No clinical note for this appointment yet")
+        audit_record(request=request, action=Action.READ, object_type=ObjectType.NOTE, object_id=note.uuid)
         return Response(_note_body(appointment, note))
 
 

@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from audit.services import Action, ObjectType, audit_record
 from clinics.api.serializers import ErrorSerializer
 from medsync.api.errors import ApiError
 from medsync.api.uploads import install_upload_limit
@@ -81,8 +82,10 @@ class TranscribeApi(ClinicApiView):
                 clinic=clinic, recording=recording, audio=audio, template=template, api_key=request.auth
             )
         except EncounterProcessingError as exc:
+            audit_record(request=request, action=Action.CREATE, object_type=ObjectType.RECORDING, object_id=recording.uuid)
             return Response(
                 {"error": exc.message, "recording_id": str(recording.uuid)},
                 status=status.HTTP_500_INTERNAL_SERVER_ERROR,
             )
+        audit_record(request=request, action=Action.CREATE, object_type=ObjectType.RECORDING, object_id=recording.uuid)
         return Response(transcribe_response(clinic=clinic, result=result, template_key=template.key))

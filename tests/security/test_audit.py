@@ -1,0 +1,104 @@
+"""Audit log: every read, change, sign-off and creation of a note, transcript or recording is recorded with
+who (user uid, or API key prefix, and ``x-doctor``) and when; the table is append-only in PostgreSQL;
+clinic staff see their own clinic's log read-only in the admin, never another clinic's."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from audit.models import AuditEvent
+from clinics.models import StaffMembership
+
+pytestmark = pytest.mark.django_db
+
+TRANSCRIPT = {"duration_seconds": 12.5, "language_used": "en",
+              "original_transcript": "[doctor] what brings you in?\n[patient] a sore throat since monday."}
+
+
+def _events(clinic) -> list[tuple]:
+    with schema_context(clinic.schema_name):
+        return list(AuditEvent.objects.order_by("id").values_list(
+            "actor_kind", "actor", "doctor_ref", "action", "object_type", "object_id"))
+
+
+def test_workflow_reads_changes_and_sign_off_are_audited(api_client, api_key, doctor, doctor_client, clinic,
+                                                         other_clinic):
+    created = api_client.post("/v1/transcriptions/create", TRANSCRIPT, format="json", HTTP_X_DOCTOR="dr-4711")
+    assert created.status_code == 201, created.content
+    transcription_id = created.json()["transcription"]["id"]
+    note_id = created.json()["transcription"]["clinical_note_id"]
+    assert api_client.get(f"/v1/transcriptions/{transcription_id}", HTTP_X_DOCTOR="dr-4711").status_code == 200
+    assert doctor_client.get(f"/v1/clinical-notes/{note_id}").status_code == 200
+    content = {"subjective": "Sore throat since Monday.", "objective": "", "assessment": "Pharyngitis.",
+               "plan": "Rest."}
+    patched = api_client.patch(f"/v1/clinical-notes/{note_id}", {"template": "SOAP", "ai_generated_content": content},
+                               format="json", HTTP_X_DOCTOR="dr-4711")
+    assert patched.status_code == 200, patched.content
+    assert doctor_client.post(f"/v1/clinical-notes/{note_id}/sign-off").status_code == 200
+
+    prefix = f"api_key:{api_key[:12]}"
+    events = _events(clinic)
+    assert [(kind, action, kind_of) for kind, _, _, action, kind_of, _ in events] == [
+        ("api_key", "create", "transcript"), ("api_key", "read", "transcript"), ("user", "read", "note"),
+        ("api_key", "change", "note"), ("user", "sign", "note")]
+    assert events[0][1] == prefix and events[3][1] == prefix  # the key's public prefix, never the key
+    assert events[0][2] == "dr-4711" and events[3][2] == "dr-4711"
+    assert events[2][1] == doctor.uid and events[4][1] == doctor.uid
+    assert {events[0][5], events[1][5]} == {transcription_id} and {e[5] for e in events[2:]} == {note_id}
+    assert _events(other_clinic) == []  # nothing counted in the other clinic's log
+
+
+def test_refused_requests_leave_no_event(api_client, other_api_client, clinic, other_clinic):
+    created = api_client.post("/v1/transcriptions/create", TRANSCRIPT, format="json", HTTP_X_DOCTOR="dr-1")
+    note_id = created.json()["transcription"]["clinical_note_id"]
+    before = _events(clinic)
+    assert other_api_client.get(f"/v1/clinical-notes/{note_id}").status_code == 404
+    assert _events(clinic) == before and _events(other_clinic) == []
+
+
+def test_audit_table_is_append_only_in_the_database(clinic):
+    with schema_context(clinic.schema_name):
+        event = AuditEvent.objects.create(actor_kind="system", actor="system", action="read", object_type="note",
+                                          object_id="x")
+        for statement in ("UPDATE audit_auditevent SET actor = 'someone else'", "DELETE FROM audit_auditevent",
+                          "TRUNCATE audit_auditevent"):
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(statement)
+        with pytest.raises(PermissionError):
+            event.delete()
+        event.actor = "changed"
+        with pytest.raises(PermissionError):
+            event.save()
+        assert AuditEvent.objects.get(pk=event.pk).actor == "system"
+
+
+def test_admin_shows_the_clinics_own_log_read_only(clinic, other_clinic):
+    with schema_context(clinic.schema_name):
+        event = AuditEvent.objects.create(actor_kind="user", actor="uid-a", action="read", object_type="note",
+                                          object_id="note-of-clinic-a")
+    with schema_context(other_clinic.schema_name):
+        AuditEvent.objects.create(actor_kind="user", actor="uid-b", action="read", object_type="note",
+                                  object_id="note-of-clinic-b")
+    staff = User.objects.create_user("auditor", "a@example.org", "pw-auditor-123", is_staff=True)
+    StaffMembership.objects.create(user=staff, clinic=clinic)
+    client = Client(HTTP_HOST="clinic-a.localhost")
+    client.force_login(staff)
+    page = client.get("/admin/audit/auditevent/")
+    assert page.status_code == 200
+    assert b"note-of-clinic-a" in page.content and b"note-of-clinic-b" not in page.content
+    detail = client.get(f"/admin/audit/auditevent/{event.pk}/change/")
+    assert detail.status_code == 200 and b'name="_save"' not in detail.content
+    assert client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"actor": "x"}).status_code == 403
+    assert client.get("/admin/audit/auditevent/add/").status_code == 403
+    assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    with schema_context(clinic.schema_name):
+        assert AuditEvent.objects.get(pk=event.pk).actor == "uid-a"
+    # Clinic A's staff on clinic B's host see nothing of B's log.
+    other_host = Client(HTTP_HOST="clinic-b.localhost")
+    other_host.force_login(staff)
+    assert b"note-of-clinic-b" not in other_host.get("/admin/audit/auditevent/").content
