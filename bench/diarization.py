@@ -27,6 +27,8 @@ same windows and Resemblyzer d-vectors (:mod:`transcription.speech.diarization` 
                 cosine affinity, row-wise 95th-percentile thresholding, symmetrisation, diffusion, row
                 max-normalisation; number of speakers by the largest eigen-gap ratio, 1..4; k-means on the
                 eigenvectors; scikit-learn).
+* ``ours-min2``, ``spectral-min2``: the same told that there are at least two speakers (a visit), as
+                spectral pipelines are usually run (``min_clusters=2``); ``single`` visits then cannot be right.
 * ``ahc``       average-linkage agglomerative clustering on cosine distance with one global stopping
                 threshold (``--ahc-threshold``, 0.3 by default; scikit-learn).
 
@@ -250,7 +252,7 @@ def _segments(windows, labels, x, regions):
     return dz._renumber(dz._segments_from_windows(windows, labels, xc @ cent.T, regions))
 
 
-def spectral_labels(x: np.ndarray, max_speakers: int = 4, seed: int = 0) -> np.ndarray:
+def spectral_labels(x: np.ndarray, max_speakers: int = 4, seed: int = 0, min_speakers: int = 1) -> np.ndarray:
     """Wang et al. 2018 refined-affinity spectral clustering with eigen-gap speaker count."""
     from sklearn.cluster import KMeans
 
@@ -268,6 +270,7 @@ def spectral_labels(x: np.ndarray, max_speakers: int = 4, seed: int = 0) -> np.n
     w, v = w[::-1], v[:, ::-1]
     m = min(max_speakers, len(w) - 1)
     ratios = w[:m] / np.maximum(w[1: m + 1], 1e-9)
+    ratios[: min_speakers - 1] = -np.inf
     k = int(np.argmax(ratios)) + 1
     if k == 1:
         return np.zeros(len(x), dtype=np.int64)
@@ -292,6 +295,8 @@ def run_methods(samples: np.ndarray, regions, ahc_threshold: float) -> dict[str,
     out = {}
     t0 = time.perf_counter()
     out["ours"] = (dz.diarize(samples, regions), time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    out["ours-min2"] = (dz.diarize(samples, regions, min_speakers=2), time.perf_counter() - t0)
     cfg = dz.DiarizationConfig()
     n_frames = samples.size // int(dz.FRAME_S * SR) + 1
     windows = dz._plan_windows(regions, n_frames, cfg)
@@ -300,9 +305,11 @@ def run_methods(samples: np.ndarray, regions, ahc_threshold: float) -> dict[str,
     t_embed = time.perf_counter() - t0
     if len(windows) < 3:
         single = [dz.SpeakerSegment(s, e, 0) for s, e in regions]
-        out["spectral"] = out["ahc"] = (single, t_embed)
+        out["spectral"] = out["spectral-min2"] = out["ahc"] = (single, t_embed)
         return out
-    for name, fn in (("spectral", lambda: spectral_labels(x)), ("ahc", lambda: ahc_labels(x, ahc_threshold))):
+    for name, fn in (("spectral", lambda: spectral_labels(x)),
+                     ("spectral-min2", lambda: spectral_labels(x, min_speakers=2)),
+                     ("ahc", lambda: ahc_labels(x, ahc_threshold))):
         t0 = time.perf_counter()
         labels = fn()
         out[name] = (_segments(windows, labels, x, regions), t_embed + time.perf_counter() - t0)
@@ -339,7 +346,7 @@ def main() -> None:
 
     get_voice_encoder()
     dialogues = load_dialogues()
-    methods = ["ours", "spectral", "ahc"]
+    methods = ["ours", "spectral", "ahc", "ours-min2", "spectral-min2"]
     rows, per_visit = [], []
     t_start = time.perf_counter()
     for ci, cond in enumerate(args.conditions.split(",")):
