@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -86,7 +87,8 @@ class LocalLiveConfig:
         speakers: see :class:`~.speakers.SpeakerConfig`.
         final_redecode: at the end of each turn (a pause closes a speech region) the buffer up to the
             pause is decoded once more with :attr:`final_whisper` and those words become the finals of the
-            turn, instead of the greedy step hypotheses (issue 15: live finals as good as batch).
+            turn, instead of the greedy step hypotheses (issue 15: live finals as good as batch). Default
+            on; ``MEDSYNC_LIVE_FINAL_REDECODE=0`` turns it off (for before/after measurements).
         final_hold_seconds: with ``final_redecode``, words two step hypotheses agree on are committed only
             once they end this long before the newest audio, so the words of most turns wait for the
             end-of-turn decoding (partials are shown meanwhile; a long monologue still gets finals).
@@ -109,7 +111,7 @@ class LocalLiveConfig:
                                                                              gap_fill=False))
     whisper_threads: int | None = None
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
-    final_redecode: bool = True
+    final_redecode: bool = field(default_factory=lambda: os.environ.get("MEDSYNC_LIVE_FINAL_REDECODE", "1") != "0")
     final_hold_seconds: float = 4.0
     final_whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(
         beam_size=2, temperatures=(0.0, 0.2, 0.4), gap_fill=False))
@@ -144,6 +146,8 @@ class OnlineTranscriber:
     #: seconds a word may run past the end of its (already padded) speech region and still count as
     #: inside it
     PAUSE_SLACK = 0.1
+    #: a step given more than this many steps of new audio is behind real time: no end-of-turn decoding
+    KEEPING_UP_STEPS = 3
 
     def __init__(self, *, recognise: Recogniser, detect_speech: SpeechDetector,
                  speakers: OnlineSpeakerTracker, config: LocalLiveConfig | None = None,
@@ -224,22 +228,25 @@ class OnlineTranscriber:
             self._cut(self._cut_point(regions, end))
             return events
 
-        if final and self._recognise_final is not None:
+        # The end-of-turn decoding only while the session keeps up with real time: a step that receives
+        # much more than one step of audio means the engine is behind (CPU shared by many sessions, or a
+        # client sending faster than real time), and the extra decoding would only make it later.
+        redecode = (self._recognise_final is not None
+                    and samples.size <= self.KEEPING_UP_STEPS * self._sample(self.config.step_seconds))
+        if final and redecode:
             words = self._shift(self._recognise_final(self._buffer))
         else:
             words = self._shift(self._recognise(self._buffer))
         if final:
             committed = self._hypothesis.flush(words)
         else:
-            hold = None
-            if self._recognise_final is not None:
-                hold = self._t(end) + self._offset - self.config.final_hold_seconds
+            hold = self._t(end) + self._offset - self.config.final_hold_seconds if redecode else None
             committed = self._hypothesis.insert(words, commit_until=hold)
             # A turn followed by a pause is complete: more audio cannot change its words, so they are
             # final now rather than one step later.
             closed = [e for s, e in regions if e < end - VAD_WINDOW]
             if closed and self.config.pause_commit:
-                committed += self._commit_turn(closed[-1])
+                committed += self._commit_turn(closed[-1], redecode=redecode)
             if self._buffer.size > self._sample(self.config.max_buffer_seconds):
                 horizon = self._t(end) + self._offset - self.config.force_commit_after_seconds
                 committed += self._hypothesis.commit_before(horizon)
@@ -248,7 +255,7 @@ class OnlineTranscriber:
         self._cut(self._cut_point(regions, end))
         return events
 
-    def _commit_turn(self, turn_end: int) -> list[Word]:
+    def _commit_turn(self, turn_end: int, *, redecode: bool) -> list[Word]:
         """Commit the pending words of the turn(s) ending at stream sample ``turn_end`` (a pause follows).
 
         With an end-of-turn recogniser the buffer up to the pause is decoded again and its words are
@@ -257,7 +264,7 @@ class OnlineTranscriber:
         """
         cutoff = self._t(turn_end) + self._offset + self.PAUSE_SLACK
         ending = [w for w in self._hypothesis.pending if w.end <= cutoff]
-        if not ending or self._recognise_final is None:
+        if not ending or not redecode or self._recognise_final is None:
             return self._hypothesis.commit_before(cutoff)
         stop = min(self._buffer.size, turn_end - self._buffer_start + self._sample(self.PAUSE_SLACK))
         redecoded = self._shift(self._recognise_final(self._buffer[:stop]))
