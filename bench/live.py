@@ -22,6 +22,7 @@ deleted at the end; the clinic ``bench-live`` is kept for the next run.
 
     .venv/bin/python bench/live.py                        # 1 session on the 74 s visit, then 2, 3, ...
     .venv/bin/python bench/live.py --sessions 1 --seconds 30
+    .venv/bin/python bench/live.py --offline-wer           # live finals vs batch WER, no server
 """
 
 from __future__ import annotations
@@ -193,6 +194,44 @@ def wer(reference: str, hypothesis: str) -> float:
     return jiwer.wer(norm(reference), norm(hypothesis))
 
 
+def offline_wer(files: list[Path], variants: dict[str, dict]) -> None:
+    """Final-word WER of the live algorithm (``stream_samples``, no server, fed in 0.5 s steps) against the
+    batch pipeline (``LocalWhisperEngine.transcribe``) on the same recordings; prints a table."""
+    import dataclasses
+
+    import django
+
+    django.setup()
+    from transcription.live.local_engine import LocalLiveConfig, stream_samples
+    from transcription.providers.local_whisper import LocalWhisperEngine
+    from transcription.speech.audio import decode_audio
+
+    rows: dict[str, list] = {"batch": [], **{k: [] for k in variants}}
+    words_total = 0
+    for path in files:
+        reference = " ".join(t["text"] for t in json.loads(path.with_suffix(".json").read_text())["turns"])
+        words_total += len(reference.split())
+        audio = decode_audio(path)
+        t0 = time.perf_counter()
+        batch = LocalWhisperEngine().transcribe(audio, language="en")
+        rows["batch"].append((wer(reference, " ".join(w.text for w in batch.words)), len(reference.split()),
+                              time.perf_counter() - t0))
+        for name, changes in variants.items():
+            config = dataclasses.replace(LocalLiveConfig(), **changes)
+            t0 = time.perf_counter()
+            events = stream_samples(audio.samples, language="en", config=config)
+            finals = " ".join(e.text for e in events if getattr(e, "is_final", False))
+            rows[name].append((wer(reference, finals), len(reference.split()), time.perf_counter() - t0))
+        print(f"{path.name}: " + "  ".join(f"{k} {100 * v[-1][0]:.1f} %" for k, v in rows.items()), flush=True)
+    print("\n| pipeline | " + " | ".join(p.stem.replace("visit_", "") for p in files) + " | all (word-weighted) | "
+          "CPU-seconds |")
+    print("|---|" + "---|" * (len(files) + 2))
+    for name, values in rows.items():
+        pooled = sum(w * n for w, n, _ in values) / words_total
+        print(f"| {name} | " + " | ".join(f"{100 * w:.1f} %" for w, _, _ in values)
+              + f" | **{100 * pooled:.1f} %** | {sum(t for _, _, t in values):.0f} |")
+
+
 def main() -> None:
     import psutil
 
@@ -204,7 +243,15 @@ def main() -> None:
     parser.add_argument("--multi-seconds", type=float, default=40.0,
                         help="audio per session in runs with more than one session (keeps the run short)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--offline-wer", nargs="*", type=Path, metavar="WAV",
+                        help="no server: final-word WER of the live algorithm, with and without the end-of-turn "
+                             "decoding, vs the batch pipeline on these visits (default: the 4 shared fixtures)")
     args = parser.parse_args()
+    if args.offline_wer is not None:
+        files = args.offline_wer or sorted(DEFAULT_FILE.parent.glob("visit_*.wav"))
+        offline_wer(files, {"live (greedy finals)": {"final_redecode": False},
+                            "live (end-of-turn re-decoding)": {"final_redecode": True}})
+        return
 
     wav = args.file.read_bytes()
     total = (len(wav) - 44) / (2 * SR)

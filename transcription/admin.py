@@ -1,6 +1,7 @@
-"""Clinic staff see their clinic's recordings (status, duration, failure reason) at ``<clinic>.localhost/admin/``.
+"""Clinic staff see their clinic's recordings (status, duration, failure reason) and manage its custom
+vocabulary at ``<clinic>.localhost/admin/``.
 
-Read-only: recordings are created by the API, the dashboard and live sessions, and kept whatever
+Recordings are read-only: they are created by the API, the dashboard and live sessions, and kept whatever
 happens to their processing (the audio is never deleted from here).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from clinics.admin import ClinicStaffAdmin
-from transcription.models import Recording
+from transcription.models import VOCABULARY_MAX_TERMS, Recording, VocabularyTerm
 
 
 @admin.register(Recording)
@@ -26,3 +27,17 @@ class RecordingAdmin(ClinicStaffAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(VocabularyTerm)
+class VocabularyTermAdmin(ClinicStaffAdmin):
+    """The clinic's custom vocabulary (biases speech recognition; at most 500 terms, as the API)."""
+
+    list_display = ("term", "kind", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("term",)
+    allow_add = True
+    allow_delete = True
+
+    def has_add_permission(self, request, *args) -> bool:
+        return super().has_add_permission(request, *args) and VocabularyTerm.objects.count() < VOCABULARY_MAX_TERMS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models.functions import Lower
 
 
 def recording_upload_to(instance: "Recording", filename: str) -> str:
@@ -114,3 +115,37 @@ class TranscriptionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Transcription {self.uuid}"
+
+
+#: Most terms a clinic's custom vocabulary may hold (issue 15: "<= 500 terms"). Whisper can only use the
+#: first ~220 prompt tokens of it per decoding window (see ``transcription.vocabulary``).
+VOCABULARY_MAX_TERMS = 500
+#: Longest term, characters (a drug name, a procedure, a person's full name).
+VOCABULARY_TERM_MAX_LENGTH = 100
+
+
+class VocabularyTerm(models.Model):
+    """One term of the clinic's custom vocabulary (drug names, procedures, staff names).
+
+    Speech recognition is biased towards these spellings: faster-whisper ``hotwords`` offline, Deepgram
+    ``keyterm`` (Nova-3) / ``keywords`` (Nova-2). Unique per clinic, case-insensitively.
+    """
+
+    class Kind(models.TextChoices):
+        DRUG = "drug", "Drug name"
+        PROCEDURE = "procedure", "Procedure"
+        STAFF = "staff", "Staff name"
+        OTHER = "other", "Other"
+
+    term = models.CharField(max_length=VOCABULARY_TERM_MAX_LENGTH)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(Lower("term"), name="unique_vocabulary_term_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.term

@@ -29,6 +29,7 @@ from templates.builtin import TemplateSpec
 from transcription.models import Recording, Transcript, TranscriptSegment
 from transcription.providers.base import SpeechProviderError, SpeechToText, TranscriptionResult, word_as_dict
 from transcription.speech.audio import AudioDecodeError, DecodedAudio, decode_audio
+from transcription.vocabulary import vocabulary_terms
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +248,8 @@ def _mark_failed(recording: Recording, reason: str) -> None:
 
 
 def recording_transcribe(*, clinic: Clinic | None, recording: Recording, audio: DecodedAudio) -> TranscriptionResult:
-    """Run speech-to-text and diarization on ``audio`` with the clinic's engines.
+    """Run speech-to-text and diarization on ``audio`` with the clinic's engines, biased towards the
+    clinic's custom vocabulary (:mod:`transcription.vocabulary`; read from the current tenant schema).
 
     Raises:
         EncounterProcessingError: every engine failed; the recording is marked failed with the reason.
@@ -255,9 +257,11 @@ def recording_transcribe(*, clinic: Clinic | None, recording: Recording, audio: 
     recording.status = Recording.Status.PROCESSING
     recording.save(update_fields=["status"])
     last_error: SpeechProviderError | None = None
+    vocabulary = vocabulary_terms()
     for name, factory in speech_engine_candidates(clinic):
         try:
-            result = factory().transcribe(audio, language=recording.language, num_speakers=recording.num_speakers)
+            result = factory().transcribe(audio, language=recording.language, num_speakers=recording.num_speakers,
+                                          vocabulary=vocabulary)
         except SpeechProviderError as exc:
             logger.warning("Speech engine %s failed on recording %s (permanent=%s): %s",
                            name, recording.uuid, exc.permanent, exc.message)

@@ -63,20 +63,34 @@ class HypothesisBuffer:
             self._tail = (self._tail + words)[-self.MAX_SEAM_NGRAM:]
         return words
 
-    def insert(self, hypothesis: Sequence[Word]) -> list[Word]:
+    def insert(self, hypothesis: Sequence[Word], *, commit_until: float | None = None) -> list[Word]:
         """Take a new hypothesis (absolute times, in order) and return the words it commits.
 
         The committed words are the longest prefix on which the previous and the new hypothesis agree
         (compared with :func:`normalise_token`); their text and times come from the new hypothesis.
+        With ``commit_until`` (seconds) agreed words ending after it stay pending (the live engine holds
+        them for a better final decoding at the end of the turn).
         """
         new = self._fresh(hypothesis)
         agreed = 0
         for old, fresh in zip(self.pending, new):
             if normalise_token(old.text) != normalise_token(fresh.text):
                 break
+            if commit_until is not None and fresh.end > commit_until:
+                break
             agreed += 1
         self.pending = new[agreed:]
         return self._commit(new[:agreed])
+
+    def commit_redecoded(self, words: Sequence[Word], time: float) -> list[Word]:
+        """Commit, instead of the pending words ending at or before ``time``, the words of a second
+        (better) decoding of the same audio that lie after the last commit and end by ``time``.
+
+        Pending words after ``time`` stay pending. Returns the committed words.
+        """
+        fresh = [w for w in self._fresh(words) if (w.start + w.end) / 2 <= time]
+        self.pending = [w for w in self.pending if w.end > time]
+        return self._commit(fresh)
 
     def commit_before(self, time: float) -> list[Word]:
         """Commit pending words that end at or before ``time`` (seconds) without waiting for agreement.

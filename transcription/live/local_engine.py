@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -84,7 +85,16 @@ class LocalLiveConfig:
             time, and on the 2-core target a step of tiny.en took 0.43 s with 1 thread (0.53 CPU-s)
             against 0.41 s with 2 (0.65 CPU-s): 1 thread leaves the other core to the rest of the work.
         speakers: see :class:`~.speakers.SpeakerConfig`.
-    """
+        final_redecode: at the end of each turn (a pause closes a speech region) the buffer up to the
+            pause is decoded once more with :attr:`final_whisper` and those words become the finals of the
+            turn, instead of the greedy step hypotheses (issue 15: live finals as good as batch). Default
+            on; ``MEDSYNC_LIVE_FINAL_REDECODE=0`` turns it off (for before/after measurements).
+        final_hold_seconds: with ``final_redecode``, words two step hypotheses agree on are committed only
+            once they end this long before the newest audio, so the words of most turns wait for the
+            end-of-turn decoding (partials are shown meanwhile; a long monologue still gets finals).
+        final_whisper: decoding settings of the end-of-turn pass: the batch pipeline's beam 2 with
+            temperature fallback limited to 0.0/0.2/0.4 (at most three decodes of a <= 15 s buffer).
+"""
 
     step_seconds: float = 0.5
     max_buffer_seconds: float = 15.0
@@ -101,6 +111,10 @@ class LocalLiveConfig:
                                                                              gap_fill=False))
     whisper_threads: int | None = None
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
+    final_redecode: bool = field(default_factory=lambda: os.environ.get("MEDSYNC_LIVE_FINAL_REDECODE", "1") != "0")
+    final_hold_seconds: float = 4.0
+    final_whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(
+        beam_size=2, temperatures=(0.0, 0.2, 0.4), gap_fill=False))
 
 
 Recogniser = Callable[[np.ndarray], list[Word]]
@@ -132,13 +146,17 @@ class OnlineTranscriber:
     #: seconds a word may run past the end of its (already padded) speech region and still count as
     #: inside it
     PAUSE_SLACK = 0.1
+    #: a step given more than this many steps of new audio is behind real time: no end-of-turn decoding
+    KEEPING_UP_STEPS = 3
 
     def __init__(self, *, recognise: Recogniser, detect_speech: SpeechDetector,
                  speakers: OnlineSpeakerTracker, config: LocalLiveConfig | None = None,
-                 time_offset: float = 0.0) -> None:
+                 time_offset: float = 0.0, recognise_final: Recogniser | None = None) -> None:
         """
         Args:
             recognise: 16 kHz float32 samples -> words with times relative to the samples.
+            recognise_final: the same with the end-of-turn settings (``config.final_redecode``); None
+                turns the end-of-turn decoding off.
             detect_speech: 16 kHz float32 samples -> speech regions as sample ranges.
             speakers: the session's speaker tracker.
             config: :class:`LocalLiveConfig`.
@@ -146,6 +164,7 @@ class OnlineTranscriber:
         """
         self.config = config or LocalLiveConfig()
         self._recognise = recognise
+        self._recognise_final = recognise_final if self.config.final_redecode else None
         self._detect_speech = detect_speech
         self._speakers = speakers
         self._offset = time_offset
@@ -209,16 +228,25 @@ class OnlineTranscriber:
             self._cut(self._cut_point(regions, end))
             return events
 
-        words = self._shift(self._recognise(self._buffer))
+        # The end-of-turn decoding only while the session keeps up with real time: a step that receives
+        # much more than one step of audio means the engine is behind (CPU shared by many sessions, or a
+        # client sending faster than real time), and the extra decoding would only make it later.
+        redecode = (self._recognise_final is not None
+                    and samples.size <= self.KEEPING_UP_STEPS * self._sample(self.config.step_seconds))
+        if final and redecode:
+            words = self._shift(self._recognise_final(self._buffer))
+        else:
+            words = self._shift(self._recognise(self._buffer))
         if final:
             committed = self._hypothesis.flush(words)
         else:
-            committed = self._hypothesis.insert(words)
+            hold = self._t(end) + self._offset - self.config.final_hold_seconds if redecode else None
+            committed = self._hypothesis.insert(words, commit_until=hold)
             # A turn followed by a pause is complete: more audio cannot change its words, so they are
             # final now rather than one step later.
             closed = [e for s, e in regions if e < end - VAD_WINDOW]
             if closed and self.config.pause_commit:
-                committed += self._hypothesis.commit_before(self._t(closed[-1]) + self._offset + self.PAUSE_SLACK)
+                committed += self._commit_turn(closed[-1], redecode=redecode)
             if self._buffer.size > self._sample(self.config.max_buffer_seconds):
                 horizon = self._t(end) + self._offset - self.config.force_commit_after_seconds
                 committed += self._hypothesis.commit_before(horizon)
@@ -226,6 +254,25 @@ class OnlineTranscriber:
         events += self._partial(regions)
         self._cut(self._cut_point(regions, end))
         return events
+
+    def _commit_turn(self, turn_end: int, *, redecode: bool) -> list[Word]:
+        """Commit the pending words of the turn(s) ending at stream sample ``turn_end`` (a pause follows).
+
+        With an end-of-turn recogniser the buffer up to the pause is decoded again and its words are
+        committed instead; if that pass returns clearly fewer words than the pending ones (it skipped
+        speech), the pending words are committed as they are, so nothing heard is lost.
+        """
+        cutoff = self._t(turn_end) + self._offset + self.PAUSE_SLACK
+        ending = [w for w in self._hypothesis.pending if w.end <= cutoff]
+        if not ending or not redecode or self._recognise_final is None:
+            return self._hypothesis.commit_before(cutoff)
+        stop = min(self._buffer.size, turn_end - self._buffer_start + self._sample(self.PAUSE_SLACK))
+        redecoded = self._shift(self._recognise_final(self._buffer[:stop]))
+        since = self._hypothesis.committed_until - HypothesisBuffer.OLD_WORD_SLACK
+        candidates = [w for w in redecoded if w.start > since and (w.start + w.end) / 2 <= cutoff]
+        if len(candidates) < 0.5 * len(ending):
+            return self._hypothesis.commit_before(cutoff)
+        return self._hypothesis.commit_redecoded(redecoded, cutoff)
 
     def _shift(self, words: Sequence[Word]) -> list[Word]:
         base = self._t(self._buffer_start) + self._offset
@@ -401,13 +448,20 @@ def online_transcriber(*, language: str, config: LocalLiveConfig,
         raise SpeechProviderError("the speaker encoder could not be loaded", permanent=True) from exc
     get_vad_model()
 
+    final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.final_whisper)
+
     def recognise(samples: np.ndarray) -> list[Word]:
         audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
         return whisper.recognise(audio, language=language)[1]
 
+    def recognise_final(samples: np.ndarray) -> list[Word]:
+        audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
+        return final_whisper.recognise(audio, language=language)[1]
+
     transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
                                     speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,
-                                    time_offset=time_offset)
+                                    time_offset=time_offset,
+                                    recognise_final=recognise_final if config.final_redecode else None)
     return transcriber, model_name
 
 

@@ -8,7 +8,7 @@ next (the patient), and so on.  Vendor SDK types never appear here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Iterable, Protocol, Sequence, runtime_checkable
 
 if TYPE_CHECKING:  # pragma: no cover
     from transcription.speech.audio import DecodedAudio
@@ -144,14 +144,16 @@ class SpeechProviderError(Exception):
 class SpeechToText(Protocol):
     """A speech-to-text engine with speaker diarization."""
 
-    def transcribe(self, audio: "DecodedAudio", *, language: str,
-                   num_speakers: int | None = None) -> TranscriptionResult:
+    def transcribe(self, audio: "DecodedAudio", *, language: str, num_speakers: int | None = None,
+                   vocabulary: Sequence[str] = ()) -> TranscriptionResult:
         """Transcribe decoded 16 kHz mono audio.
 
         Args:
             audio: see :class:`transcription.speech.audio.DecodedAudio`.
             language: ISO 639-1 code given by the caller (no auto-detection).
             num_speakers: expected number of speakers, or None to estimate it.
+            vocabulary: the clinic's custom terms (drug names, procedures, staff names), most
+                important first, to bias recognition towards (see :mod:`transcription.vocabulary`).
         Raises:
             SpeechProviderError: on any engine failure (see ``permanent``).
         """

@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import httpx
 import numpy as np
@@ -113,14 +113,16 @@ class DeepgramEngine:
         sf.write(buf, np.asarray(samples, dtype=np.float32), sample_rate, format=fmt, subtype="PCM_16")
         return buf.getvalue(), f"audio/{self.audio_format}"
 
-    def transcribe(self, audio: "DecodedAudio", *, language: str,
-                   num_speakers: int | None = None) -> TranscriptionResult:
+    def transcribe(self, audio: "DecodedAudio", *, language: str, num_speakers: int | None = None,
+                   vocabulary: Sequence[str] = ()) -> TranscriptionResult:
         """Send the audio to Deepgram and parse the diarized result.
 
         Args:
             audio: decoded 16 kHz mono recording.
             language: BCP-47 / ISO 639-1 code, passed to Deepgram as ``language``.
             num_speakers: ignored (Deepgram's pre-recorded diarization estimates the count).
+            vocabulary: clinic terms, sent as ``keyterm`` (Nova-3) or ``keywords`` (older models),
+                see :func:`transcription.vocabulary.deepgram_options`.
         Returns:
             :class:`TranscriptionResult` with speakers renumbered by first appearance.
         Raises:
@@ -129,6 +131,8 @@ class DeepgramEngine:
                 unexpected responses.
         """
         from deepgram.core.api_error import ApiError
+
+        from transcription.vocabulary import deepgram_options
 
         model = self.model_for(language)
         body, content_type = self._encode(audio.samples, audio.sample_rate)
@@ -144,6 +148,7 @@ class DeepgramEngine:
                 punctuate=True,
                 utterances=True,
                 mip_opt_out=self.mip_opt_out or None,
+                **deepgram_options(list(vocabulary), model),
                 request_options={"timeout": self.timeout,
                                  "additional_headers": {"content-type": content_type}},
             )

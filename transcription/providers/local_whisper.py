@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -418,7 +418,7 @@ class LocalWhisperEngine:
         self.max_pause = max_pause
 
     # -- ASR only --------------------------------------------------------------------------
-    def transcribe_kwargs(self, language: str) -> dict[str, Any]:
+    def transcribe_kwargs(self, language: str, hotwords: str | None = None) -> dict[str, Any]:
         """Keyword arguments passed to ``faster_whisper.WhisperModel.transcribe``.
 
         Voice-activity detection is done by :meth:`recognise` itself (so it knows the speech regions),
@@ -426,6 +426,7 @@ class LocalWhisperEngine:
 
         Args:
             language: normalised ISO 639-1 code.
+            hotwords: the clinic vocabulary prompt (:func:`transcription.vocabulary.whisper_hotwords`).
         """
         s = self.settings
         return dict(
@@ -440,6 +441,7 @@ class LocalWhisperEngine:
             word_timestamps=True,
             vad_filter=False,
             hallucination_silence_threshold=s.hallucination_silence_threshold,
+            hotwords=hotwords,
             **s.transcribe_kwargs,
         )
 
@@ -451,7 +453,8 @@ class LocalWhisperEngine:
         options = VadOptions(min_silence_duration_ms=s.vad_min_silence_ms, speech_pad_ms=s.vad_speech_pad_ms)
         return get_speech_timestamps(samples, options)
 
-    def recognise(self, audio: "DecodedAudio", *, language: str, gap_fill: bool | None = None) -> tuple[str, list[Word]]:
+    def recognise(self, audio: "DecodedAudio", *, language: str, gap_fill: bool | None = None,
+                  vocabulary: Sequence[str] = ()) -> tuple[str, list[Word]]:
         """Speech recognition without diarization; every VAD speech region keeps its words.
 
         Steps: Silero VAD -> the speech regions joined (silence removed, as faster-whisper's
@@ -464,6 +467,7 @@ class LocalWhisperEngine:
             language: ISO 639-1 code (en, es, ca, fr, pt, de, it).
             gap_fill: override :attr:`WhisperSettings.gap_fill` (the live engine turns it off: it
                 re-reads its audio every step anyway).
+            vocabulary: clinic terms given to Whisper as ``hotwords`` (first ~220 tokens' worth).
         Returns:
             ``(model_name, words)``: words in time order (seconds), speaker None, ``probability``
             in [0, 1] (0 for an ``[inaudible]`` region).
@@ -477,6 +481,7 @@ class LocalWhisperEngine:
             return name, []
         words: list[Word] = []
         regions_all: list[tuple[float, float]] = []
+        hotwords = self.hotwords(model, lang, vocabulary)
         try:
             import ctranslate2
 
@@ -486,11 +491,11 @@ class LocalWhisperEngine:
                 regions = self.speech_regions(chunk)
                 regions_all += [((r["start"]) / _SAMPLE_RATE + offset, r["end"] / _SAMPLE_RATE + offset)
                                 for r in regions]
-                words += self._recognise_regions(model, chunk, regions, lang, offset)
+                words += self._recognise_regions(model, chunk, regions, lang, offset, hotwords)
             words.sort(key=lambda w: (w.start, w.end))
             words = remove_repetition_loops(words)
             if self.settings.gap_fill if gap_fill is None else gap_fill:
-                words = self._fill_gaps(model, samples, words, regions_all, lang)
+                words = self._fill_gaps(model, samples, words, regions_all, lang, hotwords)
         except SpeechProviderError:
             raise
         except Exception as exc:
@@ -498,8 +503,22 @@ class LocalWhisperEngine:
                                       permanent=False) from exc
         return name, words
 
+    @staticmethod
+    def hotwords(model: "WhisperModel", language: str, vocabulary: Sequence[str]) -> str | None:
+        """faster-whisper ``hotwords`` for ``vocabulary`` (None when empty), cut to the prompt budget
+        counted with the model's own tokenizer."""
+        if not vocabulary:
+            return None
+        from faster_whisper.tokenizer import Tokenizer
+
+        from transcription.vocabulary import whisper_hotwords
+
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
+                              language=language if model.model.is_multilingual else None)
+        return whisper_hotwords(list(vocabulary), tokenizer=tokenizer)
+
     def _recognise_regions(self, model: "WhisperModel", samples: np.ndarray, regions: list[dict], language: str,
-                           offset: float) -> list[Word]:
+                           offset: float, hotwords: str | None = None) -> list[Word]:
         """Whisper on the joined speech ``regions`` of ``samples``; words in recording time."""
         from faster_whisper.transcribe import restore_speech_timestamps
         from faster_whisper.vad import collect_chunks
@@ -508,7 +527,7 @@ class LocalWhisperEngine:
             return []
         pieces, _ = collect_chunks(samples, regions)
         speech = np.concatenate(pieces)
-        segments, _info = model.transcribe(speech, **self.transcribe_kwargs(language))
+        segments, _info = model.transcribe(speech, **self.transcribe_kwargs(language, hotwords))
         out: list[Word] = []
         for seg in restore_speech_timestamps(segments, regions, _SAMPLE_RATE):
             seg_words = [Word(text=w.word.strip(), start=float(w.start) + offset, end=float(w.end) + offset,
@@ -525,7 +544,7 @@ class LocalWhisperEngine:
         return out
 
     def _fill_gaps(self, model: "WhisperModel", samples: np.ndarray, words: list[Word],
-                   regions: list[tuple[float, float]], language: str) -> list[Word]:
+                   regions: list[tuple[float, float]], language: str, hotwords: str | None = None) -> list[Word]:
         """Give every stretch of detected speech without a word a second, solo decoding, else an ``[inaudible]`` mark.
 
         Whisper decoding 30 s windows of joined speech sometimes skips a short or quiet turn (it ends a
@@ -552,7 +571,7 @@ class LocalWhisperEngine:
                 continue
             lo = max(0, int((start - pad) * _SAMPLE_RATE))
             hi = min(samples.size, int((end + pad) * _SAMPLE_RATE))
-            segments, _ = model.transcribe(samples[lo:hi], **self.transcribe_kwargs(language))
+            segments, _ = model.transcribe(samples[lo:hi], **self.transcribe_kwargs(language, hotwords))
             found = [Word(text=w.word.strip(), start=float(w.start) + lo / _SAMPLE_RATE,
                           end=float(w.end) + lo / _SAMPLE_RATE, probability=float(w.probability))
                      for seg in segments for w in seg.words or () if w.word.strip() and w.end >= w.start]
@@ -573,14 +592,15 @@ class LocalWhisperEngine:
         return sorted(words + added, key=lambda w: (w.start, w.end))
 
     # -- full engine -----------------------------------------------------------------------
-    def transcribe(self, audio: "DecodedAudio", *, language: str,
-                   num_speakers: int | None = None) -> TranscriptionResult:
+    def transcribe(self, audio: "DecodedAudio", *, language: str, num_speakers: int | None = None,
+                   vocabulary: Sequence[str] = ()) -> TranscriptionResult:
         """Transcribe and diarize.
 
         Args:
             audio: decoded recording (:func:`transcription.speech.audio.decode_audio`).
             language: ISO 639-1 code; en -> tiny.en, es/ca/fr/pt/de/it -> base.
             num_speakers: expected speakers, or None to estimate (1-4).
+            vocabulary: clinic terms biasing recognition (Whisper ``hotwords``).
         Returns:
             :class:`TranscriptionResult`; utterance/word speakers renumbered so the first voice
             heard is 0.  Silence-only audio gives no words and no utterances.
@@ -591,7 +611,7 @@ class LocalWhisperEngine:
         from transcription.speech.diarization import assign_speakers, diarize
 
         lang = normalise_language(language)
-        name, words = self.recognise(audio, language=lang)
+        name, words = self.recognise(audio, language=lang, vocabulary=vocabulary)
         n_speakers = 0
         if words:
             try:
