@@ -217,6 +217,9 @@ class ChatMedEndpoint(models.TextChoices):
     EMERGENCY = "emergency", "Emergency detection"
     HEART_RATE = "heart_rate", "Heart rate monitoring"
     PRESCRIPTIONS = "prescriptions", "Prescriptions"
+    SPEECH = "speech", "Voice assistant"
+    VIDEO = "video", "Video teleconsultation"
+    VISION = "vision", "Medical image analysis"
 
 
 class PlanEndpointAccess(models.Model):

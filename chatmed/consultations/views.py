@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from clinics.models import ChatMedEndpoint
 from chatmed.api.base import ChatMedApiView, ChatMedError, ValidationFailed
 from chatmed.api.schema import chatmed_schema
 from chatmed.api.uploads import FORM_OVERHEAD_BYTES, install_file_limit
@@ -20,7 +21,7 @@ from chatmed.consultations import services
 from chatmed.consultations.tokens import RoomTokenError, room_token_read
 from chatmed.models import VideoConsultation
 
-ENDPOINT = "video"  # plan endpoint group (see README: add it to clinics.ChatMedEndpoint when merging)
+ENDPOINT = ChatMedEndpoint.VIDEO  # plan endpoint group
 ID_FIELD = dict(max_length=100, allow_blank=False)
 
 

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from clinics.models import ChatMedEndpoint
 from chatmed.api.base import ChatMedApiView, ChatMedError, ValidationFailed, error_body
 from chatmed.api.request_id import new_request_id
 from chatmed.api.schema import chatmed_schema
@@ -19,7 +20,7 @@ from chatmed.models import VoiceExchange
 from chatmed.profiles.services import profile_get
 from chatmed.speech.services import VoiceAudioError, audio_url_read, audio_url_token, voice_audio_decode, voice_question
 
-ENDPOINT = "speech"  # plan endpoint group (see README: add it to clinics.ChatMedEndpoint when merging)
+ENDPOINT = ChatMedEndpoint.SPEECH  # plan endpoint group
 
 
 class VoiceInput(serializers.Serializer):

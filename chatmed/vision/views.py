@@ -7,13 +7,14 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from clinics.models import ChatMedEndpoint
 from chatmed.api.base import ChatMedApiView, ChatMedError, ValidationFailed
 from chatmed.api.schema import chatmed_schema
 from chatmed.api.uploads import FORM_OVERHEAD_BYTES, install_file_limit
 from chatmed.vision.images import ImageValidationError, validate_image
 from chatmed.vision.services import ANALYSIS_TYPES, image_analysis_create
 
-ENDPOINT = "vision"  # plan endpoint group (see README: add it to clinics.ChatMedEndpoint when merging)
+ENDPOINT = ChatMedEndpoint.VISION  # plan endpoint group
 
 
 class AnalyzeInput(serializers.Serializer):
