@@ -24,6 +24,8 @@ from medsync.api.uploads import MaxSizeUploadHandler, PayloadTooLarge
 from notes.content import ClinicalNoteInvalid
 from notes.diagnosis.base import DiagnosisError
 from notes.engines.base import NoteEngineError
+from audit.models import Action, ActorKind, ObjectType
+from audit.services import audit_record
 from notes.export import note_fhir_bundle, note_pdf
 from notes.models import ClinicalNote, ClinicalNoteVersion
 from notes.review import (
@@ -38,6 +40,12 @@ from templates.selectors import TemplateNotFound
 from transcription.models import Recording
 from transcription.selectors import transcript_segments
 from transcription.services import AudioDecodeError
+
+
+def _audit(request: HttpRequest, action: str, object_type: str, object_id) -> None:
+    """Append to the clinic's audit log: the signed-in clinician read/changed/signed/exported a record."""
+    audit_record(request=request, action=action, object_type=object_type, object_id=object_id,
+                 actor=(ActorKind.USER, request.clinic_user.uid))
 
 
 def _note(appointment: Appointment) -> ClinicalNote:
@@ -93,6 +101,10 @@ def encounter(request: HttpRequest, appointment_id: str) -> HttpResponse:
     except record_services.RecordInvalid:
         template_key = "general_consultation"
     clinician = record_selectors.appointment_clinician(clinic=request.clinic, appointment=appointment)
+    if recording is not None:
+        _audit(request, Action.READ, ObjectType.TRANSCRIPT, recording.uuid)
+    if note is not None:
+        _audit(request, Action.READ, ObjectType.NOTE, note.uuid)
     return render(request, "dashboard/encounter.html", {
         "appointment": appointment, "patient": appointment.patient, "recording": recording, "segments": segments,
         "clinician": clinician, "template_key": template_key,
@@ -223,6 +235,7 @@ def note_section_save(request: HttpRequest, appointment_id: str) -> HttpResponse
         return json_error(str(exc), 409)
     except ClinicalNoteInvalid as exc:
         return json_error(str(exc), 400)
+    _audit(request, Action.CHANGE, ObjectType.NOTE, note.uuid)
     section = next((s for s in _sections(note) if s["key"] == key), None)
     return render(request, "dashboard/partials/section_saved.html", {"note": note, "section": section})
 
@@ -265,6 +278,7 @@ def note_restore(request: HttpRequest, appointment_id: str) -> HttpResponse:
         return json_error(_("No such version."), 404)
     except ClinicalNoteConflict as exc:
         return json_error(str(exc), 409)
+    _audit(request, Action.CHANGE, ObjectType.NOTE, note.uuid)
     return redirect("dashboard:encounter", appointment_id=appointment.uuid)
 
 
@@ -281,6 +295,7 @@ def note_sign(request: HttpRequest, appointment_id: str) -> HttpResponse:
                                       clinician_name=request.clinic_user.display_name)
     except ClinicalNoteConflict as exc:
         return json_error(str(exc), 409)
+    _audit(request, Action.SIGN, ObjectType.NOTE, note.uuid)
     if request.htmx:
         return _note_panel(request, appointment, note)
     return redirect("dashboard:encounter", appointment_id=appointment.uuid)
@@ -349,6 +364,7 @@ def note_pdf_download(request: HttpRequest, appointment_id: str) -> HttpResponse
         pdf = note_pdf(note=note, parties=record_selectors.appointment_note_parties(clinic=request.clinic, appointment=appointment), labels=labels)
     except TemplateNotFound:  # pragma: no cover - note_sections_ordered handles a missing template
         raise Http404("No template") from None
+    _audit(request, Action.EXPORT, ObjectType.NOTE, note.uuid)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="note-{appointment.date:%Y%m%d}-v{note.version}.pdf"'
     return response
@@ -361,6 +377,7 @@ def note_fhir_download(request: HttpRequest, appointment_id: str) -> HttpRespons
     appointment = appointment_for(request, appointment_id)
     note = _note(appointment)
     bundle = note_fhir_bundle(note=note, parties=record_selectors.appointment_note_parties(clinic=request.clinic, appointment=appointment))
+    _audit(request, Action.EXPORT, ObjectType.NOTE, note.uuid)
     response = JsonResponse(bundle, content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="note-{appointment.date:%Y%m%d}-v{note.version}.json"'
     return response

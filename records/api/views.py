@@ -422,6 +422,7 @@ class NoteFhirApi(MediSyncApiView):
         if note is None:
             raise exceptions.NotFound("No clinical note for this appointment yet")
         parties = selectors.appointment_note_parties(clinic=request.user.clinic, appointment=appointment)
+        audit_record(request=request, action=Action.EXPORT, object_type=ObjectType.NOTE, object_id=note.uuid)
         return Response(note_fhir_bundle(note=note, parties=parties))
 
 

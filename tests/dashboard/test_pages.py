@@ -468,3 +468,34 @@ def test_spanish_pages_and_english_api(doctor, doctor_web, anon_client):
     api = anon_client.post("/api/login", {"email": "x@example.com", "password": "y"}, format="json",
                            HTTP_ACCEPT_LANGUAGE="es")
     assert api.json()["error"] == "Invalid email or password"
+
+
+def test_reads_changes_sign_off_and_exports_are_in_the_clinics_audit_log(clinic, other_clinic, visit, doctor,
+                                                                        doctor_web, doctor_client):
+    from audit.models import AuditEvent
+
+    appointment, note = visit
+    url = f"/app/encounters/{appointment.uuid}/"
+    assert doctor_web.get(url).status_code == 200
+    assert doctor_web.post(url + "note/section/", {"section": "plan", "text": "Rest and fluids."}).status_code == 200
+    assert doctor_web.get(url + "note/pdf/").status_code == 200
+    assert doctor_web.get(url + "note/fhir/").status_code == 200
+    assert doctor_web.post(url + "note/sign/").status_code == 302
+    assert doctor_client.get(f"/api/notes/{appointment.uuid}/fhir").status_code == 200
+    with schema_context(clinic.schema_name):
+        events = list(AuditEvent.objects.filter(object_id=str(note.uuid)).order_by("pk")
+                      .values_list("action", "actor_kind", "actor"))
+    assert [a for a, _, _ in events] == ["read", "change", "export", "export", "sign", "export"]
+    assert {(kind, actor) for _, kind, actor in events} == {("user", doctor.uid)}
+    with schema_context(other_clinic.schema_name):
+        assert not AuditEvent.objects.filter(object_id=str(note.uuid)).exists()
+
+
+def test_recording_upload_without_the_csrf_token_is_refused(visit, doctor):
+    from django.test import Client
+
+    appointment, _ = visit
+    client = Client(HTTP_HOST=HOST_A, enforce_csrf_checks=True)
+    client.force_login(doctor.user)
+    response = client.post(f"/app/encounters/{appointment.uuid}/recording/", {"audio": b""})
+    assert response.status_code == 403

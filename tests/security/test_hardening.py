@@ -109,8 +109,13 @@ def test_secret_file_env_reads_files_first(tmp_path, monkeypatch):
 
 # --- CSRF on every session page -----------------------------------------------------------------------
 
-#: Views exempt from CSRF that are not DRF API views, with the reason. Empty today; a new entry needs a reason.
-CSRF_EXEMPT_ALLOWED: dict[str, str] = {}
+#: Views exempt from CSRF that are not DRF API views, with the reason; a new entry needs a reason.
+CSRF_EXEMPT_ALLOWED: dict[str, str] = {
+    "app/encounters/<str:appointment_id>/recording/": "the dashboard's upload: csrf_protect runs inside the view, "
+                                                      "after the size-limited upload handlers are installed",
+    "consult/room/<str:session_id>/recording": "authenticated by the doctor's signed room token in the URL, "
+                                               "not by a cookie (no ambient credential to forge)",
+}
 
 
 def _patterns(resolver=None, prefix=""):
