@@ -58,6 +58,11 @@ PUBLIC_BY_DESIGN = {
     "v1/whatsapp/status/<slug:client_id>": "Twilio status callback: Twilio's signature (403 otherwise)",
     "v1/agent-call/twilio/answer/<slug:client_id>/<str:call_sid>": "Twilio voice webhook: Twilio's signature",
     "v1/agent-call/twilio/status/<slug:client_id>/<str:call_sid>": "Twilio call status: Twilio's signature",
+    "api/v1/speech/audio/<str:token>": "the voice assistant's answer audio: the signed, expiring token is the "
+                                       "credential (403 forged or expired)",
+    "": "the dashboard's root: redirects to /app/, which asks to sign in",
+    "app/sign-in/": "the dashboard's sign-in form",
+    "app/language/": "sets the UI language cookie and goes back; no clinic data",
 }
 #: Regex routes that are not endpoints of their own, with the reason.
 CATCH_ALL = {"api/v1/^.*$": "ChatMed's JSON 404 for unknown /api/v1 paths (called below with A's ids)"}
@@ -143,6 +148,14 @@ def clinic_a(clinic, api_key, doctor, doctor_client, api_client) -> ClinicAData:
                                                           "medications": [{"name": "amlodipine"}]}, format="json")
     assert prescription.status_code in (200, 201), prescription.content
     prescription_id = _json(prescription)["prescription_id"]
+    waiting = chatmed.post("/api/v1/consultations/waiting-room",
+                           {"patient_id": "pat-marker-42", "doctor_id": "dr-marker-4711", "reason": "xylophonic rash"},
+                           format="json")
+    assert waiting.status_code == 201, waiting.content
+    entry_id = _json(waiting)["entry_id"]
+    connection.set_schema_to_public()
+    vocabulary = api_client.post("/v1/vocabulary", {"terms": [{"term": "Quinzolamab", "kind": "drug"}]}, format="json")
+    assert vocabulary.status_code in (200, 201), vocabulary.content
     connection.set_schema_to_public()
 
     ids = {
@@ -150,6 +163,9 @@ def clinic_a(clinic, api_key, doctor, doctor_client, api_client) -> ClinicAData:
         "note_id": transcription["clinical_note_id"], "thread_id": thread_id, "run_id": run_id,
         "key": "marker-physio", "booking_id": str(booking.id), "call_sid": call_sid, "client_id": clinic.client_id,
         "profile_id": profile_id, "session_id": "sess_marker_a", "prescription_id": prescription_id,
+        "entry_id": entry_id, "term": "Quinzolamab",
+        # a voice-answer link token: forged here (a real one is itself the credential, see PUBLIC_BY_DESIGN)
+        "token": "marker-token-not-signed",
         # assistants are the built-in graphs, the same for every clinic (no clinic data)
         "assistant_id": "clinical-extraction",
     }
@@ -277,7 +293,9 @@ def test_clinic_b_never_reaches_clinic_a_over_http(clinic_a, clinic_b_credential
                 if params and not public and response.status_code not in allowed | {302}:
                     failures.append(f"{method.upper()} {path} [{kind}] -> {response.status_code} "
                                     f"{response.content[:200]!r}")
-                if response.status_code == 302 and "/login/" not in response.get("Location", ""):
+                location = response.get("Location", "")
+                if response.status_code == 302 and not public and "/login/" not in location \
+                        and "/sign-in/" not in location:
                     failures.append(f"{method.upper()} {path} [{kind}] -> redirect to {response['Location']}")
                 if response.status_code >= 500:
                     failures.append(f"{method.upper()} {path} [{kind}] -> {response.status_code}")
