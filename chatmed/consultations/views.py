@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_tenants.utils import schema_context
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from clinics.models import ChatMedEndpoint
+from medsync.api.schema import FutureDateTimeField
 from chatmed.api.base import ChatMedApiView, ChatMedError, ValidationFailed
 from chatmed.api.schema import chatmed_schema
 from chatmed.api.uploads import FORM_OVERHEAD_BYTES, install_file_limit
@@ -28,7 +30,7 @@ ID_FIELD = dict(max_length=100, allow_blank=False)
 class CreateInput(serializers.Serializer):
     doctor_id = serializers.CharField(**ID_FIELD)
     patient_id = serializers.CharField(**ID_FIELD)
-    scheduled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    scheduled_at = FutureDateTimeField(required=False, allow_null=True, default=None)
     language = serializers.CharField(required=False, max_length=10, default="en")
     enable_recording = serializers.BooleanField(required=False, default=False)
     patient_consent = serializers.BooleanField(required=False, default=False,
@@ -158,7 +160,9 @@ class WaitingRoomApi(ChatMedApiView):
         position = next((i + 1 for i, e in enumerate(waiting) if e.pk == entry.pk), None)
         return Response({**services.waiting_entry_view(entry), "position": position}, status=status.HTTP_201_CREATED)
 
-    @chatmed_schema(summary="Patients waiting for a doctor")
+    @chatmed_schema(summary="Patients waiting for a doctor", parameters=[OpenApiParameter(
+        "doctor_id", {"type": "string", "minLength": 1, "pattern": r"\S"}, OpenApiParameter.QUERY, required=True,
+        description="The doctor whose queue to list.")])
     def get(self, request):
         doctor_id = request.query_params.get("doctor_id", "").strip()
         if not doctor_id:

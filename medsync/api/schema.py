@@ -92,6 +92,14 @@ class PastDateField(serializers.DateField):
     """A date that must not be in the future (the serializer checks it against today)."""
 
 
+@extend_schema_field({"type": "string", "format": "future-date-time", "nullable": True,
+                      "example": "2026-12-01T10:00:00Z",
+                      "description": "An ISO 8601 date-time with a time zone, not more than 5 minutes in the past: "
+                                     "the custom format `future-date-time`."})
+class FutureDateTimeField(serializers.DateTimeField):
+    """A date-time that must not be in the past (the service checks it, allowing 5 minutes of clock skew)."""
+
+
 #: ``HH:MM`` or ``HH:MM:SS`` (24 h, no time zone): what ``TimeField(input_formats=...)`` accepts.
 TIME_OF_DAY_SCHEMA = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
                       "example": "09:30"}

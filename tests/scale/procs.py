@@ -130,7 +130,21 @@ def _redis_ping(redis, port: int) -> bool:
         return False
 
 
-def postgres_bin_dir() -> Path | None:
-    """Folder of ``initdb``/``pg_ctl`` (Debian's newest /usr/lib/postgresql/*/bin), or ``None``."""
+def postgres_bin_dir(major: int | None = None) -> Path | None:
+    """Folder of ``initdb``/``pg_ctl``/``pg_dump``/``psql``: the one of PostgreSQL ``major`` when there is
+    one (Debian's /usr/lib/postgresql/<major>/bin, or the embedded server's own, pgserver's
+    ``pginstall/bin``), else Debian's newest; ``None`` when there is none."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+    if major is not None:
+        if (Path("/usr/lib/postgresql") / str(major) / "bin" / "pg_ctl").exists():
+            return Path("/usr/lib/postgresql") / str(major) / "bin"
+        try:
+            import pgserver
+
+            embedded = Path(pgserver.__file__).parent / "pginstall" / "bin"
+            version = subprocess.run([str(embedded / "pg_ctl"), "--version"], capture_output=True, text=True).stdout
+            if version.split()[-1].split(".")[0] == str(major):
+                return embedded
+        except (ImportError, OSError, IndexError):
+            pass
     return found[-1].parent if found else None

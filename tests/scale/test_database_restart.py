@@ -66,7 +66,10 @@ def database_copy(committed_clinic, django_db_blocker):
     """The private cluster holding a copy of the test database; yields ``(postgres, url, api_key)``."""
     from clinics.services import api_key_create
 
-    bin_dir = postgres_bin_dir()
+    with django_db_blocker.unblock():
+        server_major = connection.pg_version // 10000
+    # The private cluster runs the test database's major version (pg_dump's plain SQL restores into it).
+    bin_dir = postgres_bin_dir(server_major)
     if bin_dir is None:
         pytest.skip("no initdb/pg_ctl in /usr/lib/postgresql/*/bin")
     clinic, _, _ = committed_clinic
@@ -77,10 +80,12 @@ def database_copy(committed_clinic, django_db_blocker):
     postgres.start()
     try:
         db = connection.settings_dict
-        source = f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        # libpq options, not a URL: HOST is a socket folder on the embedded server
+        source = ["-h", db["HOST"] or "127.0.0.1", "-U", db["USER"] or "postgres", *(["-p", str(db["PORT"])]
+                  if db.get("PORT") else []), db["NAME"]]
         subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres",
                         "medsync"], check=True, capture_output=True)
-        dump = subprocess.run([str(bin_dir / "pg_dump"), "--no-owner", "--no-privileges", source],
+        dump = subprocess.run([str(bin_dir / "pg_dump"), "--no-owner", "--no-privileges", *source],
                               check=True, capture_output=True).stdout
         subprocess.run([str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", postgres.url("medsync")],
                        input=dump, check=True, capture_output=True)

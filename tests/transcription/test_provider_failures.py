@@ -108,8 +108,9 @@ def test_llm_down_without_fallback_is_500_with_transcript_kept(api_client, clini
 def test_llm_writes_the_note_when_configured(api_client, clinic, settings, server_factory):
     def handler(method, path, headers, body):
         request = json.loads(body)
-        keys = list(request["response_format"]["json_schema"]["schema"]["properties"])
-        content = {key: f"LLM text for {key}" for key in keys}
+        # The adapter's structured output: {"sections": {key: text}, "provenance": [...]} (notes/engines/openai_llm.py)
+        sections = request["response_format"]["json_schema"]["schema"]["properties"]["sections"]["properties"]
+        content = {"sections": {key: f"LLM text for {key}" for key in sections}, "provenance": []}
         completion = {
             "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": request["model"],
             "choices": [{"index": 0, "finish_reason": "stop",

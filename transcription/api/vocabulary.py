@@ -6,6 +6,7 @@ speech recognition of every later recording of the clinic (see :mod:`transcripti
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -19,10 +20,15 @@ from transcription.vocabulary import (
 )
 
 TAG = "Vocabulary"
+TERM_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 
 
 class TermSerializer(serializers.Serializer):
+    # The pattern states in the schema what transcription.vocabulary.normalise_term refuses: no control
+    # characters, and at least one character that is not white space.
     term = serializers.CharField(max_length=VOCABULARY_TERM_MAX_LENGTH, trim_whitespace=True,
+                                 validators=[RegexValidator(TERM_PATTERN, "term: must not be empty or contain "
+                                                                          "control characters")],
                                  help_text="A drug name, procedure or person's name as it should be spelled.")
     kind = serializers.ChoiceField(choices=VocabularyTerm.Kind.choices, default=VocabularyTerm.Kind.OTHER)
 
