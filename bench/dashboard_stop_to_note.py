@@ -20,7 +20,6 @@ import argparse
 import datetime
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,25 +37,10 @@ PASSWORD = "Bench-Dashboard-Secret-42"
 
 
 def start_daphne() -> tuple[subprocess.Popen, int]:
-    """Daphne serving the project (static files from the apps' folders); returns the process and port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "MEDSYNC_WARM_UP_SPEECH": "true", "LOG_LEVEL": "WARNING", "WHITENOISE_USE_FINDERS": "true"}
-    process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                                "medsync.asgi:application"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit("daphne exited during start-up")
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("daphne did not start")
+    """Daphne serving the project, static files from the apps' folders (bench/live.py's launcher)."""
+    from live import start_daphne as live_start_daphne  # bench/ is on sys.path when run as a script
+
+    return live_start_daphne({"WHITENOISE_USE_FINDERS": "true"})
 
 
 def bench_clinic():

@@ -127,11 +127,14 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def start_daphne() -> tuple[subprocess.Popen, int]:
+def start_daphne(extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
+    """Daphne serving the project on a free port (speech models warmed up); returns the process and port.
+
+    Raises ``SystemExit`` when it exits or does not listen within 120 s."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "MEDSYNC_WARM_UP_SPEECH": "true", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "MEDSYNC_WARM_UP_SPEECH": "true", "LOG_LEVEL": "WARNING", **(extra_env or {})}
     process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                                 "medsync.asgi:application"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
