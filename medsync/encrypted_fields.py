@@ -89,3 +89,22 @@ class EncryptedTextField(models.TextField):
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": forms.CharField, "max_length": self.max_length,
                                     "widget": forms.PasswordInput(render_value=True), **kwargs})
+
+
+def reencrypt_rows(apps, *, model: str, fields: tuple[str, ...]) -> None:
+    """Migration step: re-save ``fields`` of every row of ``model`` ("app_label.ModelName"), so that
+    plain-text secrets written before the field became an :class:`EncryptedTextField` are stored encrypted
+    (old values are read as they are, see :func:`decrypt`)."""
+    model_class = apps.get_model(model)
+    for row in model_class.objects.all():
+        model_class.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
+
+
+def decrypt_rows(schema_editor, *, table: str, fields: tuple[str, ...]) -> None:
+    """Migration step backwards: write ``fields`` of every row of ``table`` back as plain text."""
+    columns = ", ".join(fields)
+    assignments = ", ".join(f"{name} = %s" for name in fields)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {columns} FROM {table}")  # noqa: S608 - names come from the migration
+        for pk, *values in cursor.fetchall():
+            cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*(decrypt(v) for v in values), pk])

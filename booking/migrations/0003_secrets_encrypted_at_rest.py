@@ -4,23 +4,15 @@ import medsync.encrypted_fields
 from django.db import migrations
 
 
+SECRETS = ("twilio_auth_token", "callback_secret")
+
+
 def encrypt_existing(apps, schema_editor):
-    """Re-save every row: plain-text secrets written before this migration are read as is and stored
-    encrypted (see medsync.encrypted_fields)."""
-    model = apps.get_model("booking", "BotConfig")
-    for row in model.objects.all():
-        model.objects.filter(pk=row.pk).update(twilio_auth_token=row.twilio_auth_token,
-                                               callback_secret=row.callback_secret)
+    medsync.encrypted_fields.reencrypt_rows(apps, model="booking.BotConfig", fields=SECRETS)
 
 
 def decrypt_existing(apps, schema_editor):
-    from medsync.encrypted_fields import decrypt
-
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT id, twilio_auth_token, callback_secret FROM booking_botconfig")
-        for pk, token, secret in cursor.fetchall():
-            cursor.execute("UPDATE booking_botconfig SET twilio_auth_token = %s, callback_secret = %s WHERE id = %s",
-                           [decrypt(token), decrypt(secret), pk])
+    medsync.encrypted_fields.decrypt_rows(schema_editor, table="booking_botconfig", fields=SECRETS)
 
 
 class Migration(migrations.Migration):

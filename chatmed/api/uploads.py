@@ -44,3 +44,19 @@ def install_file_limit(request, *, max_bytes: int, what: str) -> None:
         raise PayloadTooLarge(what, max_bytes)
     django_request.upload_handlers = [_ChatMedSizeLimit(max_bytes, what, django_request),
                                       TemporaryFileUploadHandler(django_request)]
+
+
+def validated_upload(view, serializer_class, *, field: str, max_bytes: int, what: str) -> dict:
+    """The multipart form of ``view``'s request with its file ``field``, validated by ``serializer_class``.
+
+    Installs the size limit first (:func:`install_file_limit`: 413 ``payload_too_large`` over ``max_bytes``),
+    then answers 400 ``bad_request`` when ``field`` carries no file, else validates the form fields and the
+    file together (400/422 as :meth:`chatmed.api.base.ChatMedApiView.validated`).
+    """
+    from chatmed.api.base import ChatMedError
+
+    request = view.request
+    install_file_limit(request, max_bytes=max_bytes, what=what)
+    if field not in request.FILES:
+        raise ChatMedError(f"{field}: no file uploaded (send it as multipart/form-data field '{field}').")
+    return view.validated(serializer_class, data={**request.data.dict(), field: request.FILES[field]})

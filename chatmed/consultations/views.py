@@ -18,7 +18,7 @@ from clinics.models import ChatMedEndpoint
 from medsync.api.schema import FutureDateTimeField
 from chatmed.api.base import ChatMedApiView, ChatMedError, ValidationFailed
 from chatmed.api.schema import chatmed_schema
-from chatmed.api.uploads import FORM_OVERHEAD_BYTES, install_file_limit
+from chatmed.api.uploads import FORM_OVERHEAD_BYTES, validated_upload
 from chatmed.consultations import services
 from chatmed.consultations.tokens import RoomTokenError, room_token_read
 from chatmed.models import VideoConsultation
@@ -121,10 +121,8 @@ class VideoRecordingApi(ChatMedApiView):
         consultation = services.consultation_get(public_id=session_id, is_sandbox=self.is_sandbox)
         if not consultation.enable_recording or consultation.recording_consent_at is None:
             raise ChatMedError("Recording is not enabled with the patient's consent for this session.", 403)
-        install_file_limit(request, max_bytes=settings.CHATMED_VIDEO_RECORDING_MAX_BYTES, what="Recording")
-        if "audio" not in request.FILES:
-            raise ChatMedError("audio: no file uploaded (send it as multipart/form-data field 'audio').")
-        data = self.validated(RecordingInput, data={**request.data.dict(), "audio": request.FILES["audio"]})
+        data = validated_upload(self, RecordingInput, field="audio",
+                                max_bytes=settings.CHATMED_VIDEO_RECORDING_MAX_BYTES, what="Recording")
         upload = data["audio"]
         try:
             audio = audio_decode(upload.temporary_file_path() if hasattr(upload, "temporary_file_path") else upload)

@@ -12,10 +12,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from clinics.models import ChatMedEndpoint
-from chatmed.api.base import ChatMedApiView, ChatMedError, ValidationFailed, error_body
+from chatmed.api.base import ChatMedApiView, ValidationFailed, error_body
 from chatmed.api.request_id import new_request_id
 from chatmed.api.schema import chatmed_schema
-from chatmed.api.uploads import FORM_OVERHEAD_BYTES, install_file_limit
+from chatmed.api.uploads import FORM_OVERHEAD_BYTES, validated_upload
 from chatmed.models import VoiceExchange
 from chatmed.profiles.services import profile_get
 from chatmed.speech.services import VoiceAudioError, audio_url_read, audio_url_token, voice_audio_decode, voice_question
@@ -46,10 +46,8 @@ class SpeechTranscribeApi(ChatMedApiView):
 
     @chatmed_schema(request={"multipart/form-data": VoiceInput}, summary="Ask by voice, get a spoken answer")
     def post(self, request):
-        install_file_limit(request, max_bytes=settings.CHATMED_VOICE_MAX_BYTES, what="Audio file")
-        if "audio" not in request.FILES:
-            raise ChatMedError("audio: no file uploaded (send it as multipart/form-data field 'audio').")
-        data = self.validated(VoiceInput, data={**request.data.dict(), "audio": request.FILES["audio"]})
+        data = validated_upload(self, VoiceInput, field="audio", max_bytes=settings.CHATMED_VOICE_MAX_BYTES,
+                                what="Audio file")
         upload = data["audio"]
         if upload.size == 0:
             raise ValidationFailed("audio: the uploaded file is empty")

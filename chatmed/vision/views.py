@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from clinics.models import ChatMedEndpoint
 from chatmed.api.base import ChatMedApiView, ChatMedError, ValidationFailed
 from chatmed.api.schema import chatmed_schema
-from chatmed.api.uploads import FORM_OVERHEAD_BYTES, install_file_limit
+from chatmed.api.uploads import FORM_OVERHEAD_BYTES, validated_upload
 from chatmed.vision.images import ImageValidationError, validate_image
 from chatmed.vision.services import ANALYSIS_TYPES, image_analysis_create
 
@@ -35,10 +35,8 @@ class MedicalVisionAnalyzeApi(ChatMedApiView):
 
     @chatmed_schema(request={"multipart/form-data": AnalyzeInput}, summary="Analyse a medical image")
     def post(self, request):
-        install_file_limit(request, max_bytes=settings.CHATMED_VISION_MAX_BYTES, what="Image file")
-        if "image" not in request.FILES:
-            raise ChatMedError("image: no file uploaded (send it as multipart/form-data field 'image').")
-        data = self.validated(AnalyzeInput, data={**request.data.dict(), "image": request.FILES["image"]})
+        data = validated_upload(self, AnalyzeInput, field="image", max_bytes=settings.CHATMED_VISION_MAX_BYTES,
+                                what="Image file")
         upload = data["image"]
         if upload.size > settings.CHATMED_VISION_MAX_BYTES:
             raise ChatMedError("Image file exceeds the maximum allowed size.", 413)
