@@ -8,6 +8,8 @@ when the input is wrong; nothing stored is lost by a refused call.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -351,33 +353,41 @@ def diagnosis_decide(request: HttpRequest, appointment_id: str) -> HttpResponse:
 # --- exports ----------------------------------------------------------------------------------------
 
 
+def _note_export(request: HttpRequest, appointment_id: str, *, render_note, content_type: str,
+                 extension: str) -> HttpResponse:
+    """The appointment's note as an attachment ``note-<date>-v<version>.<extension>``, rendered by
+    ``render_note(note, parties) -> bytes`` and recorded as an export in the audit log."""
+    appointment = appointment_for(request, appointment_id)
+    note = _note(appointment)
+    parties = record_selectors.appointment_note_parties(clinic=request.clinic, appointment=appointment)
+    body = render_note(note, parties)
+    _audit(request, Action.EXPORT, ObjectType.NOTE, note.uuid)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="note-{appointment.date:%Y%m%d}-v{note.version}.{extension}"'
+    return response
+
+
 @clinic_user_required
 @require_GET
 def note_pdf_download(request: HttpRequest, appointment_id: str) -> HttpResponse:
     """The note as a PDF attachment."""
-    appointment = appointment_for(request, appointment_id)
-    note = _note(appointment)
     labels = {"patient": _("Patient"), "clinician": _("Clinician"), "version": _("Version"),
               "date_of_birth": _("Date of birth"), "signed": _("Signed off by {name} at {at}"),
               "unsigned": _("Not signed off")}
-    try:
-        pdf = note_pdf(note=note, parties=record_selectors.appointment_note_parties(clinic=request.clinic, appointment=appointment), labels=labels)
-    except TemplateNotFound:  # pragma: no cover - note_sections_ordered handles a missing template
-        raise Http404("No template") from None
-    _audit(request, Action.EXPORT, ObjectType.NOTE, note.uuid)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="note-{appointment.date:%Y%m%d}-v{note.version}.pdf"'
-    return response
+
+    def render_pdf(note, parties) -> bytes:
+        try:
+            return note_pdf(note=note, parties=parties, labels=labels)
+        except TemplateNotFound:  # pragma: no cover - note_sections_ordered handles a missing template
+            raise Http404("No template") from None
+
+    return _note_export(request, appointment_id, render_note=render_pdf, content_type="application/pdf",
+                        extension="pdf")
 
 
 @clinic_user_required
 @require_GET
 def note_fhir_download(request: HttpRequest, appointment_id: str) -> HttpResponse:
     """The note as FHIR R4 JSON (a Bundle of a Composition and a DocumentReference)."""
-    appointment = appointment_for(request, appointment_id)
-    note = _note(appointment)
-    bundle = note_fhir_bundle(note=note, parties=record_selectors.appointment_note_parties(clinic=request.clinic, appointment=appointment))
-    _audit(request, Action.EXPORT, ObjectType.NOTE, note.uuid)
-    response = JsonResponse(bundle, content_type="application/fhir+json")
-    response["Content-Disposition"] = f'attachment; filename="note-{appointment.date:%Y%m%d}-v{note.version}.json"'
-    return response
+    return _note_export(request, appointment_id, content_type="application/fhir+json", extension="json",
+                        render_note=lambda note, parties: json.dumps(note_fhir_bundle(note=note, parties=parties)))
