@@ -10,10 +10,12 @@ becomes "403 Access denied", and the extension messages are ignored).
 :func:`install` gives Daphne that extension without forking it: Daphne builds its WebSocket protocol
 objects from ``WebSocketFactory.protocol``, and this module points that at a subclass which
 
-* advertises the extension in every scope it creates, and
+* advertises the extension in every scope it creates,
 * answers ``websocket.http.response.start`` + ``.body`` by failing the handshake with that status
   (Autobahn's ``ConnectionDeny``, the same path Daphne's own 403 takes), with the response's headers
-  and body.
+  and body, and
+* closes with the RFC 6455 server codes 1001/1011/... that Autobahn refuses in ``sendClose``
+  (:meth:`serverClose`).
 
 Everything else is Daphne's code. :func:`install` runs when the WebSocket routes are imported
 (``medsync/routing.py``, loaded by ``medsync.asgi`` before Daphne starts serving); it is idempotent and
@@ -31,6 +33,10 @@ __all__ = ["DENIAL_EXTENSION", "install"]
 logger = logging.getLogger(__name__)
 
 DENIAL_EXTENSION = "websocket.http.response"
+#: RFC 6455 section 7.4.1 codes a server sends that Autobahn's ``sendClose`` refuses: going away,
+#: protocol error, unsupported data, invalid payload, policy violation, too big, internal error,
+#: service restart, try again later.
+_SERVER_CLOSE_CODES = frozenset({1001, 1002, 1003, 1007, 1008, 1009, 1011, 1012, 1013})
 
 
 class _ExtensionAdvertisingServer:
@@ -91,6 +97,20 @@ def _protocol_class():
                     self._deny()
                 return
             super().handle_reply(message)
+
+        def serverClose(self, code=None):
+            """Close from the application (``websocket.close``) with any close code a server may send.
+
+            Daphne passes the code to Autobahn's ``sendClose``, which accepts only 1000 and 3000-4999
+            (its rule for application codes): 1001 (going away, a server shutting down) and 1011 (an
+            internal error), which RFC 6455 section 7.4.1 defines for exactly these cases, raised inside
+            the application's ``send`` and left the socket open. Those codes go out with Autobahn's
+            ``sendCloseFrame``; everything else is Daphne's path.
+            """
+            if code in _SERVER_CLOSE_CODES:
+                self.sendCloseFrame(code=code, isReply=False)
+                return
+            super().serverClose(code=code)
 
         def _deny(self) -> None:
             status = self._denial_status or 403
