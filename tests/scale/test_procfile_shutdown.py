@@ -1,4 +1,9 @@
-"""SIGTERM to a Daphne process of the production layout (the ``Procfile``'s ``ws1``/``ws2`` command,
+"""SIGTERM to the web processes of the production layout, started with the ``Procfile``'s commands.
+
+Gunicorn (``web``) during an upload: the request in flight is answered, no new request is served, the
+master and its workers exit 0 in bounded time and leave no process.
+
+SIGTERM to a Daphne process of the production layout (the ``Procfile``'s ``ws1``/``ws2`` command,
 ``python -m medsync.daphne_server``) during a live session and an upload: the live client gets its closing
 messages (``warning`` ``server_shutdown``, its final ``transcript``, close 1001), the audio so far is stored,
 the in-flight upload is answered, no new connection is accepted, and the process exits 0 in bounded time.
@@ -11,12 +16,14 @@ import asyncio
 import io
 import json
 import os
+import re
 import shlex
 import signal
 import socket
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 import wave
 
 import httpx
@@ -33,19 +40,90 @@ GRACEFUL_SECONDS = 45  # ending a session and transcribing an upload take ~10-30
 EXIT_BOUND_SECONDS = GRACEFUL_SECONDS + 10  # the graceful timeout plus the interpreter's exit
 
 
+def _procfile_argv(process: str, port: int) -> list[str]:
+    """The Procfile's command of ``process`` with its port, the environment defaults expanded as honcho's
+    shell would."""
+    line = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith(f"{process}:"))
+    command = line.split(":", 1)[1]
+    command = re.sub(r"\$\{MEDSYNC_(?:WS_PORT_1|WEB_PORT):-\d+\}", str(port), command)
+    command = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", command)
+    return [str(ROOT / a) if a.startswith(".venv/") else a for a in shlex.split(command)]
+
+
 def _procfile_daphne_argv(port: int) -> list[str]:
-    """The Procfile's ``ws1`` command with its port, as honcho would run it."""
-    line = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("ws1:"))
-    argv = shlex.split(line.split(":", 1)[1])
-    argv = [str(ROOT / a) if a.startswith(".venv/") else a for a in argv]
-    expanded = []
-    for arg in argv:
-        if arg.startswith("${MEDSYNC_WS_PORT_1"):
-            arg = str(port)
-        elif arg.startswith("${MEDSYNC_BIND"):
-            arg = "127.0.0.1"
-        expanded.append(arg)
-    return expanded
+    return _procfile_argv("ws1", port)
+
+
+def _refuses_connections(port: int, *, within: float) -> bool:
+    """True once a TCP connection to ``port`` is refused, polled for ``within`` seconds (a gthread worker
+    notices SIGTERM at its next poll, up to a second later)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _clip(seconds: float) -> bytes:
+    """The first ``seconds`` of the 4-turn visit as a WAV file."""
+    with wave.open(str(AUDIO / "visit_D2N041_4turns.wav")) as wav:
+        params = wav.getparams()
+        frames = wav.readframes(int(seconds * wav.getframerate()))
+    clip = io.BytesIO()
+    with wave.open(clip, "wb") as out:
+        out.setparams(params)
+        out.writeframes(frames)
+    return clip.getvalue()
+
+
+def test_sigterm_to_gunicorn_answers_the_request_in_flight_and_exits(
+        committed_api_key, django_db_blocker, tmp_path):  # noqa: F811 - the fixture
+    port = free_port()
+    with django_db_blocker.unblock():
+        env = _server_env(port, 0)
+    log = tmp_path / "gunicorn.log"
+    argv = _procfile_argv("web", port)
+    assert "--graceful-timeout" in argv
+    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    sid = os.getsid(process.pid)
+    result: dict = {}
+    try:
+        wait_listening(process, port, log, name="gunicorn", timeout=90)
+        # Both workers booted (the master listens before they do): two concurrent health checks answered.
+        with ThreadPoolExecutor(2) as pool:
+            assert all(r.status_code == 200 for r in pool.map(
+                lambda _: httpx.get(f"http://127.0.0.1:{port}/health", timeout=120), range(2)))
+
+        def upload() -> None:
+            result["response"] = httpx.post(
+                f"http://127.0.0.1:{port}/v1/transcribe", headers={"X-API-Key": committed_api_key}, timeout=120,
+                files={"audio": ("visit.wav", _clip(6), "audio/wav")}, data={"language": "en"})
+
+        uploader = threading.Thread(target=upload)
+        uploader.start()
+        time.sleep(2)  # the upload is in a worker, being transcribed
+        process.send_signal(signal.SIGTERM)
+        time.sleep(1.5)  # a gthread worker notices SIGTERM at its next poll (≤ 1 s)
+        # No new request is served: the master has closed the listening socket; a worker that is finishing
+        # keeps its copy open but no longer accepts on it (the kernel's backlog is reset when it exits).
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=60)
+        uploader.join(120)
+        assert process.wait(EXIT_BOUND_SECONDS) == 0, log.read_text()[-3000:]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert result["response"].status_code == 200, result["response"].text
+    assert result["response"].json()["transcript"]
+    deadline = time.monotonic() + 10
+    while _session_processes(sid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _session_processes(sid) == []
 
 
 def test_procfile_runs_daphne_with_the_graceful_stop():
@@ -71,16 +149,11 @@ def test_sigterm_to_daphne_closes_live_sessions_finishes_requests_and_exits(
     try:
         wait_listening(process, port, log, name="daphne", timeout=90)
         with wave.open(str(AUDIO / "visit_D2N041_4turns.wav")) as wav:
-            params = wav.getparams()
             audio = wav.readframes(8 * wav.getframerate())
-        clip = io.BytesIO()  # the first 6 s as the in-flight upload: a request that takes a few seconds
-        with wave.open(clip, "wb") as out:
-            out.setparams(params)
-            out.writeframes(audio[:6 * params.framerate * params.sampwidth * params.nchannels])
         upload_result: dict = {}
 
         def upload() -> None:
-            body = clip.getvalue()
+            body = _clip(6)  # the in-flight upload: a request that takes a few seconds
             upload_result["response"] = httpx.post(
                 f"http://127.0.0.1:{port}/v1/transcribe", headers={"X-API-Key": committed_api_key}, timeout=120,
                 files={"audio": ("visit.wav", body, "audio/wav")}, data={"language": "en"})
@@ -98,12 +171,7 @@ def test_sigterm_to_daphne_closes_live_sessions_finishes_requests_and_exits(
                 uploader.start()
                 await asyncio.sleep(1.5)  # the upload is in the server, being transcribed
                 process.send_signal(signal.SIGTERM)  # mid-session: the client has not sent "stop"
-                await asyncio.sleep(0.5)
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    refused = False
-                except OSError:
-                    refused = True
+                refused = await asyncio.to_thread(_refuses_connections, port, within=5.0)
                 try:
                     async for raw in ws:
                         messages.append(json.loads(raw))
