@@ -124,6 +124,8 @@ def _apply_language(request: HttpRequest, response: HttpResponse, language: str)
         translation.activate(language)
         _remember_language(response, language)
     else:
+        # The browser's language as the next page will see it: without the cookie deleted below.
+        request.COOKIES = {k: v for k, v in request.COOKIES.items() if k != settings.LANGUAGE_COOKIE_NAME}
         translation.activate(translation.get_language_from_request(request))
         response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH,
                                domain=settings.LANGUAGE_COOKIE_DOMAIN)
