@@ -267,9 +267,13 @@ def test_every_translated_language_can_be_chosen(doctor):
         clinic_user_language_set(clinic_user=doctor, language="fr")
 
 
-def test_the_api_stays_english_for_a_spanish_user(doctor, doctor_client):
+def test_the_api_stays_english_for_a_spanish_user(doctor, doctor_web):
     from clinics.services import clinic_user_language_set
 
     clinic_user_language_set(clinic_user=doctor, language="es")
-    response = doctor_client.get("/api/appointments/nope")
-    assert response.status_code == 404 and "not found" in response.json()["error"].lower()
+    assert 'lang="es"' in html(doctor_web.get("/app/"))
+    # The same signed-in browser calling the API (not a dashboard path): its documented English error.
+    response = doctor_web.post("/api/login", {"email": "x@example.com", "password": "y"},
+                               content_type="application/json")
+    assert response.json()["error"] == "Invalid email or password"
+    assert response.get("Content-Language") != "es"

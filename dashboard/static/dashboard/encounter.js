@@ -56,14 +56,17 @@ async function moveBrowserNamesToServer() {
     });
     localStorage.removeItem(key);
     applyNames();
-  } catch (error) { /* not stored: kept in the browser and tried again on the next load */ }
+  } catch (error) {
+    // Refused (4xx: names the server will never take): dropped. Otherwise kept and tried on the next load.
+    if (error.status >= 400 && error.status < 500) localStorage.removeItem(key);
+  }
 }
 
 async function post(url, data) {
   const response = await fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf, Accept: "application/json" },
                                       body: data, credentials: "same-origin" });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+  if (!response.ok) throw Object.assign(new Error(body.error || `HTTP ${response.status}`), { status: response.status });
   return body;
 }
 
