@@ -192,6 +192,11 @@ class ClinicUser(models.Model):
     uid = models.CharField(max_length=40, unique=True, editable=False)
     title = models.CharField(max_length=30, blank=True, help_text='Shown before the name, e.g. "Dr.".')
     role = models.CharField(max_length=20, choices=ClinicUserRole.choices, default=ClinicUserRole.CLINICIAN)
+    ui_language = models.CharField(
+        max_length=8, blank=True,
+        help_text="Language of the dashboard's pages for this user (a code of settings.LANGUAGES); "
+        "empty = the browser's language.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

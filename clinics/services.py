@@ -173,6 +173,24 @@ def clinic_user_create(
     return ClinicUser.objects.create(user=user, clinic=clinic, uid=new_clinic_user_uid(), title=title.strip(), role=role)
 
 
+def clinic_user_language_set(*, clinic_user: ClinicUser, language: str) -> ClinicUser:
+    """Set the language of ``clinic_user``'s dashboard pages: a code of ``settings.LANGUAGES``, or
+    ``""`` to follow the browser's language.
+
+    Raises:
+        ValueError: ``language`` is not one of the site's languages.
+    """
+    from django.conf import settings
+
+    language = (language or "").strip()
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(f"Unknown language {language[:20]!r}; choose one of "
+                         f"{', '.join(code for code, _name in settings.LANGUAGES)}.")
+    ClinicUser.objects.filter(pk=clinic_user.pk).update(ui_language=language)
+    clinic_user.ui_language = language
+    return clinic_user
+
+
 def usage_record_set_duration(*, record_id: int, duration_seconds: float) -> None:
     """Set the seconds of a usage row recorded when its work began (e.g. an agent call, whose
     length is known only when it ends). Raises ``ValueError`` for a negative duration."""

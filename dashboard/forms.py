@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from records.models import AppointmentType
@@ -28,6 +29,17 @@ class SignInForm(forms.Form):
             del self.fields["clinic"]
         self.fields["email"].widget.attrs.update(autocomplete="username", autofocus=True)
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+
+class AccountLanguageForm(forms.Form):
+    """The language of the user's dashboard pages: one of ``settings.LANGUAGES`` (the languages the
+    dashboard has translations for), or empty to follow the browser's."""
+
+    language = forms.ChoiceField(label=_("Language of the pages"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The browser's language")), *settings.LANGUAGES]
 
 
 class PatientSearchForm(forms.Form):

@@ -37,7 +37,7 @@ from notes.review import (
 from notes.services import ClinicalNoteConflict, clinical_note_sign_off, clinical_note_update
 from records import selectors as record_selectors
 from records import services as record_services
-from records.models import Appointment
+from records.models import MAX_SPEAKERS, Appointment
 from templates.selectors import TemplateNotFound
 from transcription.models import Recording
 from transcription.selectors import transcript_segments
@@ -70,11 +70,51 @@ def _note_context(request: HttpRequest, appointment: Appointment, note: Clinical
     if note is None:
         return {"note": None}
     return {
-        "note": note, "sections": _sections(note), "editable": note.signed_off_at is None,
+        "note": note, "speaker_tags": _speaker_tags(appointment), "sections": _sections(note), "editable": note.signed_off_at is None,
         "versions": list(note.versions.order_by("-version")),
         "can_sign": request.clinic_user.role == ClinicUserRole.CLINICIAN and note.signed_off_at is None,
         "unsupported_count": len(note.unsupported_sentences),
     }
+
+
+def _default_speaker_label(index: int) -> str:
+    """The label of a speaker without a name, in the page's language: speaker 0 is the clinician
+    (the first voice, ``transcription.models.Transcript``), 1 the patient, then "Speaker n"."""
+    return {0: _("Clinician"), 1: _("Patient")}.get(index) or f"{_('Speaker')} {index + 1}"
+
+
+def speaker_labels(appointment: Appointment, indices=()) -> dict[int, str]:
+    """``{speaker index: label}`` for the appointment's speakers ``0``, ``1``, the named ones and
+    ``indices``: the name set for the encounter, else the default label."""
+    names = record_selectors.appointment_speaker_names(appointment=appointment)
+    return {index: names.get(index) or _default_speaker_label(index) for index in sorted({0, 1, *indices, *names})}
+
+
+def _speaker_fields(appointment: Appointment, segments) -> list[dict]:
+    """The speaker-name inputs of the encounter page: speakers 0 and 1, the named ones and every
+    speaker of the transcript (at most ``MAX_SPEAKERS``), with the stored name (empty = the default
+    label, shown as the placeholder)."""
+    names = record_selectors.appointment_speaker_names(appointment=appointment)
+    indices = sorted({0, 1, *names, *(s.speaker for s in segments)} & set(range(MAX_SPEAKERS)))
+    return [{"index": i, "label": f"{_('Speaker')} {i + 1}", "default": _default_speaker_label(i),
+             "name": names.get(i, "")} for i in indices]
+
+
+def _default_labels_every_language() -> list[str]:
+    """The default labels of speakers 0-7 in every UI language (``settings.LANGUAGES``): the old
+    browser-kept names held them too, and they are no names to move to the server."""
+    from django.utils import translation
+
+    labels: set[str] = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.update(_default_speaker_label(i) for i in range(MAX_SPEAKERS))
+    return sorted(labels)
+
+
+def _speaker_tags(appointment: Appointment) -> dict[str, str]:
+    """``{"SPEAKER_n": label}`` for evidence quoted in the API's speaker form (ICD-10-CM suggestions)."""
+    return {f"SPEAKER_{i}": label for i, label in speaker_labels(appointment, range(MAX_SPEAKERS)).items()}
 
 
 def _script_text() -> dict[str, str]:
@@ -103,6 +143,9 @@ def encounter(request: HttpRequest, appointment_id: str) -> HttpResponse:
     except record_services.RecordInvalid:
         template_key = "general_consultation"
     clinician = record_selectors.appointment_clinician(clinic=request.clinic, appointment=appointment)
+    labels = speaker_labels(appointment, {seg.speaker for seg in segments})
+    for seg in segments:
+        seg.speaker_label = labels[seg.speaker]
     if recording is not None:
         _audit(request, Action.READ, ObjectType.TRANSCRIPT, recording.uuid)
     if note is not None:
@@ -115,6 +158,8 @@ def encounter(request: HttpRequest, appointment_id: str) -> HttpResponse:
         # The live socket (/ws/transcribe) takes the MediSync JWT in ?token= (browsers cannot set its headers).
         "live_token": token_issue(clinic_user=request.clinic_user),
         "max_upload_bytes": settings.MEDSYNC_RECORDING_MAX_BYTES, "js_text": _script_text(),
+        "speakers": _speaker_fields(appointment, segments), "speaker_names_stored": bool(appointment.speaker_names),
+        "speaker_defaults": _default_labels_every_language(),
         **_note_context(request, appointment, note),
     })
 
@@ -190,6 +235,39 @@ def live_attach(request: HttpRequest, appointment_id: str) -> HttpResponse:
     except record_services.RecordConflict as exc:
         return json_error(str(exc), 409)
     return JsonResponse(_status_body(appointment, recording))
+
+
+#: Form fields of the speaker names: ``speaker_<index>`` = display name (empty = default label).
+SPEAKER_FIELD_PREFIX = "speaker_"
+
+
+@clinic_user_required
+@require_POST
+def speaker_names_save(request: HttpRequest, appointment_id: str) -> HttpResponse:
+    """Store the encounter's speaker names (fields ``speaker_<index>``, index 0-7, names at most 80
+    characters; ``records.services.appointment_speaker_names_set``) and audit the change on the
+    transcript when the appointment has one.
+
+    htmx: the save state fragment; ``Accept: application/json`` (the page's script):
+    ``{"speaker_names": {"0": "...", ...}}``; a plain form post: back to the encounter. Invalid
+    names: ``400 {"error"}`` and nothing is stored.
+    """
+    appointment = appointment_for(request, appointment_id)
+    names = {key.removeprefix(SPEAKER_FIELD_PREFIX): value for key, value in request.POST.items()
+             if key.startswith(SPEAKER_FIELD_PREFIX)}
+    if not names:
+        return json_error(_("No speaker names were sent."), 400)
+    try:
+        appointment, changed = record_services.appointment_speaker_names_set(appointment=appointment, names=names)
+    except record_services.RecordInvalid as exc:
+        return json_error(str(exc), 400)
+    if changed and appointment.recording_id:
+        _audit(request, Action.CHANGE, ObjectType.TRANSCRIPT, appointment.recording.uuid)
+    if request.htmx:
+        return render(request, "dashboard/partials/speakers_saved.html", {"changed": changed})
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"speaker_names": appointment.speaker_names})
+    return redirect("dashboard:encounter", appointment_id=appointment.uuid)
 
 
 @clinic_user_required
@@ -330,7 +408,8 @@ def diagnoses_suggest(request: HttpRequest, appointment_id: str) -> HttpResponse
         return json_error(_("Suggestions are not available now; try again later."), 503)
     note = clinical_note_diagnoses_store(note=note, suggestions=suggestions)
     return render(request, "dashboard/partials/diagnoses.html",
-                  {"appointment": appointment, "note": note, "editable": note.signed_off_at is None})
+                  {"appointment": appointment, "note": note, "editable": note.signed_off_at is None,
+                   "speaker_tags": _speaker_tags(appointment)})
 
 
 @clinic_user_required
@@ -347,7 +426,8 @@ def diagnosis_decide(request: HttpRequest, appointment_id: str) -> HttpResponse:
     except ClinicalNoteConflict as exc:
         return json_error(str(exc), 409)
     return render(request, "dashboard/partials/diagnoses.html",
-                  {"appointment": appointment, "note": note, "editable": note.signed_off_at is None})
+                  {"appointment": appointment, "note": note, "editable": note.signed_off_at is None,
+                   "speaker_tags": _speaker_tags(appointment)})
 
 
 # --- exports ----------------------------------------------------------------------------------------

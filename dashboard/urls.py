@@ -1,7 +1,6 @@
 """Dashboard routes, mounted at ``/app/`` (and ``/`` of a clinic's host, see ``medsync.urls``)."""
 
 from django.urls import path
-from django.views.i18n import set_language
 
 from dashboard import note_views, views
 
@@ -12,7 +11,8 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
     path("password/", views.password_change, name="password"),
-    path("language/", set_language, name="language"),
+    path("language/", views.language_choose, name="language"),
+    path("account/", views.account, name="account"),
     path("patients/", views.patient_list, name="patients"),
     path("patients/new/", views.patient_create, name="patient-new"),
     path("patients/<str:patient_id>/", views.patient_detail, name="patient"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("encounters/<str:appointment_id>/", note_views.encounter, name="encounter"),
     path("encounters/<str:appointment_id>/recording/", note_views.recording_upload, name="recording-upload"),
     path("encounters/<str:appointment_id>/status/", note_views.recording_status, name="recording-status"),
+    path("encounters/<str:appointment_id>/speakers/", note_views.speaker_names_save, name="speaker-names"),
     path("encounters/<str:appointment_id>/live/", note_views.live_attach, name="live-attach"),
     path("encounters/<str:appointment_id>/note/generate/", note_views.note_generate, name="note-generate"),
     path("encounters/<str:appointment_id>/note/section/", note_views.note_section_save, name="note-section"),

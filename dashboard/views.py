@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
-from clinics.selectors import clinic_user_list
-from clinics.services import SignInRateLimited, SignInRefused, clinic_user_sign_in
+from clinics.selectors import clinic_user_for_login, clinic_user_list
+from clinics.services import SignInRateLimited, SignInRefused, clinic_user_language_set, clinic_user_sign_in
 from dashboard.access import (
     SESSION_CLINIC, clinic_admin_required, clinic_user_required, host_clinic, is_clinic_admin, own_appointments,
 )
-from dashboard.forms import AppointmentForm, PatientForm, PatientSearchForm, SignInForm
+from dashboard.forms import AccountLanguageForm, AppointmentForm, PatientForm, PatientSearchForm, SignInForm
 from records import selectors as record_selectors
 from records import services as record_services
 from records.api.serializers import AppointmentInputSerializer, PatientInputSerializer
@@ -69,7 +71,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             else:
                 login(request, clinic_user.user, backend="django.contrib.auth.backends.ModelBackend")
                 request.session[SESSION_CLINIC] = clinic_user.clinic.client_id
-                return redirect(_safe_next(request, reverse("dashboard:home")))
+                response = redirect(_safe_next(request, reverse("dashboard:home")))
+                _remember_language(response, clinic_user.ui_language)
+                return response
         if status == 200:
             form.add_error(None, _("Invalid e-mail, password or clinic."))
             status = 401
@@ -97,6 +101,65 @@ def password_change(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard:home")
     return render(request, "dashboard/password_change.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+# --- account: page language ------------------------------------------------------------------------
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    """Copy the user's page language to Django's language cookie (``LANGUAGE_COOKIE_*`` settings), so
+    pages seen without a session (sign-in after signing out) keep it; nothing when the user follows
+    the browser. While signed in, the user's field decides (``dashboard.middleware``)."""
+    if language:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+
+
+def _apply_language(request: HttpRequest, response: HttpResponse, language: str) -> None:
+    """Show ``language`` from this answer on: activate it (the messages of this request) and keep it in
+    the cookie; ``""`` (follow the browser) drops the cookie so ``Accept-Language`` decides again."""
+    if language:
+        translation.activate(language)
+        _remember_language(response, language)
+    else:
+        # The browser's language as the next page will see it: without the cookie deleted below.
+        request.COOKIES = {k: v for k, v in request.COOKIES.items() if k != settings.LANGUAGE_COOKIE_NAME}
+        translation.activate(translation.get_language_from_request(request))
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH,
+                               domain=settings.LANGUAGE_COOKIE_DOMAIN)
+
+
+@clinic_user_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's account: name, clinic, role, the language of their pages (``POST``) and a
+    link to change the password. The language follows the user to any browser (``ClinicUser.ui_language``)."""
+    form = AccountLanguageForm(request.POST or None, initial={"language": request.clinic_user.ui_language})
+    if request.method == "POST" and form.is_valid():
+        clinic_user = clinic_user_language_set(clinic_user=request.clinic_user, language=form.cleaned_data["language"])
+        response = redirect("dashboard:account")
+        _apply_language(request, response, clinic_user.ui_language)
+        messages.success(request, _("Your language preference was saved."))
+        return response
+    return render(request, "dashboard/account.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """The language menu of every page (``language``, ``next``). Signed in as a clinic user: saved as
+    their preference (as on the account page); otherwise Django's ``set_language`` (cookie)."""
+    clinic_user = clinic_user_for_login(user=request.user) if request.user.is_authenticated else None
+    if clinic_user is None or request.session.get(SESSION_CLINIC) != clinic_user.clinic.client_id:
+        return set_language(request)
+    form = AccountLanguageForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["language"]:
+        return HttpResponse(_("Unknown language."), status=400, content_type="text/plain; charset=utf-8")
+    clinic_user = clinic_user_language_set(clinic_user=clinic_user, language=form.cleaned_data["language"])
+    response = redirect(_safe_next(request, reverse("dashboard:home")))
+    _apply_language(request, response, clinic_user.ui_language)
+    return response
 
 
 def root(request: HttpRequest) -> HttpResponse:

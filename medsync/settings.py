@@ -480,11 +480,12 @@ CELERY_BEAT_SCHEDULE["transcription-resume-recordings"] = {
 
 # --- Doctor dashboard (dashboard app: /app/ and / of a clinic's host) ------------------------------
 INSTALLED_APPS += ["dashboard", "django_htmx"]
-# The dashboard's pages follow the user's language choice (cookie) or the browser's; the API surfaces
-# stay in LANGUAGE_CODE (dashboard.middleware). request.htmx for fragment answers (django-htmx).
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
-                  "dashboard.middleware.DashboardLocaleMiddleware")
+# The dashboard's pages follow the signed-in user's language (ClinicUser.ui_language), else the menu's
+# cookie or the browser's; the API surfaces stay in LANGUAGE_CODE (dashboard.middleware). It needs
+# request.user, so it comes after AuthenticationMiddleware. request.htmx for fragment answers (django-htmx).
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "dashboard.middleware.DashboardLocaleMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("dashboard.middleware.DashboardLocaleMiddleware") + 1,
                   "django_htmx.middleware.HtmxMiddleware")
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOGIN_URL = "dashboard:login"

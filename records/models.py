@@ -65,9 +65,22 @@ class AppointmentType(models.TextChoices):
     HOME_VISIT = "home_visit", "Home visit"
 
 
+#: Most speakers an encounter can name: the diarization's upper bound (``num_speakers`` is at most 8
+#: in the transcription API, ``transcription.api.serializers``).
+MAX_SPEAKERS = 8
+#: Longest speaker display name, in characters.
+MAX_SPEAKER_NAME_LENGTH = 80
+
+
 class Appointment(models.Model):
     """A visit of a patient. Its recording is transcribed, and its note written, with the template
-    named by ``notes_type`` in the appointment's ``language``."""
+    named by ``notes_type`` in the appointment's ``language``.
+
+    ``speaker_names`` belongs to the encounter rather than to one recording: the names are typed
+    before or during a live session (no recording exists yet) and stay when the visit is recorded
+    again. Keys are the diarization's speaker indices as strings (JSON object keys), ``"0"`` to
+    ``"7"``; a missing index shows the default label (Clinician, Patient, Speaker n).
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
@@ -89,6 +102,11 @@ class Appointment(models.Model):
         max_length=40, blank=True, db_index=True,
         help_text="uid of the clinician who sees the patient (dashboard: a clinician sees their own "
         "appointments); empty = the user who created it.",
+    )
+    speaker_names = models.JSONField(
+        default=dict, blank=True,
+        help_text='Display names of the transcript\'s speakers by speaker index, e.g. {"0": "Dr. Ruiz", "1": "Ana"} '
+        "(at most 8, each at most 80 characters; records.services.appointment_speaker_names_set).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

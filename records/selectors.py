@@ -66,6 +66,13 @@ def appointment_note(*, appointment: Appointment) -> ClinicalNote | None:
     return None
 
 
+def appointment_speaker_names(*, appointment: Appointment) -> dict[int, str]:
+    """``{speaker index: display name}`` of the names set for ``appointment``'s speakers (indices
+    without a name are absent: the caller shows its default label)."""
+    return {int(key): name for key, name in (appointment.speaker_names or {}).items()
+            if str(key).isdecimal() and isinstance(name, str) and name}
+
+
 def appointment_clinician(*, clinic, appointment: Appointment):
     """The :class:`clinics.models.ClinicUser` who sees the patient (assigned, else the creator), or ``None``."""
     from clinics.selectors import clinic_user_list

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,7 +13,7 @@ from notes.diagnosis.base import DiagnosisSuggestion, SourceText
 from notes.engines.base import CLINICIAN, Turn, word_confidences
 from notes.models import ClinicalNote
 from notes.services import clinical_note_write, diagnosis_suggest, note_generate
-from records.models import Appointment, Patient
+from records.models import MAX_SPEAKER_NAME_LENGTH, MAX_SPEAKERS, Appointment, Patient
 from records.selectors import appointment_note
 from templates.builtin import SUPPORTED_LANGUAGES, TemplateSpec
 from templates.selectors import TemplateNotFound, template_keys, template_resolve
@@ -100,6 +103,69 @@ def appointment_update(*, appointment: Appointment, data: dict) -> Appointment:
         setattr(appointment, name, value)
     appointment.save()
     return appointment
+
+
+def speaker_names_clean(names: Mapping) -> dict[str, str]:
+    """Check the display names of an encounter's speakers and return them in stored form.
+
+    Args:
+        names: speaker index (``int`` or its decimal string, 0 to ``MAX_SPEAKERS - 1``) -> display name.
+            Names are stripped and inner runs of whitespace become one space; an empty name means
+            "the default label" and is dropped.
+    Returns:
+        ``{"0": "Dr. Ruiz", "1": "Ana"}``: string keys (JSON object keys) in index order.
+    Raises:
+        RecordInvalid: more than ``MAX_SPEAKERS`` entries, an index that is not 0-7, a name that is
+            not a string, longer than ``MAX_SPEAKER_NAME_LENGTH`` characters or holding control characters.
+    """
+    if not isinstance(names, Mapping):
+        raise RecordInvalid("speaker_names: expected an object of speaker index -> name")
+    if len(names) > MAX_SPEAKERS:
+        raise RecordInvalid(f"speaker_names: at most {MAX_SPEAKERS} speakers")
+    cleaned: dict[int, str] = {}
+    for key, value in names.items():
+        text = str(key).strip()
+        if isinstance(key, bool) or not text.isdecimal() or not 0 <= int(text) < MAX_SPEAKERS:
+            raise RecordInvalid(f"speaker_names: speaker index must be 0 to {MAX_SPEAKERS - 1}, not {str(key)[:20]!r}")
+        if not isinstance(value, str):
+            raise RecordInvalid(f"speaker_names: the name of speaker {text} must be text")
+        if any(unicodedata.category(c) in ("Cc", "Cf") and not c.isspace() for c in value):
+            raise RecordInvalid(f"speaker_names: the name of speaker {text} holds control characters")
+        name = " ".join(value.split())
+        if len(name) > MAX_SPEAKER_NAME_LENGTH:
+            raise RecordInvalid(f"speaker_names: the name of speaker {text} is longer than "
+                                f"{MAX_SPEAKER_NAME_LENGTH} characters")
+        if name:
+            cleaned[int(text)] = name
+    return {str(index): cleaned[index] for index in sorted(cleaned)}
+
+
+@transaction.atomic
+def appointment_speaker_names_set(*, appointment: Appointment, names: Mapping) -> tuple[Appointment, bool]:
+    """Set the display names of ``appointment``'s speakers (checked by :func:`speaker_names_clean`).
+
+    Indices in ``names`` are replaced (an empty name resets that speaker to its default label);
+    indices not in ``names`` keep their name, so a page showing fewer speakers than another cannot
+    erase the others' names. The row is locked while it is read and written, so two browsers saving
+    at once both land, one after the other.
+
+    Returns:
+        ``(appointment, changed)``: the appointment with its stored names, and whether they changed.
+    Raises:
+        RecordInvalid: the names are not valid (the message names the problem).
+    """
+    cleaned = speaker_names_clean(names)
+    current = Appointment.objects.select_for_update().values_list("speaker_names", flat=True).get(pk=appointment.pk)
+    merged = {int(k): v for k, v in (current or {}).items() if str(k).isdecimal()}
+    for key in names:
+        merged.pop(int(str(key).strip()), None)
+    merged.update({int(k): v for k, v in cleaned.items()})
+    stored = {str(index): merged[index] for index in sorted(merged)}
+    changed = stored != (current or {})
+    if changed:
+        Appointment.objects.filter(pk=appointment.pk).update(speaker_names=stored, updated_at=timezone.now())
+    appointment.refresh_from_db(fields=["speaker_names", "updated_at"])
+    return appointment, changed
 
 
 @transaction.atomic

@@ -159,11 +159,15 @@ class AppointmentSerializer(serializers.ModelSerializer):
     patient_name = serializers.CharField(source="patient.full_name")
     fhir_status = serializers.SerializerMethodField(help_text="The FHIR AppointmentStatus of `status`.")
     recording = RecordingSerializer(allow_null=True)
+    speaker_names = serializers.DictField(
+        child=serializers.CharField(), read_only=True,
+        help_text='Extra field: display names of the encounter\'s speakers by speaker index ("0" is SPEAKER_0), '
+                  'e.g. {"0": "Dr. Ruiz", "1": "Ana"}; a speaker without a name is absent.')
 
     class Meta:
         model = Appointment
         fields = ["_id", "name", "date", "time", "patient_id", "patient_name", "status", "fhir_status", "language",
-                  "notes_type", "appointment_type", "recording", "created_at", "updated_at"]
+                  "notes_type", "appointment_type", "recording", "created_at", "updated_at", "speaker_names"]
 
     def get_fhir_status(self, appointment: Appointment) -> str:
         return FHIR_APPOINTMENT_STATUS[appointment.status]
@@ -209,6 +213,8 @@ class TranscriptionItemSerializer(serializers.Serializer):
     confidence = serializers.FloatField(allow_null=True, help_text="Extra field: mean word probability (0-1).")
     words = serializers.ListField(child=serializers.DictField(), help_text=(
         "Extra field: `{text, start, end, confidence}` per word; confidence below 0.4 marks an uncertain word."))
+    speaker_name = serializers.CharField(allow_null=True, help_text=(
+        "Extra field: the display name given to this speaker for the encounter (dashboard), or null."))
 
 
 class TranscriptionOutputSerializer(serializers.Serializer):

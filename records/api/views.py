@@ -327,9 +327,11 @@ class TranscriptionApi(MediSyncApiView):
             return Response({"success": False, "status": recording.status,
                              "error": "Transcription in progress; retry shortly"},
                             status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "5"})
+        names = selectors.appointment_speaker_names(appointment=appointment)
         transcription = [
             {"speaker": f"SPEAKER_{seg.speaker}", "text": seg.text, "start_time": round(seg.start, 2),
-             "end_time": round(seg.end, 2), "confidence": seg.confidence, "words": seg.words}
+             "end_time": round(seg.end, 2), "confidence": seg.confidence, "words": seg.words,
+             "speaker_name": names.get(seg.speaker)}
             for seg in transcript_segments(recording=recording)
         ]
         audit_record(request=request, action=Action.READ, object_type=ObjectType.TRANSCRIPT, object_id=recording.uuid)

@@ -1,8 +1,9 @@
 """The doctor dashboard in a real browser (Playwright + Debian Chromium) against a Daphne process on
 the test database: sign in, create a patient and an appointment, upload a recording and watch it
 become a note, edit a section (autosaved version), see the versions' diff, open a sentence's
-evidence, sign off, record live with a WAV as the microphone, and a clinic's user cannot open
-another clinic's pages. Screenshots of the main screens go to ``test-artifacts/dashboard-*.png``.
+evidence, sign off, record live with a WAV as the microphone, rename the speakers (kept on the server:
+the name survives a reload and shows in a second browser; names an older page kept in localStorage are
+moved to the server once), and a clinic's user cannot open another clinic's pages. Screenshots of the main screens go to ``test-artifacts/dashboard-*.png``.
 
 The server is another process, so its data must be committed: the module creates its own clinic
 (``clinic-browser``, own schema) and users, and drops them afterwards; the other tests never see them.
@@ -46,7 +47,9 @@ def world(django_db_setup, django_db_blocker):
                                       password=DOCTOR_PASSWORD, first_name="Otto", last_name="Side")
         connection.set_schema_to_public()
         world = {"clinic": clinic, "doctor": doctor, "outsider": outsider}
-        world["appointments"] = {name: committed_appointment(world, name) for name in ("Upload", "Live", "Private")}
+        world["appointments"] = {name: committed_appointment(world, name)
+                                 for name in ("Upload", "Live", "Private", "Names", "Legacy")}
+        committed_transcript(world, world["appointments"]["Names"])
     try:
         yield world
     finally:
@@ -77,6 +80,25 @@ def committed_appointment(world, name: str) -> str:
             "notes_type": "general_consultation", "language": "en", "clinician_uid": world["doctor"].uid})
     connection.set_schema_to_public()
     return str(appointment.uuid)
+
+
+def committed_transcript(world, appointment_id: str) -> None:
+    """A processed recording with a two-speaker transcript (no note) for the appointment (committed)."""
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from records.models import Appointment
+    from transcription.models import Recording, Transcript, TranscriptSegment
+
+    with schema_context(world["clinic"].schema_name):
+        recording = Recording.objects.create(language="en", template_key="general_consultation",
+                                             status=Recording.Status.COMPLETED, source=Recording.Source.APPOINTMENT)
+        transcript = Transcript.objects.create(recording=recording, language="en", engine="test", duration_seconds=12)
+        for i, (speaker, text) in enumerate([(0, "What brings you in today?"), (1, "My throat hurts.")]):
+            TranscriptSegment.objects.create(transcript=transcript, index=i, speaker=speaker, text=text,
+                                             start=i * 6.0, end=i * 6.0 + 5)
+        Appointment.objects.filter(uuid=appointment_id).update(recording=recording)
+    connection.set_schema_to_public()
 
 
 def sign_in(page, server: str, email: str = "teresa.doc@browser.example") -> None:
@@ -207,3 +229,45 @@ def test_a_clinics_user_cannot_open_another_clinics_pages(server, world):
         response = page.goto(f"{other_host}/app/encounters/{appointment_id}/")
         assert response.status == 404 and "Teresa" not in page.content()
         page.screenshot(path=ARTIFACTS / "dashboard-other-clinic-404.png")
+
+
+def test_speaker_names_survive_a_reload_and_show_in_another_browser(server, world):
+    names_id, legacy_id = world["appointments"]["Names"], world["appointments"]["Legacy"]
+    with chromium() as browser:
+        first = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+        sign_in(first, server)
+        first.goto(f"{server}/app/encounters/{names_id}/")
+        patient_label = first.locator("#transcript .speaker[data-speaker='1']")
+        assert patient_label.inner_text() == "Patient"
+        first.get_by_label("Speaker 2").fill("Teresa Names")
+        assert patient_label.inner_text() == "Teresa Names"  # renamed while typing
+        first.get_by_label("Speaker 2").press("Tab")  # the change is saved (htmx, CSRF header)
+        first.wait_for_selector("#speaker-save-state:has-text('Names saved.')")
+        first.reload()
+        assert first.get_by_label("Speaker 2").input_value() == "Teresa Names"
+        assert patient_label.inner_text() == "Teresa Names"
+        assert first.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('medsync-speakers-')).length") == 0
+        first.screenshot(path=ARTIFACTS / "dashboard-speaker-names.png", full_page=True)
+
+        # A second browser context (own cookies and storage, as another device) sees the server's names.
+        second = browser.new_context(viewport={"width": 1024, "height": 1366}).new_page()
+        sign_in(second, server)
+        second.goto(f"{server}/app/encounters/{names_id}/")
+        assert second.get_by_label("Speaker 2").input_value() == "Teresa Names"
+        assert second.locator("#transcript .speaker[data-speaker='1']").inner_text() == "Teresa Names"
+        assert second.locator("#transcript .speaker[data-speaker='0']").inner_text() == "Clinician"
+
+        # Names an older page kept in this browser only: moved to the server on the first load, once.
+        second.goto(f"{server}/app/encounters/{legacy_id}/")
+        second.evaluate("""(key) => localStorage.setItem(key, JSON.stringify({"0": "Clinician", "1": "Old Name"}))""",
+                        f"medsync-speakers-{legacy_id}")
+        with second.expect_response(lambda r: r.url.endswith("/speakers/") and r.request.method == "POST") as moved:
+            second.reload()
+        assert moved.value.status == 200
+        second.wait_for_function(f"localStorage.getItem('medsync-speakers-{legacy_id}') === null")
+        assert second.get_by_label("Speaker 2").input_value() == "Old Name"
+        assert second.get_by_label("Speaker 1").input_value() == ""  # a default label is no name
+
+        first.goto(f"{server}/app/encounters/{legacy_id}/")
+        assert first.get_by_label("Speaker 2").input_value() == "Old Name"
+        assert first.get_by_label("Speaker 1").get_attribute("placeholder") == "Clinician"

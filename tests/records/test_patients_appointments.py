@@ -134,8 +134,11 @@ def test_add_appointment_shape(doctor_client, doctor, clinic):
     body = response.json()
     assert body["success"] is True
     appointment = body["appointment"]
+    # The seed's fields, plus the extra speaker_names (names given to the encounter's speakers).
     assert set(appointment) == {"_id", "name", "date", "time", "patient_id", "patient_name", "status", "fhir_status",
-                                "language", "notes_type", "appointment_type", "recording", "created_at", "updated_at"}
+                                "language", "notes_type", "appointment_type", "recording", "created_at", "updated_at",
+                                "speaker_names"}
+    assert appointment["speaker_names"] == {}
     assert appointment["name"] == "Annual Checkup" and appointment["status"] == "planned"
     assert appointment["fhir_status"] == "booked"
     assert (appointment["date"], appointment["time"]) == ("2024-01-15", "14:30")

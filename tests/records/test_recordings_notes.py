@@ -148,12 +148,13 @@ def test_transcription_shape(doctor_client, appointment, clinic):
                                          words=words)
     response = doctor_client.get(f"/api/transcriptions/{appointment['_id']}")
     assert response.status_code == 200
-    # The seed's fields, plus the extra confidence fields (None/[] when the engine gave no word detail).
+    # The seed's fields, plus the extra confidence fields (None/[] when the engine gave no word detail)
+    # and speaker_name (None while nobody named the encounter's speakers).
     assert response.json() == {"success": True, "transcription": [
         {"speaker": "SPEAKER_0", "text": "Hello, how are you feeling today?", "start_time": 0.0, "end_time": 3.5,
-         "confidence": None, "words": []},
+         "confidence": None, "words": [], "speaker_name": None},
         {"speaker": "SPEAKER_1", "text": "I've been having some chest pain recently.", "start_time": 4.0,
-         "end_time": 7.2, "confidence": 0.61, "words": words},
+         "end_time": 7.2, "confidence": 0.61, "words": words, "speaker_name": None},
     ]}
 
 

@@ -62,7 +62,8 @@ PUBLIC_BY_DESIGN = {
                                        "credential (403 forged or expired)",
     "": "the dashboard's root: redirects to /app/, which asks to sign in",
     "app/sign-in/": "the dashboard's sign-in form",
-    "app/language/": "sets the UI language cookie and goes back; no clinic data",
+    "app/language/": "sets the UI language (cookie, or the signed-in user's own preference) and goes back; "
+                     "no clinic data",
 }
 #: Regex routes that are not endpoints of their own, with the reason.
 CATCH_ALL = {"api/v1/^.*$": "ChatMed's JSON 404 for unknown /api/v1 paths (called below with A's ids)"}

@@ -1,5 +1,6 @@
 // Encounter page: record the visit live (/ws/transcribe, reusing the /live/ demo's LiveSession), or upload
-// a recording and follow its processing; evidence highlighting, speaker names and copy for the note.
+// a recording and follow its processing; evidence highlighting, speaker names (stored on the server) and
+// copy for the note.
 import { LiveSession } from "../transcription/live.js";
 
 const root = document.getElementById("encounter");
@@ -8,15 +9,14 @@ const $ = (id) => document.getElementById(id);
 const TEXT = JSON.parse(document.getElementById("dashboard-text")?.textContent || "{}");
 const t = (key) => TEXT[key] || key;
 
-// --- speaker names (Clinician / Patient by default, renameable; kept in this browser per appointment) ---
-const namesKey = `medsync-speakers-${root.dataset.appointment}`;
+// --- speaker names (Clinician / Patient by default, renameable; kept on the server per encounter) -------
+// The form saves through htmx on every change; typing renames the labels at once.
 const nameInputs = [...document.querySelectorAll("[data-speaker-name]")];
-const saved = JSON.parse(localStorage.getItem(namesKey) || "{}");
-nameInputs.forEach((input) => { if (saved[input.dataset.speakerName]) input.value = saved[input.dataset.speakerName]; });
+const speakerForm = $("speaker-form");
 
 function speakerName(id) {
   const input = nameInputs.find((i) => i.dataset.speakerName === String(id ?? 0));
-  return (input && input.value.trim()) || `${t("Speaker")} ${Number(id ?? 0) + 1}`;
+  return (input && (input.value.trim() || input.placeholder)) || `${t("Speaker")} ${Number(id ?? 0) + 1}`;
 }
 
 function applyNames() {
@@ -25,18 +25,52 @@ function applyNames() {
   });
 }
 
-nameInputs.forEach((input) => input.addEventListener("input", () => {
-  localStorage.setItem(namesKey, JSON.stringify(Object.fromEntries(nameInputs.map((i) => [i.dataset.speakerName, i.value]))));
-  applyNames();
-}));
+nameInputs.forEach((input) => input.addEventListener("input", applyNames));
 applyNames();
 
+// Earlier versions kept the names in this browser only (localStorage, per appointment). On the first
+// load after the upgrade they are sent to the server once, if it has none; then the browser's copy is
+// removed (the server's names win, and names of people should not linger in the browser).
+async function moveBrowserNamesToServer() {
+  const key = `medsync-speakers-${root.dataset.appointment}`;
+  let kept = null;
+  try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (error) { /* unreadable: dropped */ }
+  if (kept === null && localStorage.getItem(key) === null) return;
+  if (!speakerForm || root.dataset.speakerNamesStored === "1" || !kept || typeof kept !== "object") {
+    localStorage.removeItem(key);
+    return;
+  }
+  // The old page stored every input, default labels included (in the page's language then): no names.
+  const defaults = new Set(JSON.parse(document.getElementById("speaker-defaults")?.textContent || "[]"));
+  const data = new FormData();
+  for (const [index, value] of Object.entries(kept)) {
+    const name = String(value ?? "").trim();
+    if (/^[0-7]$/.test(index) && name && !defaults.has(name)) data.set(`speaker_${index}`, name.slice(0, 80));
+  }
+  if ([...data.keys()].length === 0) { localStorage.removeItem(key); return; }
+  try {
+    const body = await post(speakerForm.action, data);
+    Object.entries(body.speaker_names || {}).forEach(([index, name]) => {
+      const input = nameInputs.find((i) => i.dataset.speakerName === index);
+      if (input) input.value = name;
+    });
+    localStorage.removeItem(key);
+    applyNames();
+  } catch (error) {
+    // Refused (4xx: names the server will never take): dropped. Otherwise kept and tried on the next load.
+    if (error.status >= 400 && error.status < 500) localStorage.removeItem(key);
+  }
+}
+
 async function post(url, data) {
-  const response = await fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf }, body: data, credentials: "same-origin" });
+  const response = await fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+                                      body: data, credentials: "same-origin" });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+  if (!response.ok) throw Object.assign(new Error(body.error || `HTTP ${response.status}`), { status: response.status });
   return body;
 }
+
+moveBrowserNamesToServer();
 
 // --- live recording ----------------------------------------------------------------------------------
 class VisitSession extends LiveSession {
@@ -218,6 +252,7 @@ document.body.addEventListener("htmx:responseError", (e) => {
   let message = `HTTP ${e.detail.xhr.status}`;
   try { message = JSON.parse(e.detail.xhr.responseText).error || message; } catch (error) { /* not JSON */ }
   const section = e.detail.elt.dataset?.section;
-  const target = (section && $(`save-${section}`)) || $("copy-state") || $("status");
+  const errorTarget = e.detail.elt.dataset?.errorTarget;
+  const target = (section && $(`save-${section}`)) || (errorTarget && $(errorTarget)) || $("copy-state") || $("status");
   if (target) target.textContent = message;
 });
