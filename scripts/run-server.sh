@@ -39,7 +39,9 @@ stop() {
   trap - TERM INT
   # Live sessions first: SIGUSR1 makes each server process end its sessions as on "stop" (stored, final
   # transcript sent, close 1001) while the sockets are still open; then the graceful stop.
-  kill -USR1 $(pgrep -P "$server") 2>/dev/null || true
+  # Only the worker processes (multiprocessing's spawn_main): the server's other child, multiprocessing's
+  # resource tracker, would die of SIGUSR1 and print tracebacks on the way out.
+  kill -USR1 $(pgrep -P "$server" -f spawn_main) 2>/dev/null || true
   sleep "${LIVE_DRAIN_SECONDS:-2}"
   kill -TERM "$retry_loop" "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true

@@ -77,4 +77,5 @@ def test_sigterm_closes_a_live_session_with_its_transcript_and_stores_the_audio(
     while _session_processes(sid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _session_processes(sid) == []
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]  # e.g. a child killed by SIGUSR1
     print(f"closed {closed_after:.1f} s after SIGTERM; messages: {kinds}")
