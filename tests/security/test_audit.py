@@ -102,3 +102,60 @@ def test_admin_shows_the_clinics_own_log_read_only(clinic, other_clinic):
     other_host = Client(HTTP_HOST="clinic-b.localhost")
     other_host.force_login(staff)
     assert b"note-of-clinic-b" not in other_host.get("/admin/audit/auditevent/").content
+
+
+def _events_since(clinic, first_id: int) -> list[tuple]:
+    with schema_context(clinic.schema_name):
+        return list(AuditEvent.objects.filter(id__gt=first_id).order_by("id").values_list(
+            "actor_kind", "action", "object_type", "object_id", "method", "path"))
+
+
+def _last_event_id(clinic) -> int:
+    with schema_context(clinic.schema_name):
+        return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_langgraph_threads_and_runs_are_audited_once_per_request(api_client, other_api_client, clinic, other_clinic,
+                                                               settings, django_capture_on_commit_callbacks):
+    """Every LangGraph-protocol answer that shows or changes a thread's messages (transcript, note) writes
+    one event on the thread; a run that reads a stored transcription adds a read of that transcript."""
+    lg, doctor = "/v1/lang-graph", {"HTTP_X_DOCTOR": "dr-77"}
+    record = api_client.post("/v1/transcriptions", TRANSCRIPT, format="json").json()["id"]
+    thread = api_client.post(f"{lg}/threads", {}, format="json", **doctor).json()["thread_id"]
+    body = {"input": {"messages": [{"role": "user", "content": "Write a SOAP note."}]},
+            "config": {"configurable": {"thread_id": thread, "transcription_id": record}}}
+    start = _last_event_id(clinic)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = api_client.post(f"{lg}/threads/{thread}/runs", body, format="json", **doctor).json()["run_id"]
+    reads = [f"{lg}/threads/{thread}", f"{lg}/threads/{thread}/state", f"{lg}/threads/{thread}/runs",
+             f"{lg}/threads/{thread}/runs/{run}", f"{lg}/threads/{thread}/runs/{run}/join",
+             f"/v1/threads/{thread}", f"/v1/threads/{thread}/runs/{run}", f"/v1/threads/{thread}/runs/{run}/join"]
+    for path in reads:
+        answer = api_client.get(path)
+        assert answer.status_code == 200, (path, answer.content)
+    again = api_client.post(f"{lg}/threads", {"thread_id": thread, "if_exists": "do_nothing"}, format="json", **doctor)
+    assert again.status_code == 200
+    settings.MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS = 0.3  # the run stays pending here (no on-commit execution)
+    waited = api_client.post(f"{lg}/threads/{thread}/runs/wait", body, format="json", **doctor)
+    assert waited.status_code == 202
+
+    events = _events_since(clinic, start)
+    assert {e[0] for e in events} == {"api_key"}
+    assert [(action, kind, object_id) for _, action, kind, object_id, _, _ in events] == [
+        ("change", "thread", thread), ("read", "transcript", record)] + [("read", "thread", thread)] * len(reads) + [
+        ("read", "thread", thread), ("change", "thread", thread), ("read", "transcript", record),
+        ("read", "thread", thread)]
+    assert [path for *_, path in events[2:2 + len(reads)]] == reads  # the path names the run that was read
+    before = _last_event_id(clinic)
+    created = api_client.post(f"{lg}/threads", {}, format="json", **doctor).json()["thread_id"]
+    assert _events_since(clinic, before)[0][1:4] == ("create", "thread", created)
+
+    # Refused requests (another clinic's key with clinic A's ids) write nothing anywhere.
+    before = _last_event_id(clinic)
+    for path in reads:
+        assert other_api_client.get(path).status_code == 404
+    assert _events_since(clinic, before) == [] and _events(other_clinic) == []
+    # Ids only: no field of any event holds the transcript or the note.
+    with schema_context(clinic.schema_name):
+        stored = " ".join(" ".join(map(str, row)) for row in AuditEvent.objects.values_list())
+    assert "sore throat" not in stored.lower() and "SOAP" not in stored
