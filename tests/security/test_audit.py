@@ -159,3 +159,64 @@ def test_langgraph_threads_and_runs_are_audited_once_per_request(api_client, oth
     with schema_context(clinic.schema_name):
         stored = " ".join(" ".join(map(str, row)) for row in AuditEvent.objects.values_list())
     assert "sore throat" not in stored.lower() and "SOAP" not in stored
+
+
+def test_admin_pages_of_clinical_records_are_audited_as_staff(api_client, clinic, other_clinic):
+    """Clinic staff (and the operator on the clinic's host) opening a note, transcription, thread or
+    recording in the admin: one ``read`` by ``staff`` each; refused pages write nothing; saves and
+    deletes through the admin's hooks write ``change`` / ``delete``."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from notes.models import ClinicalNote, Thread
+    from transcription.models import Recording, TranscriptionRecord
+
+    created = api_client.post("/v1/transcriptions", TRANSCRIPT, format="json").json()
+    thread_id = api_client.post("/v1/threads", {}, format="json").json()["thread_id"]
+    with schema_context(clinic.schema_name):
+        recording = Recording.objects.create(original_filename="visit.wav", duration_seconds=3.0)
+        note = ClinicalNote.objects.get(uuid=created["clinical_note_id"])
+        record = TranscriptionRecord.objects.get(uuid=created["id"])
+        thread = Thread.objects.get(uuid=thread_id)
+    pages = [("notes/clinicalnote", note, "note"), ("transcription/transcriptionrecord", record, "transcript"),
+             ("notes/thread", thread, "thread"), ("transcription/recording", recording, "recording")]
+    staff = User.objects.create_user("records-clerk", "c@example.org", "pw-clerk-123", is_staff=True)
+    StaffMembership.objects.create(user=staff, clinic=clinic)
+    operator = User.objects.create_superuser("operator", "o@example.org", "pw-operator-123")
+    start = _last_event_id(clinic)
+    for user in (staff, operator):
+        client = Client(HTTP_HOST="clinic-a.localhost")
+        client.force_login(user)
+        assert client.get("/admin/notes/clinicalnote/").status_code == 200  # lists hold no content: no event
+        for path, obj, _ in pages:
+            page = client.get(f"/admin/{path}/{obj.pk}/change/")
+            assert page.status_code == 200, path
+    events = _events_since(clinic, start)
+    assert [(kind, action, object_type, object_id, method) for kind, action, object_type, object_id, method, _ in events] \
+        == [("staff", "read", object_type, str(obj.uuid), "GET") for _ in (staff, operator) for _, obj, object_type in pages]
+    with schema_context(clinic.schema_name):
+        assert list(AuditEvent.objects.filter(id__gt=start).values_list("actor", flat=True).distinct().order_by(
+            "actor")) == ["operator", "records-clerk"]
+    assert _events(other_clinic) == []
+
+    # Refused: a read-only record's change (403), and clinic A's records from clinic B's host (none there).
+    before = _last_event_id(clinic)
+    clerk = Client(HTTP_HOST="clinic-a.localhost")
+    clerk.force_login(staff)
+    assert clerk.post(f"/admin/notes/clinicalnote/{note.pk}/change/", {"feedback": "x"}).status_code == 403
+    assert clerk.post(f"/admin/notes/clinicalnote/{note.pk}/delete/", {"post": "yes"}).status_code == 403
+    elsewhere = Client(HTTP_HOST="clinic-b.localhost")
+    elsewhere.force_login(operator)
+    assert elsewhere.get(f"/admin/notes/clinicalnote/{note.pk}/change/").status_code in (302, 404)
+    assert _events_since(clinic, before) == [] and _events(other_clinic) == []
+
+    # The hooks every admin save and delete goes through (these admins refuse both to users today).
+    request = RequestFactory().post("/admin/notes/clinicalnote/", HTTP_HOST="clinic-a.localhost")
+    request.user = staff
+    model_admin = admin.site._registry[ClinicalNote]
+    with schema_context(clinic.schema_name):
+        model_admin.save_model(request, note, form=None, change=True)
+        model_admin.delete_queryset(request, ClinicalNote.objects.filter(pk=note.pk))
+        assert not ClinicalNote.objects.filter(pk=note.pk).exists()
+    assert [e[:4] for e in _events_since(clinic, before)] == [
+        ("staff", "change", "note", str(note.uuid)), ("staff", "delete", "note", str(note.uuid))]
