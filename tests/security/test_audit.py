@@ -220,3 +220,28 @@ def test_admin_pages_of_clinical_records_are_audited_as_staff(api_client, clinic
         assert not ClinicalNote.objects.filter(pk=note.pk).exists()
     assert [e[:4] for e in _events_since(clinic, before)] == [
         ("staff", "change", "note", str(note.uuid)), ("staff", "delete", "note", str(note.uuid))]
+
+
+def test_platform_transcribe_audits_the_recording_transcript_and_note(api_client, api_key, clinic, other_clinic):
+    """``POST /v1/transcribe`` answers with the transcript and the note it stored: three ``create`` events."""
+    import io
+    import wave
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from notes.models import ClinicalNote
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:  # two seconds of silence: the pipeline runs without a speech model
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
+        out.writeframes(b"\x00\x00" * 32000)
+    audio = SimpleUploadedFile("visit.wav", buffer.getvalue(), content_type="audio/wav")
+    answer = api_client.post("/v1/transcribe", {"audio": audio}, format="multipart", HTTP_X_DOCTOR="dr-9")
+    assert answer.status_code == 200, answer.content
+    with schema_context(clinic.schema_name):
+        note = ClinicalNote.objects.select_related("recording").get()
+    recording_id, prefix = str(note.recording.uuid), f"api_key:{api_key[:12]}"
+    assert _events(clinic) == [("api_key", prefix, "dr-9", "create", "recording", recording_id),
+                               ("api_key", prefix, "dr-9", "create", "transcript", recording_id),
+                               ("api_key", prefix, "dr-9", "create", "note", str(note.uuid))]
+    assert _events(other_clinic) == []
