@@ -245,3 +245,19 @@ def test_platform_transcribe_audits_the_recording_transcript_and_note(api_client
                                ("api_key", prefix, "dr-9", "create", "transcript", recording_id),
                                ("api_key", prefix, "dr-9", "create", "note", str(note.uuid))]
     assert _events(other_clinic) == []
+
+
+def test_medisync_diagnosis_is_a_read_of_the_note_it_quotes(doctor_client, doctor, clinic, other_clinic):
+    from tests.records.test_patients_appointments import add_appointment, add_patient
+
+    patient = add_patient(doctor_client, doctor)
+    appointment = add_appointment(doctor_client, doctor, patient["_id"], language="en", notes_type="SOAP")["_id"]
+    written = doctor_client.post(f"/api/notes/add/{appointment}", {
+        "notes": "Sore throat for four days and fever last night; pharynx red.", "summary": "Acute pharyngitis."},
+        format="json")
+    assert written.status_code == 201, written.content
+    note_id = written.json()["note"]["_id"]
+    start = _last_event_id(clinic)
+    assert doctor_client.post(f"/api/notes/diagnosis/{appointment}").status_code == 200
+    assert [e[:4] for e in _events_since(clinic, start)] == [("user", "read", "note", note_id)]
+    assert _events(other_clinic) == []
