@@ -34,12 +34,13 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from audit.services import Action
 from medsync.api.schema import WorkflowErrorSerializer as Error
 from medsync.api.surfaces import WorkflowApiView
 from notes.api import headers
 from notes.api import serializers as s
 from notes.api import views
-from notes.api.views import Action, audit_thread
+from notes.api.views import audit_thread
 from notes.assistant import ASSISTANTS, AssistantSpec
 from notes.models import Run
 
