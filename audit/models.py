@@ -1,4 +1,5 @@
-"""Audit log: who read, changed, signed or exported which note, transcript or recording, and when.
+"""Audit log: who read, created, changed, signed, exported or deleted which note, transcript, recording or
+workflow thread, and when.
 
 One ``AuditEvent`` table per clinic schema (a tenant app), so a clinic's log holds only its own
 records and is never visible from another clinic. The table is append-only at the database level:
@@ -17,12 +18,16 @@ class Action(models.TextChoices):
     CHANGE = "change", "Changed"
     SIGN = "sign", "Signed off"
     EXPORT = "export", "Exported"
+    DELETE = "delete", "Deleted"
 
 
 class ObjectType(models.TextChoices):
     NOTE = "note", "Clinical note"
     TRANSCRIPT = "transcript", "Transcript"
     RECORDING = "recording", "Recording"
+    #: A documentation-workflow thread (``/v1/lang-graph/threads``, ``/v1/threads``): its messages hold the
+    #: transcript sent for a note and the note written from it, and its runs their input and output.
+    THREAD = "thread", "Workflow thread"
 
 
 class ActorKind(models.TextChoices):

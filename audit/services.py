@@ -38,7 +38,7 @@ def request_actor(request) -> tuple[str, str]:
 
 
 def audit_record(*, request=None, action: str, object_type: str, object_id, actor: tuple[str, str] | None = None,
-                 doctor_ref: str = "") -> AuditEvent:
+                 doctor_ref: str = "", path: str = "") -> AuditEvent:
     """Append one :class:`AuditEvent` to the current clinic schema's log.
 
     Args:
@@ -47,9 +47,10 @@ def audit_record(*, request=None, action: str, object_type: str, object_id, acto
         action: :class:`Action` value; object_type: :class:`ObjectType` value; object_id: the record's
             public id (UUID or str).
         actor: ``(kind, label)`` overriding the request's; doctor_ref: overrides the ``x-doctor`` header.
+        path: where the access came in when there is no request (e.g. ``/ws/transcribe`` for a live session).
     """
     kind, label = actor or (request_actor(request) if request is not None else (ActorKind.SYSTEM, "system"))
-    method = path = request_id = ""
+    method = request_id = ""
     if request is not None:
         doctor_ref = doctor_ref or request.headers.get("x-doctor", "").strip()
         method, path = request.method or "", (request.path or "")[:300]

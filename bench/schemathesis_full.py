@@ -38,16 +38,19 @@ def main() -> int:
                                  "tests/test_schemathesis.py"], cwd=ROOT, env=env, capture_output=True, text=True)
         elapsed = time.monotonic() - started
         runs = json.loads(report.read_text()) if report.exists() else {}
-    totals = {"requests": 0, "server_errors": 0, "failing_checks": 0, "links_followed": 0}
+    totals = {"requests": 0, "server_errors": 0, "failing_checks": 0, "links_followed": 0,
+              "declared_links_followed": 0}
     for name, run in runs.items():
         print(f"{name}: {run['requests']} requests, {run['server_errors']} answers >= 500, "
-              f"{run['failing_checks']} failing checks, {run['links_followed']} links followed; "
+              f"{run['failing_checks']} failing checks, {run['links_followed']} links followed "
+              f"({run['declared_links_followed']} declared in the schema); "
               f"statuses {run['statuses']}")
         for key in totals:
             totals[key] += run[key]
     print(f"total: {totals['requests']} requests, {totals['server_errors']} answers >= 500, "
           f"{totals['failing_checks']} failing checks (schema mismatches or rejected valid data), "
-          f"{totals['links_followed']} links followed, {elapsed:.0f} s")
+          f"{totals['links_followed']} links followed ({totals['declared_links_followed']} declared in the schema), "
+          f"{elapsed:.0f} s")
     if result.returncode != 0:
         print(result.stdout[-6000:])
     return result.returncode

@@ -215,6 +215,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Links from create operations to what reads, changes or deletes what they created (one table, checked
+    # against the schema on every generation: medsync/openapi_links.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "medsync.openapi_links.declare_links"],
 }
 
 # --- MedSync ----------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Read-only audit views: stored transcriptions, threads with their runs, and clinical notes with
 every version, each with the ``x-doctor`` / ``x-patient`` identifiers the request sent (searchable)
-and who changed it. Notes are changed through the API only, so every change is a new version.
+and who changed it. Notes are changed through the API only, so every change is a new version. Opening a
+note, thread or transcription here is written to the clinic's audit log (:class:`audit.admin.AuditedAdminMixin`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from django.contrib import admin
 from unfold.admin import TabularInline
 
+from audit.admin import AuditedAdminMixin
+from audit.models import ObjectType
 from clinics.admin import ClinicStaffAdmin, is_clinic_staff
 from notes.models import ClinicalNote, ClinicalNoteVersion, Run, Thread
 from transcription.models import TranscriptionRecord
@@ -44,7 +47,8 @@ class ClinicalNoteVersionInline(_ReadOnlyInline):
 
 
 @admin.register(ClinicalNote)
-class ClinicalNoteAdmin(_ReadOnlyAdmin):
+class ClinicalNoteAdmin(AuditedAdminMixin, _ReadOnlyAdmin):
+    audit_object_type = ObjectType.NOTE
     list_display = ("uuid", "template_key", "version", "doctor_ref", "patient_ref", "updated_by", "updated_at")
     list_filter = ("template_key", "language")
     search_fields = ("uuid", "doctor_ref", "patient_ref")
@@ -63,7 +67,8 @@ class RunInline(_ReadOnlyInline):
 
 
 @admin.register(Thread)
-class ThreadAdmin(_ReadOnlyAdmin):
+class ThreadAdmin(AuditedAdminMixin, _ReadOnlyAdmin):
+    audit_object_type = ObjectType.THREAD
     list_display = ("uuid", "status", "doctor_ref", "patient_ref", "created_by", "created_at")
     list_filter = ("status",)
     search_fields = ("uuid", "doctor_ref", "patient_ref")
@@ -73,7 +78,8 @@ class ThreadAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(TranscriptionRecord)
-class TranscriptionRecordAdmin(_ReadOnlyAdmin):
+class TranscriptionRecordAdmin(AuditedAdminMixin, _ReadOnlyAdmin):
+    audit_object_type = ObjectType.TRANSCRIPT
     list_display = ("uuid", "language_used", "duration_seconds", "doctor_ref", "patient_ref", "created_by",
                     "created_at")
     search_fields = ("uuid", "doctor_ref", "patient_ref")

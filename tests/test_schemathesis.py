@@ -10,8 +10,10 @@ say what the validation requires. The clinic runs on a plan without rate limits 
 themselves are tested in tests/clinics and tests/chatmed).
 
 Stateful phase (:func:`test_stateful_links`): Schemathesis' state machine chains operations through the
-links between them (a create's answer feeds the ids of reads, updates and sub-resources; links inferred by
-Schemathesis' dependency analysis and from ``Location`` headers), with the same checks.
+links between them (a create's answer feeds the ids of reads, updates and sub-resources), with the same
+checks: the links the schema declares (:mod:`medsync.openapi_links`; every one is a transition of the
+machine, :func:`test_state_machine_has_the_declared_links`) and those Schemathesis infers from its
+dependency analysis and ``Location`` headers.
 
 Bounded in time for CI: ``SCHEMATHESIS_EXAMPLES`` requests per operation (default 12, deterministic
 ``derandomize``) and ``SCHEMATHESIS_STATEFUL_EXAMPLES`` scenarios (default 15); about two minutes on 2
@@ -227,6 +229,7 @@ class Stats:
         self.failures = 0
         self.server_errors = 0
         self.links_followed = 0
+        self.declared_links_followed = 0
 
     def record(self, status_code: int, path: str = "") -> None:
         self.statuses[status_code] += 1
@@ -240,6 +243,7 @@ class Stats:
         runs = json.loads(path.read_text()) if path.exists() else {}
         runs[self.name] = {"requests": sum(self.statuses.values()), "server_errors": self.server_errors,
                            "failing_checks": self.failures, "links_followed": self.links_followed,
+                           "declared_links_followed": self.declared_links_followed,
                            "statuses": {str(k): v for k, v in sorted(self.statuses.items())}}
         path.write_text(json.dumps(runs, indent=2))
 
@@ -320,6 +324,7 @@ def test_stateful_links(wsgi_app, clinic, surface_credentials):
         def step(self, input: StepInput):
             if input.transition is not None:
                 stats.links_followed += 1
+                stats.declared_links_followed += not input.transition.is_inferred
             return super().step(input)
 
         def get_call_kwargs(self, case):
@@ -346,4 +351,22 @@ def test_stateful_links(wsgi_app, clinic, surface_credentials):
     stats.save()
     assert sum(stats.statuses.values()) > STATEFUL_EXAMPLES
     assert stats.links_followed > 0, "no links between operations were followed"
+    assert stats.declared_links_followed > 0, "none of the schema's declared links was followed"
     assert not failures, "\n".join(sorted(set(failures))[:40])
+
+
+def test_state_machine_has_the_declared_links():
+    """Every link :mod:`medsync.openapi_links` declares is a transition of the stateful phase's machine
+    (from its source's answer to its target), as a declared link, not one Schemathesis inferred."""
+    from medsync.openapi_links import LINKS
+
+    schema = _schema()
+    machine = schema.as_state_machine()
+    labels = {result.ok().definition.raw["operationId"]: result.ok().label for result in schema.get_all_operations()}
+    # ``_transitions``: the machine's links by source operation (Schemathesis builds its rules from them).
+    transitions = {(source, link.status_code, link.name, link.target.label)
+                   for source, found in machine._transitions.operations.items()
+                   for link in found.outgoing if not link.is_inferred}
+    declared = {(labels[link.source], status, target, labels[target])
+                for link in LINKS for status in link.statuses for target in link.targets}
+    assert len(declared) > 50 and declared <= transitions, sorted(declared - transitions)

@@ -2,19 +2,23 @@
 vocabulary at ``<clinic>.localhost/admin/``.
 
 Recordings are read-only: they are created by the API, the dashboard and live sessions, and kept whatever
-happens to their processing (the audio is never deleted from here).
+happens to their processing (the audio is never deleted from here). Opening a recording's page is written
+to the clinic's audit log (:class:`audit.admin.AuditedAdminMixin`).
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from audit.admin import AuditedAdminMixin
+from audit.models import ObjectType
 from clinics.admin import ClinicStaffAdmin
 from transcription.models import VOCABULARY_MAX_TERMS, Recording, VocabularyTerm
 
 
 @admin.register(Recording)
-class RecordingAdmin(ClinicStaffAdmin):
+class RecordingAdmin(AuditedAdminMixin, ClinicStaffAdmin):
+    audit_object_type = ObjectType.RECORDING
     list_display = ("uuid", "source", "status", "duration_seconds", "language", "template_key", "speech_engine",
                     "created_at", "processed_at")
     list_filter = ("status", "source", "language")

@@ -22,6 +22,11 @@ previous partial; a final is appended and replaces the partial it covers; an emp
 A watcher first gets ``{"type": "transcript_so_far", "transcript": [...]}`` (the finals sent before it
 joined), then the session's messages as they happen, each final exactly once.
 
+Audit (:mod:`audit`, in the clinic's own log, ids only; see :mod:`transcription.live.services`): the
+stored recording, transcript and note are ``create`` events of whoever opened the socket (the API key or
+clinician of :class:`transcription.live.auth.LiveCaller`); a watcher writes a ``read`` of the transcript
+as it joins, and of the note when the final message brings one. The recording's id is the session's id.
+
 Client -> server: binary frames of audio (:mod:`transcription.live.audio_input`), and JSON
 ``{"type": "stop"}`` (optionally ``"template"``). A client that disconnects without ``stop`` loses
 nothing: what it sent is transcribed and stored the same way.
@@ -288,6 +293,10 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
     async def _connect_watcher(self, session_id: str) -> None:
         if not await session_slots().is_active(self.caller.clinic.pk, session_id):
             raise HandshakeRejected(404, "Unknown live session")
+        from transcription.live.services import live_watch_audit
+
+        await database_sync_to_async(live_watch_audit)(clinic=self.caller.clinic, session_id=session_id,
+                                                       actor=self.caller.audit_actor)
         self.session_id = session_id
         self.group = f"live.session.{session_id}"
         self._synced, self._held = False, []
@@ -528,12 +537,13 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
             record = await database_sync_to_async(live_session_store)(
                 clinic=clinic, session_id=self.session_id, audio=self.audio.finish(), audio_format=_SessionAudio.FORMAT,
                 duration_seconds=duration, finals=self.finals, language=self.params.language, engine=self.engine_label,
-                template_key=template, api_key=self.caller.api_key,
+                template_key=template, api_key=self.caller.api_key, actor=self.caller.audit_actor,
             )
         note = None
         if record is not None and template:
             note = await database_sync_to_async(live_note_write)(
-                clinic=clinic, record=record, template_key=template, language=self.params.language)
+                clinic=clinic, record=record, template_key=template, language=self.params.language,
+                actor=self.caller.audit_actor)
             if note is None:
                 await self._warn(LiveNotice("note_failed", f"No clinical note was written with template {template!r}; "
                                             "the transcript is saved."))
@@ -601,6 +611,11 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
                     await self.send(text_data=json.dumps(held))
             self._held = []
         if kind == "transcript":
+            if message.get("clinical_note"):
+                from transcription.live.services import live_watch_audit
+
+                await database_sync_to_async(live_watch_audit)(clinic=self.caller.clinic, session_id=self.session_id,
+                                                               actor=self.caller.audit_actor, note=True)
             await self.close(code=CLOSE_NORMAL)
 
     async def live_sync(self, event: dict) -> None:

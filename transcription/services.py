@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -85,7 +86,7 @@ def recording_store(
 
 def _recording_save(
     *, file: IO[bytes], original_filename: str, source_format: str, duration_seconds: float | None, language: str,
-    template_key: str, num_speakers: int | None, source: str,
+    template_key: str, num_speakers: int | None, source: str, recording_uuid: uuid.UUID | None = None,
 ) -> Recording:
     extension = "." + source_format if source_format else os.path.splitext(original_filename)[1][:10]
     recording = Recording(
@@ -94,6 +95,8 @@ def _recording_save(
         language=language, template_key=template_key, num_speakers=num_speakers, source=source,
         status=Recording.Status.UPLOADED,
     )
+    if recording_uuid is not None:
+        recording.uuid = recording_uuid
     recording.created_at = timezone.now()  # upload_to uses it before the first save
     file.seek(0, os.SEEK_END)
     recording.size_bytes = file.tell()
@@ -180,16 +183,17 @@ def audio_probe(path: str | os.PathLike) -> AudioProbe:
 
 def recording_store_upload(
     *, file: IO[bytes], original_filename: str, probe: AudioProbe, language: str, template_key: str,
-    source: str = Recording.Source.APPOINTMENT,
+    source: str = Recording.Source.APPOINTMENT, recording_uuid: uuid.UUID | None = None,
 ) -> Recording:
     """Store a probed (not yet decoded) upload as a :class:`Recording` with status ``uploaded``.
 
-    Its duration is the container's declared one until processing measures it.
+    Its duration is the container's declared one until processing measures it. ``recording_uuid``: the
+    recording's public id when the caller has one already (a live session's id), else a new random one.
     """
     duration = round(probe.duration_seconds, 3) if probe.duration_seconds is not None else None
     return _recording_save(
         file=file, original_filename=original_filename, source_format=probe.source_format, duration_seconds=duration,
-        language=language, template_key=template_key, num_speakers=None, source=source,
+        language=language, template_key=template_key, num_speakers=None, source=source, recording_uuid=recording_uuid,
     )
 
 

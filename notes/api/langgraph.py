@@ -15,6 +15,11 @@ implementation) with the protocol's extra routes and answers:
 * Run creation answers ``Content-Location: .../threads/{thread_id}/runs/{run_id}`` (the SDK's
   ``on_run_created`` callback reads it).
 
+Audit: as the workflow views (:func:`notes.api.views.audit_thread`), one event per request on the thread:
+``read`` for its state, a run, the page of its runs (one event for the page: every run on it is the same
+thread's, and the stored path names the request) and join/wait results; ``change`` when a run adds its
+input to the thread; ``create`` for a new thread.
+
 Protocol reference: the SDK's own client code (``langgraph_sdk/_sync/threads.py``, ``runs.py``,
 ``assistants.py``: paths, bodies and the fields it reads).
 """
@@ -29,11 +34,13 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from audit.services import Action
 from medsync.api.schema import WorkflowErrorSerializer as Error
 from medsync.api.surfaces import WorkflowApiView
 from notes.api import headers
 from notes.api import serializers as s
 from notes.api import views
+from notes.api.views import audit_thread
 from notes.assistant import ASSISTANTS, AssistantSpec
 from notes.models import Run
 
@@ -115,6 +122,7 @@ class ThreadStateApi(WorkflowApiView):
                        "parent_checkpoint": None, "created_at": "2024-01-15T14:31:06Z"})])
     def get(self, request, thread_id):
         thread = views._thread(thread_id)
+        audit_thread(request, Action.READ, thread)
         finished = list(thread.runs.filter(status__in=FINISHED).order_by("-finished_at", "-id")[:2])
 
         def checkpoint(run: Run | None) -> dict | None:
@@ -150,6 +158,7 @@ class RunsApi(views.RunCreateApi):
         thread = views._thread(thread_id)
         query = s.RunListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        audit_thread(request, Action.READ, thread)  # one event for the page: its runs are all this thread's
         params = query.validated_data
         runs = thread.runs.select_related("thread").order_by("-created_at", "-id")
         if params.get("status"):
@@ -170,6 +179,7 @@ class RunWaitApi(views.RunCreateApi):
     def post(self, request, thread_id):
         run = self.start_run(request, thread_id)
         result = _run_result(_wait_finished(run, timeout=settings.MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS))
+        audit_thread(request, Action.READ, run.thread)  # the answer holds the thread's values
         return _with_location(result, request, run)
 
 
@@ -185,7 +195,9 @@ class RunJoinApi(WorkflowApiView):
                    examples=[OpenApiExample("Finished", response_only=True, value=VALUES_EXAMPLE)])
     def get(self, request, thread_id, run_id):
         run = views._run(thread_id, run_id)
-        return _run_result(_wait_finished(run, timeout=settings.MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS))
+        result = _run_result(_wait_finished(run, timeout=settings.MEDSYNC_RUN_JOIN_TIMEOUT_SECONDS))
+        audit_thread(request, Action.READ, run.thread)  # once per request, not per poll of the wait
+        return result
 
 
 def _assistant(spec: AssistantSpec) -> dict:

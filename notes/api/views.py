@@ -7,6 +7,11 @@ as ``Authorization: Bearer msk_...`` (the original's) or ``X-API-Key``. The orig
 ``/v1/threads`` are the earlier paths of the same views, kept as aliases. Errors: ``{"error": "..."}`` with 400 (missing or invalid fields), 401, 404 (unknown
 thread, run or note, including another clinic's ids), 409 (thread busy, sign-off conflict), 429,
 500 (with retry guidance).
+
+Audit (:mod:`audit`): every answer that shows or changes clinical content writes one event in the clinic's
+own log, ids only. Threads are audited as ``thread`` objects (their messages hold the transcript sent for
+a note and the note written from it; a run's input and output are part of its thread), see
+:func:`audit_thread`.
 """
 
 from __future__ import annotations
@@ -66,6 +71,16 @@ NOTE_EXAMPLE = {
 
 def _not_found(what: str) -> exceptions.NotFound:
     return exceptions.NotFound(f"{what} not found")
+
+
+def audit_thread(request, action: str, thread) -> None:
+    """Record ``action`` (:class:`audit.models.Action`) on ``thread`` for the request's caller.
+
+    One event per request, whatever the answer holds: the thread itself, its state, one run or a page of
+    its runs (all of one thread, so the thread's id identifies everything shown; the request's path, stored
+    with the event, names the run). Polling a run therefore writes one event per poll, as any read does.
+    """
+    audit_record(request=request, action=action, object_type=ObjectType.THREAD, object_id=thread.uuid)
 
 
 class _PartiesMixin:
@@ -190,6 +205,7 @@ class ThreadCreateApi(_PartiesMixin, WorkflowApiView):
         if thread_id and data.get("if_exists") == "do_nothing":
             existing = services.thread_get(thread_id=thread_id)
             if existing is not None:
+                audit_thread(request, Action.READ, existing)  # the answer shows the existing thread's history
                 return Response(s.ThreadSerializer(existing).data, status=status.HTTP_200_OK)
         try:
             thread = services.thread_create(actor=self.actor_label(), metadata=data.get("metadata"),
@@ -197,6 +213,7 @@ class ThreadCreateApi(_PartiesMixin, WorkflowApiView):
                                             patient_ref=parties.patient)
         except services.ThreadExists as exc:
             raise ApiError(str(exc), status.HTTP_409_CONFLICT) from None
+        audit_thread(request, Action.CREATE, thread)
         return Response(s.ThreadSerializer(thread).data, status=status.HTTP_201_CREATED)
 
 
@@ -215,7 +232,9 @@ class ThreadDetailApi(WorkflowApiView):
                        OpenApiExample("Unknown", response_only=True, status_codes=["404"],
                                       value={"error": "Thread not found"})])
     def get(self, request, thread_id):
-        return Response(s.ThreadSerializer(_thread(thread_id)).data)
+        thread = _thread(thread_id)
+        audit_thread(request, Action.READ, thread)
+        return Response(s.ThreadSerializer(thread).data)
 
 
 def _thread(thread_id: str):
@@ -282,7 +301,12 @@ class RunCreateApi(_PartiesMixin, WorkflowApiView):
         return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     def start_run(self, request, thread_id) -> Run:
-        """Validate the request and create the run (shared with ``POST .../runs/wait``)."""
+        """Validate the request and create the run (shared with ``POST .../runs/wait``).
+
+        Audit: ``change`` on the thread (the input messages join its history) and, when the run names a
+        stored transcription (``config.configurable.transcription_id``), ``read`` on that transcript (the
+        run reads it for the caller).
+        """
         thread = _thread(thread_id)
         parties = self.parties()
         is_chat = headers.request_is_chat(request)
@@ -295,7 +319,8 @@ class RunCreateApi(_PartiesMixin, WorkflowApiView):
             raise exceptions.ValidationError(
                 {"config": {"configurable": {"thread_id": "does not match the thread in the URL"}}})
         transcription_id = configurable.get("transcription_id")
-        if transcription_id and services.transcription_record_get(transcription_id=str(transcription_id)) is None:
+        record = services.transcription_record_get(transcription_id=str(transcription_id)) if transcription_id else None
+        if transcription_id and record is None:
             raise exceptions.ValidationError(
                 {"config": {"configurable": {"transcription_id": "unknown transcription"}}})
         config = {"configurable": {k: str(v) for k, v in configurable.items()}}
@@ -311,6 +336,9 @@ class RunCreateApi(_PartiesMixin, WorkflowApiView):
             )
         except services.ThreadBusy as exc:
             raise ApiError(str(exc), status.HTTP_409_CONFLICT) from None
+        audit_thread(request, Action.CHANGE, thread)
+        if record is not None:
+            audit_record(request=request, action=Action.READ, object_type=ObjectType.TRANSCRIPT, object_id=record.uuid)
         run.refresh_from_db()
         return run
 
@@ -324,13 +352,17 @@ class RunDetailApi(WorkflowApiView):
         examples=[OpenApiExample("Finished", response_only=True, value=RUN_DONE_EXAMPLE)],
     )
     def get(self, request, thread_id, run_id):
-        return Response(s.RunSerializer(_run(thread_id, run_id)).data)
+        run = _run(thread_id, run_id)
+        audit_thread(request, Action.READ, run.thread)
+        return Response(s.RunSerializer(run).data)
 
 
 def _run(thread_id: str, run_id: str) -> Run:
-    run = services.run_get(thread=_thread(thread_id), run_id=run_id)
+    thread = _thread(thread_id)
+    run = services.run_get(thread=thread, run_id=run_id)
     if run is None:
         raise _not_found("Run")
+    run.thread = thread  # already loaded: the audit and the serializers read it
     return run
 
 
@@ -369,6 +401,7 @@ class RunJoinApi(WorkflowApiView):
             time.sleep(JOIN_POLL_SECONDS)
             run.refresh_from_db()
         code = status.HTTP_200_OK if run.status in FINISHED else status.HTTP_202_ACCEPTED
+        audit_thread(request, Action.READ, run.thread)  # once per request, not per poll of the wait
         return Response(s.RunSerializer(run).data, status=code)
 
 

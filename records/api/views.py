@@ -434,6 +434,9 @@ class DiagnosisApi(MediSyncApiView):
     Every code is valid in ICD-10-CM (the complete code set of the ``simple-icd-10-cm`` package);
     suggestions come from the LLM when the clinic uses one, else from the offline matcher. They
     are suggestions for the clinician to confirm, not diagnoses.
+
+    Audit: the answer quotes the note and the transcript as evidence, so it is a ``read`` of the note
+    (when there is one) and of the transcript (when the recording has been transcribed).
     """
 
     @extend_schema(
@@ -461,6 +464,11 @@ class DiagnosisApi(MediSyncApiView):
         except DiagnosisError as exc:
             raise ApiError(f"Diagnosis suggestion failed: {exc.message}; retry later",
                            status.HTTP_500_INTERNAL_SERVER_ERROR) from None
+        note, recording = selectors.appointment_note(appointment=appointment), appointment.recording
+        if note is not None:
+            audit_record(request=request, action=Action.READ, object_type=ObjectType.NOTE, object_id=note.uuid)
+        if recording is not None and recording.status == Recording.Status.COMPLETED:
+            audit_record(request=request, action=Action.READ, object_type=ObjectType.TRANSCRIPT, object_id=recording.uuid)
         return Response({"success": True, "appointment_id": str(appointment.uuid), "engine": engine,
                          "code_system": "ICD-10-CM", "diagnoses": [d.as_dict() for d in suggestions]})
 

@@ -38,6 +38,10 @@ class TranscribeApi(ClinicApiView):
     Errors: 401 missing/invalid key; 413 file over 150 MB; 422 missing/empty/non-audio/unsupported
     file, unknown language or template; 429 rate limit; 500 speech or note engine failure (the
     recording stays stored with its failure reason).
+
+    Audit: ``create`` of the recording, of its transcript (object id: the recording's, as the other
+    transcript events) and of the note, each once it is stored (a note-stage failure still stored the
+    transcript; a speech failure only the recording).
     """
 
     parser_classes = [MultiPartParser]
@@ -83,9 +87,14 @@ class TranscribeApi(ClinicApiView):
             )
         except EncounterProcessingError as exc:
             audit_record(request=request, action=Action.CREATE, object_type=ObjectType.RECORDING, object_id=recording.uuid)
+            if exc.stage == "note":
+                audit_record(request=request, action=Action.CREATE, object_type=ObjectType.TRANSCRIPT,
+                             object_id=recording.uuid)
             return Response(
                 {"error": exc.message, "recording_id": str(recording.uuid)},
                 status=status.HTTP_500_INTERNAL_SERVER_ERROR,
             )
         audit_record(request=request, action=Action.CREATE, object_type=ObjectType.RECORDING, object_id=recording.uuid)
+        audit_record(request=request, action=Action.CREATE, object_type=ObjectType.TRANSCRIPT, object_id=recording.uuid)
+        audit_record(request=request, action=Action.CREATE, object_type=ObjectType.NOTE, object_id=result.note.uuid)
         return Response(transcribe_response(clinic=clinic, result=result, template_key=template.key))

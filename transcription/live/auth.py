@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 
 from rest_framework.exceptions import AuthenticationFailed
 
+from audit.models import ActorKind
 from clinics.models import ApiKey, Clinic, ClinicUser
 from clinics.selectors import api_key_lookup, clinic_user_get, subscription_is_active
 from clinics.services import api_key_mark_used
@@ -55,6 +56,16 @@ class LiveCaller:
         if self.clinic_user is not None:
             return f"user:{self.clinic_user.uid}"
         return f"api_key:{self.api_key.prefix}" if self.api_key is not None else "unknown"
+
+    @property
+    def audit_actor(self) -> tuple[str, str]:
+        """``(actor_kind, actor)`` of audit events, as :func:`audit.services.request_actor` gives for HTTP:
+        ``("user", uid)`` or ``("api_key", "api_key:<prefix>")``."""
+        if self.clinic_user is not None:
+            return ActorKind.USER, self.clinic_user.uid
+        if self.api_key is not None:
+            return ActorKind.API_KEY, f"api_key:{self.api_key.prefix}"
+        return ActorKind.SYSTEM, "system"
 
 
 _UNAUTHORIZED = (("WWW-Authenticate", 'Bearer realm="medsync"'),)
