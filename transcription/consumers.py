@@ -253,9 +253,14 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
             raise HandshakeRejected(429, f"Too many live sessions: the {clinic.plan} plan allows {limit} at a time; "
                                          "end another session first", (("Retry-After", "30"),))
         self._slot_held = True
+        from transcription.live.services import live_vocabulary
+
+        # Read once: terms edited during the session apply from the next session on.
+        self.vocabulary = tuple(await database_sync_to_async(live_vocabulary)(clinic=clinic))
         try:
             self.engine, notices = await live_engine_start(clinic, language=params.language,
-                                                           num_speakers=params.num_speakers)
+                                                           num_speakers=params.num_speakers,
+                                                           vocabulary=self.vocabulary)
         except UnsupportedLanguage as exc:
             raise HandshakeRejected(400, f"language: {exc.message}") from None
         except LiveEngineError as exc:
@@ -395,7 +400,7 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         try:
             engine, _ = await live_engine_start(self.caller.clinic, language=self.params.language,
                                                 num_speakers=self.params.num_speakers, time_offset=start,
-                                                exclude=frozenset({failed_kind}))
+                                                exclude=frozenset({failed_kind}), vocabulary=self.vocabulary)
         except LiveEngineError:
             return False
         self.engine = engine

@@ -627,14 +627,20 @@ def test_sessions_over_the_redis_channel_layer_and_slots(redis_url, settings, ap
 # --- Deepgram live (a local server stands in for Deepgram's) -------------------------------------------
 
 
-def test_deepgram_session_and_fallback_to_the_offline_engine(api_key, clinic, settings):
+def test_deepgram_session_and_fallback_to_the_offline_engine(api_key, clinic, other_clinic, settings):
+    """A Deepgram session gets the clinic's vocabulary as ``keyterm`` (never another clinic's terms)."""
     from http import HTTPStatus
 
     from websockets.asyncio.server import serve
 
     from tests.transcription.test_live_deepgram import FakeDeepgram
     from transcription.models import Recording
+    from transcription.vocabulary import VocabularyTermInput, vocabulary_replace
 
+    with schema_context(clinic.schema_name):
+        vocabulary_replace(terms=[VocabularyTermInput("apixaban", "drug"), VocabularyTermInput("Dr. Okonkwo", "staff")])
+    with schema_context(other_clinic.schema_name):
+        vocabulary_replace(terms=[VocabularyTermInput("secret-other-clinic-drug", "drug")])
     settings.DEEPGRAM_API_KEY = "platform-dg-key"
     good, bad = FakeDeepgram(), FakeDeepgram(reject=HTTPStatus.UNAUTHORIZED)
 
@@ -656,6 +662,7 @@ def test_deepgram_session_and_fallback_to_the_offline_engine(api_key, clinic, se
     streamed, init, transcript, fallback, fallback_init = run(scenario)
     assert init["accepted"]["engine"] == "deepgram:nova-3"
     assert good.headers["Authorization"] == "Token platform-dg-key" and len(good.audio) == int(1.5 * SR) * 2
+    assert good.query_lists["keyterm"] == ["apixaban", "Dr. Okonkwo"]
     assert [(m["text"], m["speaker"], m["is_final"]) for m in streamed.of_type("transcription")] == [
         ("hello", 0, False), ("Hello, doctor.", 0, True), ("Hi, there.", 1, True)]
     assert [(u["speaker"], u["text"]) for u in transcript["transcript"]] == [(0, "Hello, doctor."), (1, "Hi, there.")]

@@ -428,3 +428,38 @@ def test_end_of_turn_decoding_on_a_visit_is_closer_to_batch():
     finals = [e for e in events if isinstance(e, LiveSegment) and e.is_final]
     assert wer(" ".join(t["text"] for t in ref["turns"]), " ".join(f.text for f in finals)) < 0.15
     assert all(a.end <= b.start + 0.05 for a, b in itertools.pairwise(finals))
+
+
+# --- clinic vocabulary in live sessions (issue 15) -------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_local_engine_decodes_partials_and_finals_with_the_clinic_vocabulary():
+    """A real engine started with a vocabulary gives it to Whisper as ``hotwords`` in both the step decodes
+    (partials) and the end-of-turn decodes (finals), cut exactly as batch transcription cuts it."""
+    import asyncio
+
+    from transcription.live.local_engine import LocalLiveEngine
+    from transcription.providers.local_whisper import LocalWhisperEngine, get_whisper_model
+
+    terms = ["apixaban", "levothyroxine", "Dr. Okonkwo"]
+    many = [f"{t}{i}" for i in range(200) for t in ("zorbamab", "quilanib")][:500]
+
+    async def started(vocabulary):
+        engine = LocalLiveEngine(language="en", vocabulary=vocabulary)
+        await engine.start()
+        await engine.aclose()
+        return engine.transcriber
+
+    transcriber = asyncio.run(started(terms))
+    for recogniser in (transcriber.recogniser, transcriber.final_recogniser):
+        assert recogniser.decode_options["hotwords"] == "apixaban, levothyroxine, Dr. Okonkwo"
+    assert transcriber.recogniser.decode_options["beam_size"] == 1  # the step settings are kept
+    assert transcriber.final_recogniser.decode_options["beam_size"] == 2
+
+    _, model = get_whisper_model("en")
+    batch_cut = LocalWhisperEngine.hotwords(model, "en", many)
+    live_cut = asyncio.run(started(many)).recogniser.decode_options["hotwords"]
+    assert live_cut == batch_cut and 20 < len(batch_cut.split(", ")) < len(many)
+    assert asyncio.run(started(())).recogniser.decode_options["hotwords"] is None
+

@@ -11,7 +11,8 @@ audio, in a worker thread):
 2. **Voice-activity gating.** Silero VAD (faster-whisper's ``get_speech_timestamps``) runs on the
    buffer. Without speech after the last committed word, Whisper is not run at all: no text can be
    invented on silence, and silent stretches cost almost no CPU. Long silence yields a warning.
-3. **Recognition.** :meth:`LocalWhisperEngine.recognise` transcribes the whole buffer (word timings).
+3. **Recognition.** :meth:`LocalWhisperEngine.recognise` transcribes the whole buffer (word timings),
+   with the clinic's vocabulary (read once at session start) as Whisper ``hotwords``, as batch does.
 4. **Stable-prefix commits.** :class:`~.agreement.HypothesisBuffer` commits the words two consecutive
    hypotheses agree on (LocalAgreement-2); the rest is the partial.
 5. **Speakers.** Each VAD speech turn is labelled when its first words become final, by
@@ -51,8 +52,8 @@ from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
 from transcription.providers.base import SpeechProviderError, Word
 from transcription.providers.local_whisper import WhisperSettings
 
-__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "live_executor", "online_transcriber",
-           "stream_samples"]
+__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser", "live_executor",
+           "online_transcriber", "stream_samples"]
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,16 @@ class OnlineTranscriber:
         self._last_final: Word | None = None
         self._last_speaker: int | None = None
         self._partial_shown = False
+
+    @property
+    def recogniser(self) -> Recogniser:
+        """The step recogniser (partials and agreed finals)."""
+        return self._recognise
+
+    @property
+    def final_recogniser(self) -> Recogniser | None:
+        """The end-of-turn recogniser, or None when end-of-turn decoding is off."""
+        return self._recognise_final
 
     # -- time helpers -----------------------------------------------------------------------------
     @property
@@ -425,11 +436,42 @@ def _segment(words: list[Word], speaker: int | None, *, is_final: bool) -> LiveS
                        words=tuple(words) if is_final else ())
 
 
-def online_transcriber(*, language: str, config: LocalLiveConfig,
-                       time_offset: float = 0.0) -> tuple[OnlineTranscriber, str]:
+class WhisperRecogniser:
+    """A :data:`Recogniser` over :class:`~transcription.providers.local_whisper.LocalWhisperEngine`: one
+    language, one set of decoding settings, and the clinic vocabulary as Whisper ``hotwords`` (the terms
+    are put in the decoder prompt of every decode; the same selection and token budget as batch
+    transcription, :func:`transcription.vocabulary.whisper_hotwords`)."""
+
+    def __init__(self, engine, *, language: str, vocabulary: Sequence[str] = ()) -> None:
+        """
+        Args:
+            engine: a ``LocalWhisperEngine``.
+            language: ISO 639-1 code.
+            vocabulary: the clinic's terms, most important first (read once at session start).
+        """
+        self.engine = engine
+        self.language = language
+        self.vocabulary = tuple(vocabulary)
+
+    @property
+    def decode_options(self) -> dict:
+        """The ``WhisperModel.transcribe`` options of every decode (``hotwords`` included)."""
+        return self.engine.decode_options(self.language, self.vocabulary)
+
+    def __call__(self, samples: np.ndarray) -> list[Word]:
+        from transcription.speech.audio import DecodedAudio
+
+        audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
+        return self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary)[1]
+
+
+def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: float = 0.0,
+                       vocabulary: Sequence[str] = ()) -> tuple[OnlineTranscriber, str]:
     """A ready :class:`OnlineTranscriber` with the packaged Whisper model, Silero VAD and voice encoder.
 
-    Loads the models (seconds the first time in a process). Returns ``(transcriber, model_name)``.
+    Loads the models (seconds the first time in a process). ``vocabulary``: the clinic's terms, given
+    to Whisper as ``hotwords`` in the step decodes and in the end-of-turn decodes.
+    Returns ``(transcriber, model_name)``.
 
     Raises:
         SpeechProviderError: a model cannot be loaded (permanent) or the language is unsupported.
@@ -437,7 +479,6 @@ def online_transcriber(*, language: str, config: LocalLiveConfig,
     from faster_whisper.vad import get_vad_model
 
     from transcription.providers.local_whisper import LocalWhisperEngine, get_whisper_model
-    from transcription.speech.audio import DecodedAudio
     from transcription.speech.voice_encoder import CheckpointError, get_voice_encoder
 
     whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.whisper)
@@ -449,15 +490,8 @@ def online_transcriber(*, language: str, config: LocalLiveConfig,
     get_vad_model()
 
     final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.final_whisper)
-
-    def recognise(samples: np.ndarray) -> list[Word]:
-        audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
-        return whisper.recognise(audio, language=language)[1]
-
-    def recognise_final(samples: np.ndarray) -> list[Word]:
-        audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
-        return final_whisper.recognise(audio, language=language)[1]
-
+    recognise = WhisperRecogniser(whisper, language=language, vocabulary=vocabulary)
+    recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary)
     transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
                                     speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,
                                     time_offset=time_offset,
@@ -466,14 +500,14 @@ def online_transcriber(*, language: str, config: LocalLiveConfig,
 
 
 def stream_samples(samples: np.ndarray, *, language: str, config: LocalLiveConfig | None = None,
-                   chunk_seconds: float | None = None) -> list[LiveEvent]:
+                   chunk_seconds: float | None = None, vocabulary: Sequence[str] = ()) -> list[LiveEvent]:
     """Run the streaming algorithm over a whole recording synchronously (tests and ``bench/``).
 
     The audio is fed in ``chunk_seconds`` pieces (default: the config's step) as a live client would,
     as fast as it is processed, then the stream is finished. Returns every event in order.
     """
     config = config or LocalLiveConfig()
-    transcriber, _ = online_transcriber(language=language, config=config)
+    transcriber, _ = online_transcriber(language=language, config=config, vocabulary=vocabulary)
     step = max(1, int((chunk_seconds or config.step_seconds) * SAMPLE_RATE))
     events: list[LiveEvent] = []
     for i in range(0, samples.size, step):
@@ -511,13 +545,15 @@ class LocalLiveEngine:
     """:class:`~.base.LiveEngine` running fully offline (see the module docstring)."""
 
     def __init__(self, *, language: str, num_speakers: int | None = None, config: LocalLiveConfig | None = None,
-                 time_offset: float = 0.0) -> None:
+                 time_offset: float = 0.0, vocabulary: Sequence[str] = ()) -> None:
         """
         Args:
             language: ISO 639-1 code (en -> Whisper tiny.en; es, ca, fr, pt, de, it -> base).
             num_speakers: speakers expected (1-4); default 2 (clinician and patient).
             config: :class:`LocalLiveConfig`.
             time_offset: seconds of session audio before this engine (when it takes over from another).
+            vocabulary: the clinic's custom terms (:func:`transcription.vocabulary.vocabulary_terms`),
+                given to Whisper as ``hotwords`` for partials and finals.
         Raises:
             UnsupportedLanguage: not one of the languages above.
         """
@@ -535,6 +571,7 @@ class LocalLiveEngine:
         if num_speakers:
             self.config = replace(self.config, speakers=replace(self.config.speakers, max_speakers=num_speakers))
         self.time_offset = time_offset
+        self.vocabulary = tuple(vocabulary)
         self.name = "local:whisper"
         self._transcriber: OnlineTranscriber | None = None
         self._queue: asyncio.Queue = asyncio.Queue()
@@ -545,13 +582,18 @@ class LocalLiveEngine:
         self._task: asyncio.Task | None = None
 
     @property
+    def transcriber(self) -> OnlineTranscriber | None:
+        """The session's streaming algorithm (None until :meth:`start` has loaded it)."""
+        return self._transcriber
+
+    @property
     def backlog_seconds(self) -> float:
         """Audio received but not yet transcribed, seconds."""
         return self._pending_samples / SAMPLE_RATE
 
     def _load(self) -> OnlineTranscriber:
         transcriber, model_name = online_transcriber(language=self.language, config=self.config,
-                                                     time_offset=self.time_offset)
+                                                     time_offset=self.time_offset, vocabulary=self.vocabulary)
         self.name = f"local:whisper-{model_name}"
         return transcriber
 

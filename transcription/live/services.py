@@ -22,7 +22,8 @@ from transcription.models import Recording
 from transcription.providers.base import TranscriptionResult, Utterance
 from transcription.services import AudioProbe, recording_store_upload, transcript_store
 
-__all__ = ["LiveSessionRecord", "live_note_write", "live_session_store", "live_template_check", "live_utterances"]
+__all__ = ["LiveSessionRecord", "live_note_write", "live_session_store", "live_template_check", "live_utterances",
+           "live_vocabulary"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,15 @@ def live_utterances(finals: list[LiveSegment], *, max_pause: float = 1.5) -> lis
             out.append(Utterance(speaker=speaker, text=seg.text.strip(), start=seg.start, end=seg.end,
                                  words=tuple(seg.words)))
     return out
+
+
+def live_vocabulary(*, clinic: Clinic) -> list[str]:
+    """``clinic``'s custom vocabulary terms (oldest first, read in its schema), as batch transcription
+    selects them (:func:`transcription.vocabulary.vocabulary_terms`); each engine cuts them to its limit."""
+    from transcription.vocabulary import vocabulary_terms
+
+    with schema_context(clinic.schema_name):
+        return vocabulary_terms()
 
 
 def live_template_check(*, clinic: Clinic, key: str) -> str:

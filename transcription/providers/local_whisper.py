@@ -416,6 +416,9 @@ class LocalWhisperEngine:
         self.settings = settings or WhisperSettings()
         self.diarization = diarization
         self.max_pause = max_pause
+        # (model name, language, terms) -> hotwords: a live session decodes every 0.5 s with the same
+        # vocabulary, and tokenising up to 500 terms each time would be wasted work.
+        self._hotwords_memo: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
 
     # -- ASR only --------------------------------------------------------------------------
     def transcribe_kwargs(self, language: str, hotwords: str | None = None) -> dict[str, Any]:
@@ -481,7 +484,7 @@ class LocalWhisperEngine:
             return name, []
         words: list[Word] = []
         regions_all: list[tuple[float, float]] = []
-        hotwords = self.hotwords(model, lang, vocabulary)
+        hotwords = self._hotwords_for(name, model, lang, vocabulary)
         try:
             import ctranslate2
 
@@ -502,6 +505,29 @@ class LocalWhisperEngine:
             raise SpeechProviderError(f"local speech recognition failed ({type(exc).__name__})",
                                       permanent=False) from exc
         return name, words
+
+    def _hotwords_for(self, name: str, model: "WhisperModel", language: str,
+                      vocabulary: Sequence[str]) -> str | None:
+        """:meth:`hotwords`, remembered per (model, language, vocabulary) for this engine."""
+        if not vocabulary:
+            return None
+        key = (name, language, tuple(vocabulary))
+        if key not in self._hotwords_memo:
+            if len(self._hotwords_memo) >= 8:
+                self._hotwords_memo.clear()
+            self._hotwords_memo[key] = self.hotwords(model, language, vocabulary)
+        return self._hotwords_memo[key]
+
+    def decode_options(self, language: str, vocabulary: Sequence[str] = ()) -> dict[str, Any]:
+        """The ``WhisperModel.transcribe`` options :meth:`recognise` uses for ``language`` and
+        ``vocabulary`` (loads the model when needed; for inspection and tests).
+
+        Raises:
+            SpeechProviderError: unsupported language or model unavailable (permanent).
+        """
+        lang = normalise_language(language)
+        name, model = get_whisper_model(lang, self.cpu_threads)
+        return self.transcribe_kwargs(lang, self._hotwords_for(name, model, lang, vocabulary))
 
     @staticmethod
     def hotwords(model: "WhisperModel", language: str, vocabulary: Sequence[str]) -> str | None:
