@@ -17,7 +17,10 @@ Messages, server -> client (JSON text frames):
 previous partial; a final is appended and replaces the partial it covers; an empty partial clears it);
 ``{"type": "warning", "code", "message"}`` for problems the session survives;
 ``{"type": "transcript", "session_id", "recording_id", "transcript": [...], "text", "duration_seconds",
-"language", "engine", "template", "clinical_note"}`` after ``stop``, then the socket closes (1000);
+"language", "engine", "template", "clinical_note"}`` after ``stop``, then the socket closes (1000). Its
+speakers (and the stored transcript's) come from the batch speaker model run over the whole session
+(:func:`transcription.live.speakers.relabel_finals`), so they may differ from those sent with the finals;
+finals already sent are never revised;
 ``{"type": "error", "code", "message"}`` before a close for a failure the session cannot survive.
 A watcher first gets ``{"type": "transcript_so_far", "transcript": [...]}`` (the finals sent before it
 joined), then the session's messages as they happen, each final exactly once.
@@ -158,10 +161,19 @@ class _SessionAudio:
         return start / SAMPLE_RATE, recent[start - first:]
 
     def finish(self):
-        """Close the FLAC stream and return the file, rewound."""
-        self._writer.close()
+        """Close the FLAC stream (once) and return the file, rewound."""
+        if not self._writer.closed:
+            self._writer.close()
         self.file.seek(0)
         return self.file
+
+    def read_all(self) -> np.ndarray:
+        """The whole session audio as 16 kHz float32 samples (closes the FLAC stream; the file stays)."""
+        import soundfile
+
+        data, _ = soundfile.read(self.finish(), dtype="float32")
+        self.file.seek(0)
+        return data.reshape(-1)
 
     def discard(self) -> None:
         if not self._writer.closed:
@@ -478,6 +490,7 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         except Exception:
             logger.exception("live session flush failed", extra={"session": self.session_id})
             close_code = CLOSE_ERROR
+        await self._relabel_speakers()
         try:
             result = await self._store(template or self.template_key)
         except Exception:
@@ -517,6 +530,38 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
                 self.finals.append(LiveSegment(**{**self.last_partial.__dict__, "is_final": True}))
         finally:
             await self.engine.aclose()
+
+    async def _relabel_speakers(self) -> None:
+        """Give the stored finals the batch speaker model's labels (:func:`~.live.speakers.relabel_finals`).
+
+        Bounded: only sessions up to ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` of audio, and only if it finishes
+        within ``MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS`` (measured: ~1 s for a 3-minute visit on 2 cores);
+        otherwise, or if it fails, the live labels are kept. Finals already sent are not revised.
+        """
+        from transcription.live.speakers import relabel_finals
+
+        limit = settings.MEDSYNC_LIVE_RELABEL_MAX_SECONDS
+        if not self.finals or not self.audio.samples or self.audio.seconds > limit:
+            return
+        finals, num_speakers = list(self.finals), self.params.num_speakers
+
+        def relabel() -> list[LiveSegment] | None:
+            return relabel_finals(self.audio.read_all(), finals, num_speakers=num_speakers)
+
+        started = time.monotonic()
+        try:
+            relabelled = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, relabel),
+                                                settings.MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS)
+        except TimeoutError:
+            logger.warning("live speaker relabelling timed out; live labels kept", extra={"session": self.session_id})
+            return
+        except Exception:
+            logger.exception("live speaker relabelling failed; live labels kept", extra={"session": self.session_id})
+            return
+        if relabelled is not None:
+            self.finals = relabelled
+            logger.info("live speakers relabelled", extra={"session": self.session_id,
+                                                           "seconds": round(time.monotonic() - started, 2)})
 
     @property
     def engine_label(self) -> str:

@@ -357,6 +357,51 @@ def test_full_session_in_real_time_chunks_matches_the_reference(api_key, clinic,
 
 
 @pytest.mark.slow
+def test_closing_transcript_has_the_batch_speakers_and_sent_finals_are_not_revised(api_key, clinic, settings,
+                                                                                   monkeypatch):
+    """The online tracker here never starts a second voice (thresholds below any cosine), so every final is
+    sent as speaker 0; at the end the batch speaker model over the whole session relabels the stored
+    transcript and the closing message. With ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` below the session's
+    length the live labels are kept."""
+    from dataclasses import replace
+
+    from transcription.live import local_engine
+    from transcription.live.speakers import SpeakerConfig
+    from transcription.models import TranscriptSegment
+
+    one_voice = SpeakerConfig(threshold=-1.0, short_threshold=-1.0)
+    config_class = local_engine.LocalLiveConfig
+    monkeypatch.setattr(local_engine, "LocalLiveConfig", lambda **kw: replace(config_class(**kw), speakers=one_voice))
+    reference = json.loads(V041.with_suffix(".json").read_text())
+    order = list(dict.fromkeys(t["speaker"] for t in reference["turns"]))
+
+    async def session(data: bytes) -> tuple[LiveClient, dict]:
+        client = LiveClient(headers={"X-API-Key": api_key})
+        await client.connect()
+        await client.stream(data, speed=2.0)
+        return client, await client.stop()
+
+    async def whole_visit():
+        return await session(wav_of(V041))
+
+    async def first_turns():
+        return await session(pcm_of(V041, seconds=12.0))
+
+    client, transcript = run(whole_visit)
+    assert {f["speaker"] for f in client.finals()} == {0}  # as sent, never revised
+    utterances = transcript["transcript"]
+    assert [u["speaker"] for u in utterances] == [order.index(t["speaker"]) for t in reference["turns"]]
+    assert " ".join(f["text"] for f in client.finals()) == " ".join(u["text"] for u in utterances)
+    with schema_context(clinic.schema_name):
+        stored = TranscriptSegment.objects.filter(transcript__recording__uuid=transcript["recording_id"])
+        assert [s.speaker for s in stored.order_by("index")] == [u["speaker"] for u in utterances]
+
+    settings.MEDSYNC_LIVE_RELABEL_MAX_SECONDS = 5.0
+    _, kept = run(first_turns)
+    assert {u["speaker"] for u in kept["transcript"]} == {0}
+
+
+@pytest.mark.slow
 def test_disconnect_mid_stream_keeps_everything_transcribed(api_key, clinic, settings):
     from transcription.live.slots import session_slots
     from transcription.models import Recording

@@ -463,3 +463,48 @@ def test_local_engine_decodes_partials_and_finals_with_the_clinic_vocabulary():
     assert live_cut == batch_cut and 20 < len(batch_cut.split(", ")) < len(many)
     assert asyncio.run(started(())).recogniser.decode_options["hotwords"] is None
 
+
+# --- session end: batch speaker model over the whole session (issue 15) -------------------------------------
+
+
+def _reference_words(ref: dict) -> list[tuple[Word, str]]:
+    """The reference turns' words spread evenly over each turn's time, with the turn's speaker."""
+    out = []
+    for turn in ref["turns"]:
+        tokens = turn["text"].split()
+        step = (turn["end"] - turn["start"]) / len(tokens)
+        out += [(Word(tok, turn["start"] + i * step, turn["start"] + (i + 0.8) * step, None, 0.9), turn["speaker"])
+                for i, tok in enumerate(tokens)]
+    return out
+
+
+@pytest.mark.slow
+def test_relabel_finals_gives_the_batch_speakers_and_splits_finals_at_a_change():
+    """D2N018 (41 s, 12 turns, some under a second): finals of 7 words cutting across turns, all labelled as
+    one voice (an online tracker that never found the second one) get the batch model's speakers."""
+    from transcription.live.speakers import relabel_finals
+
+    ref = json.loads(V018.with_suffix(".json").read_text())
+    samples = decode_audio(V018.with_suffix(".wav")).samples
+    spoken = _reference_words(ref)
+    words_only = [w for w, _ in spoken]
+    finals = [LiveSegment(text=" ".join(w.text for w in chunk), speaker=0, start=chunk[0].start, end=chunk[-1].end,
+                          is_final=True, words=tuple(chunk))
+              for chunk in (words_only[i:i + 7] for i in range(0, len(words_only), 7))]
+
+    relabelled = relabel_finals(samples, finals)
+
+    assert " ".join(f.text for f in relabelled) == " ".join(f.text for f in finals)
+    assert [w for f in relabelled for w in f.words] == words_only
+    assert len(relabelled) > len(finals)  # finals spanning a turn change were split
+    assert all(f.is_final and f.start == f.words[0].start and f.end == f.words[-1].end for f in relabelled)
+    order = list(dict.fromkeys(t["speaker"] for t in ref["turns"]))
+    labels = [f.speaker for f in relabelled for _ in f.words]
+    right = sum(w.end - w.start for (w, who), got in zip(spoken, labels) if order.index(who) == got)
+    assert labels[0] == 0 and set(labels) == {0, 1}
+    assert right / sum(w.end - w.start for w in words_only) >= 0.9
+
+    # Finals without word times (Deepgram's) are left as they are; so is a session without speech.
+    no_words = [LiveSegment(text="Hello.", speaker=1, start=0.0, end=0.5, is_final=True)]
+    assert relabel_finals(samples, no_words) is None
+    assert relabel_finals(samples, []) is None

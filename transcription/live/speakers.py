@@ -18,13 +18,21 @@ D2N005), the same with up to 3 speakers; a single threshold of 0.85 gave 100%, 3
 (two short first turns made the first centroids unreliable). Thresholds 0.72-0.78 for short audio
 gave the same results; 0.82 or 0.88 for the main one lost D2N005 (63.8% / 8% with 4 speakers). The
 visit default is 2 speakers (clinician and patient); clients with more people send ``num_speakers``.
+
+When the session ends, :func:`relabel_finals` gives the stored transcript the batch speaker model's labels
+(:func:`transcription.speech.diarization.diarize` over the whole session audio, as an uploaded recording
+gets): it sees every turn at once instead of deciding each one as it comes. The labels already sent with
+finals are never revised; only the closing ``transcript`` message and the stored transcript change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from transcription.live.base import SAMPLE_RATE, LiveSegment
 
 from transcription.speech.voice_encoder import (
     HOP_LENGTH,
@@ -33,7 +41,7 @@ from transcription.speech.voice_encoder import (
     get_voice_encoder,
 )
 
-__all__ = ["OnlineSpeakerTracker", "SpeakerConfig"]
+__all__ = ["OnlineSpeakerTracker", "SpeakerConfig", "relabel_finals"]
 
 
 @dataclass(frozen=True)
@@ -143,3 +151,65 @@ class OnlineSpeakerTracker:
         if self._is_new_voice(similarity, samples.size / sample_rate, speaker):
             return len(self._sums)  # would be a new voice
         return speaker
+
+
+# --- session end: the batch speaker model --------------------------------------------------------------
+
+
+def relabel_finals(samples: np.ndarray, finals: Sequence[LiveSegment], *, num_speakers: int | None = None,
+                   encoder: VoiceEncoder | None = None) -> list[LiveSegment] | None:
+    """The session's finals with speakers from batch diarization of the whole session audio.
+
+    Every final word gets the speaker :func:`~transcription.speech.diarization.diarize` and
+    :func:`~transcription.speech.diarization.assign_speakers` give it (exactly as an uploaded recording's
+    words get theirs), speakers numbered by first appearance like the live labels (0 = the first voice
+    heard, so the two numberings agree wherever the two models agree); a final whose words now belong
+    to two speakers is split at the change. Text, times and words are unchanged.
+
+    Args:
+        samples: the session's audio, 16 kHz mono float32 (times of ``finals`` are seconds into it).
+        finals: the finals sent during the session, in order.
+        num_speakers: speakers expected (the session's ``num_speakers``), or None to estimate (1-4).
+        encoder: voice encoder (default: the process-wide one).
+    Returns:
+        the relabelled finals, or None when they cannot be relabelled word by word: a final without word
+        times (Deepgram's, whose speakers already come from Deepgram's own diarization of the stream),
+        or no speech at all.
+    Raises:
+        transcription.speech.voice_encoder.CheckpointError: encoder weights unavailable.
+    """
+    from transcription.providers.base import renumber_speakers
+    from transcription.speech.diarization import assign_speakers, diarize
+
+    finals = [f for f in finals if f.text.strip()]
+    if not finals or any(not f.words for f in finals):
+        return None
+    words = [w for f in finals for w in f.words]
+    segments = diarize(np.asarray(samples, dtype=np.float32), words, num_speakers=num_speakers, encoder=encoder)
+    if not segments:
+        return None
+    labels = assign_speakers(words, segments)
+    mapping = renumber_speakers(labels)
+    out: list[LiveSegment] = []
+    position = 0
+    for final in finals:
+        run: list = []
+        run_speaker = 0
+        for word in final.words:
+            label = labels[position]
+            position += 1
+            speaker = mapping[label] if label is not None else run_speaker
+            if run and speaker != run_speaker:
+                out.append(_final_of(run, run_speaker))
+                run = []
+            run.append(word)
+            run_speaker = speaker
+        if run:
+            out.append(_final_of(run, run_speaker))
+    return [f for f in out if f.text]
+
+
+def _final_of(words: list, speaker: int) -> LiveSegment:
+    text = " ".join(w.text.strip() for w in words if w.text.strip())
+    return LiveSegment(text=text, speaker=speaker, start=words[0].start, end=words[-1].end, is_final=True,
+                       words=tuple(words))
