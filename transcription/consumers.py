@@ -490,7 +490,9 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         except Exception:
             logger.exception("live session flush failed", extra={"session": self.session_id})
             close_code = CLOSE_ERROR
-        await self._relabel_speakers()
+        # A stopping server gives live sessions GRACEFUL_TIMEOUT (25 s) in all: keep the relabelling short then.
+        budget = settings.MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS
+        await self._relabel_speakers(budget=min(budget, 5.0) if reason == "server_shutdown" else budget)
         try:
             result = await self._store(template or self.template_key)
         except Exception:
@@ -531,11 +533,11 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         finally:
             await self.engine.aclose()
 
-    async def _relabel_speakers(self) -> None:
+    async def _relabel_speakers(self, *, budget: float) -> None:
         """Give the stored finals the batch speaker model's labels (:func:`~.live.speakers.relabel_finals`).
 
         Bounded: only sessions up to ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` of audio, and only if it finishes
-        within ``MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS`` (measured: ~1 s for a 3-minute visit on 2 cores);
+        within ``budget`` seconds (``MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS``; 5 s at most on server shutdown);
         otherwise, or if it fails, the live labels are kept. Finals already sent are not revised.
         """
         from transcription.live.speakers import relabel_finals
@@ -550,8 +552,7 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
 
         started = time.monotonic()
         try:
-            relabelled = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, relabel),
-                                                settings.MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS)
+            relabelled = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, relabel), budget)
         except TimeoutError:
             logger.warning("live speaker relabelling timed out; live labels kept", extra={"session": self.session_id})
             return
