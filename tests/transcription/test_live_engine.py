@@ -436,7 +436,8 @@ def test_end_of_turn_decoding_on_a_visit_is_closer_to_batch():
 @pytest.mark.slow
 def test_local_engine_decodes_partials_and_finals_with_the_clinic_vocabulary():
     """A real engine started with a vocabulary gives it to Whisper as ``hotwords`` in both the step decodes
-    (partials) and the end-of-turn decodes (finals), cut exactly as batch transcription cuts it."""
+    (partials: the first ~96 tokens' worth) and the end-of-turn decodes (finals: cut exactly as batch
+    transcription cuts it)."""
     import asyncio
 
     from transcription.live.local_engine import LocalLiveEngine
@@ -456,12 +457,18 @@ def test_local_engine_decodes_partials_and_finals_with_the_clinic_vocabulary():
         assert recogniser.decode_options["hotwords"] == "apixaban, levothyroxine, Dr. Okonkwo"
     assert transcriber.recogniser.decode_options["beam_size"] == 1  # the step settings are kept
     assert transcriber.final_recogniser.decode_options["beam_size"] == 2
+    assert transcriber.final_recogniser.decode_options["temperature"] == [0.0]  # no fallback with a vocabulary
 
+    # A long vocabulary: the finals get exactly batch's cut, the 0.5 s steps only its first terms.
     _, model = get_whisper_model("en")
     batch_cut = LocalWhisperEngine.hotwords(model, "en", many)
-    live_cut = asyncio.run(started(many)).recogniser.decode_options["hotwords"]
-    assert live_cut == batch_cut and 20 < len(batch_cut.split(", ")) < len(many)
-    assert asyncio.run(started(())).recogniser.decode_options["hotwords"] is None
+    long = asyncio.run(started(many))
+    assert long.final_recogniser.decode_options["hotwords"] == batch_cut and 20 < len(batch_cut.split(", ")) < 500
+    step_cut = long.recogniser.decode_options["hotwords"]
+    assert batch_cut.startswith(step_cut) and 5 < len(step_cut.split(", ")) < len(batch_cut.split(", "))
+    plain = asyncio.run(started(()))
+    assert plain.recogniser.decode_options["hotwords"] is None
+    assert plain.final_recogniser.decode_options["temperature"] == [0.0, 0.2, 0.4]
 
 
 # --- session end: batch speaker model over the whole session (issue 15) -------------------------------------

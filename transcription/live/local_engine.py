@@ -12,7 +12,9 @@ audio, in a worker thread):
    buffer. Without speech after the last committed word, Whisper is not run at all: no text can be
    invented on silence, and silent stretches cost almost no CPU. Long silence yields a warning.
 3. **Recognition.** :meth:`LocalWhisperEngine.recognise` transcribes the whole buffer (word timings),
-   with the clinic's vocabulary (read once at session start) as Whisper ``hotwords``, as batch does.
+   with the clinic's vocabulary (read once at session start) as Whisper ``hotwords``: its first ~17 terms
+   in the 0.5 s step decodes, batch's selection (~40 drug names) in the end-of-turn decodes (a longer
+   prompt doubles the cost of a step; see ``LocalLiveConfig.step_hotword_tokens``).
 4. **Stable-prefix commits.** :class:`~.agreement.HypothesisBuffer` commits the words two consecutive
    hypotheses agree on (LocalAgreement-2); the rest is the partial.
 5. **Speakers.** Each VAD speech turn is labelled when its first words become final, by
@@ -31,6 +33,7 @@ import functools
 import logging
 import os
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -93,6 +96,17 @@ class LocalLiveConfig:
         final_hold_seconds: with ``final_redecode``, words two step hypotheses agree on are committed only
             once they end this long before the newest audio, so the words of most turns wait for the
             end-of-turn decoding (partials are shown meanwhile; a long monologue still gets finals).
+        final_prompt_words: with ``final_redecode``, the last this many final words said before the buffer
+            are given to the end-of-turn pass as Whisper's previous text (``initial_prompt``); 0: none.
+        step_hotword_tokens: the clinic vocabulary in the step decodes (partials) is cut to this many
+            Whisper tokens (96: ~17 drug names); the end-of-turn decodes (finals) get batch's selection and
+            budget (223 tokens). Measured with tiny.en on 10 s buffers of D2N006 (CPU-seconds per decode,
+            1 thread, loaded machine): step without vocabulary 1.18, 96 tokens 1.01, 160 tokens 2.08,
+            223 tokens 2.41; a step must stay within its 0.5 s of audio on 2 cores.
+        vocabulary_final_temperatures: the end-of-turn pass's temperatures when the clinic has a vocabulary.
+            With a full hotword prompt, Whisper's log-probability check fails on most buffers and the
+            fallback decodes them up to three times: 6.2 CPU-s per 10 s buffer with (0.0, 0.2, 0.4),
+            2.4 with (0.0,), 1.4 without vocabulary (same measurement).
         final_whisper: decoding settings of the end-of-turn pass: the batch pipeline's beam 2 with
             temperature fallback limited to 0.0/0.2/0.4 (at most three decodes of a <= 15 s buffer).
 """
@@ -114,6 +128,9 @@ class LocalLiveConfig:
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
     final_redecode: bool = field(default_factory=lambda: os.environ.get("MEDSYNC_LIVE_FINAL_REDECODE", "1") != "0")
     final_hold_seconds: float = 4.0
+    final_prompt_words: int = 0
+    step_hotword_tokens: int = 96
+    vocabulary_final_temperatures: tuple[float, ...] = (0.0,)
     final_whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(
         beam_size=2, temperatures=(0.0, 0.2, 0.4), gap_fill=False))
 
@@ -177,6 +194,7 @@ class OnlineTranscriber:
         self._turn_speakers: dict[int, int] = {}  # speech turn start (stream sample) -> speaker
         self._partial_speakers: dict[int, int | None] = {}
         self._last_final: Word | None = None
+        self._recent_finals: deque[Word] = deque(maxlen=max(self.config.final_prompt_words, 1))
         self._last_speaker: int | None = None
         self._partial_shown = False
 
@@ -245,7 +263,7 @@ class OnlineTranscriber:
         redecode = (self._recognise_final is not None
                     and samples.size <= self.KEEPING_UP_STEPS * self._sample(self.config.step_seconds))
         if final and redecode:
-            words = self._shift(self._recognise_final(self._buffer))
+            words = self._decode_final(self._buffer)
         else:
             words = self._shift(self._recognise(self._buffer))
         if final:
@@ -278,12 +296,26 @@ class OnlineTranscriber:
         if not ending or not redecode or self._recognise_final is None:
             return self._hypothesis.commit_before(cutoff)
         stop = min(self._buffer.size, turn_end - self._buffer_start + self._sample(self.PAUSE_SLACK))
-        redecoded = self._shift(self._recognise_final(self._buffer[:stop]))
+        redecoded = self._decode_final(self._buffer[:stop])
         since = self._hypothesis.committed_until - HypothesisBuffer.OLD_WORD_SLACK
         candidates = [w for w in redecoded if w.start > since and (w.start + w.end) / 2 <= cutoff]
         if len(candidates) < 0.5 * len(ending):
             return self._hypothesis.commit_before(cutoff)
         return self._hypothesis.commit_redecoded(redecoded, cutoff)
+
+    def _decode_final(self, audio: np.ndarray) -> list[Word]:
+        """The end-of-turn decoding of ``audio`` (from the buffer start), in session time."""
+        assert self._recognise_final is not None
+        prompt = self._previous_text()
+        return self._shift(self._recognise_final(audio, prompt=prompt) if prompt else self._recognise_final(audio))
+
+    def _previous_text(self) -> str | None:
+        """The final words said before the buffer (``final_prompt_words`` of them), or None."""
+        if self.config.final_prompt_words <= 0:
+            return None
+        start = self._t(self._buffer_start) + self._offset
+        text = " ".join(w.text.strip() for w in self._recent_finals if w.end <= start and w.text.strip())
+        return text or None
 
     def _shift(self, words: Sequence[Word]) -> list[Word]:
         base = self._t(self._buffer_start) + self._offset
@@ -410,6 +442,7 @@ class OnlineTranscriber:
             run.append(word)
             run_speaker = speaker
             self._last_final, self._last_speaker = word, speaker
+            self._recent_finals.append(word)
         if run:
             segments.append(_segment(run, run_speaker, is_final=True))
         if segments:
@@ -458,11 +491,12 @@ class WhisperRecogniser:
         """The ``WhisperModel.transcribe`` options of every decode (``hotwords`` included)."""
         return self.engine.decode_options(self.language, self.vocabulary)
 
-    def __call__(self, samples: np.ndarray) -> list[Word]:
+    def __call__(self, samples: np.ndarray, prompt: str | None = None) -> list[Word]:
+        """Words of ``samples`` (times relative to them); ``prompt``: the text said just before."""
         from transcription.speech.audio import DecodedAudio
 
         audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
-        return self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary)[1]
+        return self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary, prompt=prompt)[1]
 
 
 def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: float = 0.0,
@@ -482,15 +516,19 @@ def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: f
     from transcription.speech.voice_encoder import CheckpointError, get_voice_encoder
 
     whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.whisper)
-    model_name, _ = get_whisper_model(language, whisper.cpu_threads)
+    model_name, model = get_whisper_model(language, whisper.cpu_threads)
     try:
         encoder = get_voice_encoder()
     except CheckpointError as exc:
         raise SpeechProviderError("the speaker encoder could not be loaded", permanent=True) from exc
     get_vad_model()
 
-    final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.final_whisper)
-    recognise = WhisperRecogniser(whisper, language=language, vocabulary=vocabulary)
+    final_settings = config.final_whisper
+    if vocabulary:
+        final_settings = replace(final_settings, temperatures=config.vocabulary_final_temperatures)
+    final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=final_settings)
+    step_terms = LocalWhisperEngine.hotword_terms(model, language, vocabulary, config.step_hotword_tokens)
+    recognise = WhisperRecogniser(whisper, language=language, vocabulary=step_terms)
     recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary)
     transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
                                     speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,
