@@ -416,6 +416,36 @@ def test_an_end_of_turn_decoding_that_skips_speech_keeps_the_shown_words():
     assert " ".join(e.text for e in events if isinstance(e, LiveSegment) and e.is_final) == "my chest hurts"
 
 
+def test_end_of_turn_decoding_gets_the_previous_finals_as_prompt():
+    """With ``final_prompt_words`` the end-of-turn pass hears the finals said before its buffer as Whisper's
+    previous text; without it no prompt is passed."""
+    def runs(samples):  # one "word" per stretch of non-zero samples, named by its level
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], (samples != 0).astype(int), [0]])))
+        return [Word("first" if abs(samples[a] - 0.01) < 1e-4 else "second", a / SR, b / SR)
+                for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+    def detect(samples):
+        return [(int(w.start * SR), int(w.end * SR)) for w in runs(samples)]
+
+    stream = np.concatenate([np.full(int(1.3 * SR), 0.01), np.zeros(int(1.5 * SR)),
+                             np.full(int(1.3 * SR), 0.02), np.zeros(int(1.5 * SR))]).astype(np.float32)
+    for prompt_words, expected in ((5, [None, "first"]), (0, [None, None])):
+        prompts = []
+
+        def final(samples, prompt=None):
+            prompts.append(prompt)
+            return runs(samples)
+
+        transcriber = OnlineTranscriber(recognise=runs, recognise_final=final, detect_speech=detect,
+                                        speakers=OnlineSpeakerTracker(),
+                                        config=LocalLiveConfig(final_prompt_words=prompt_words))
+        events = []
+        for i in range(0, stream.size, SR // 2):
+            events += transcriber.process(stream[i:i + SR // 2])
+        assert [e.text for e in events if isinstance(e, LiveSegment) and e.is_final] == ["first", "second"]
+        assert prompts == expected
+
+
 @pytest.mark.slow
 def test_end_of_turn_decoding_on_a_visit_is_closer_to_batch():
     """Real models on D2N041: finals with end-of-turn decoding (measured 12.9 % WER, greedy step finals 16.1 %,
