@@ -361,14 +361,15 @@ def test_closing_transcript_has_the_batch_speakers_and_sent_finals_are_not_revis
                                                                                    monkeypatch):
     """The online tracker here never starts a second voice (thresholds below any cosine), so every final is
     sent as speaker 0; at the end the batch speaker model over the whole session relabels the stored
-    transcript and the closing message. With ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` below the session's
-    length the live labels are kept."""
+    transcript and the closing message (when turned on). With ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` below the
+    session's length the live labels are kept."""
     from dataclasses import replace
 
     from transcription.live import local_engine
     from transcription.live.speakers import SpeakerConfig
     from transcription.models import TranscriptSegment
 
+    settings.MEDSYNC_LIVE_RELABEL_MAX_SECONDS = 1800.0  # off by default
     one_voice = SpeakerConfig(threshold=-1.0, short_threshold=-1.0)
     config_class = local_engine.LocalLiveConfig
     monkeypatch.setattr(local_engine, "LocalLiveConfig", lambda **kw: replace(config_class(**kw), speakers=one_voice))

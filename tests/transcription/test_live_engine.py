@@ -545,3 +545,9 @@ def test_relabel_finals_gives_the_batch_speakers_and_splits_finals_at_a_change()
     no_words = [LiveSegment(text="Hello.", speaker=1, start=0.0, end=0.5, is_final=True)]
     assert relabel_finals(samples, no_words) is None
     assert relabel_finals(samples, []) is None
+    # One final without words among others (a partial kept when the flush timed out) is labelled by its span.
+    last = ref["turns"][-1]
+    mixed = finals[:-3] + [LiveSegment(text="kept partial", speaker=0, start=last["start"] + 2.0,
+                                       end=last["end"] - 1.0, is_final=True)]
+    tail = relabel_finals(samples, mixed)[-1]
+    assert tail.text == "kept partial" and tail.words == () and tail.speaker == order.index(last["speaker"])
