@@ -501,6 +501,55 @@ def test_local_engine_decodes_partials_and_finals_with_the_clinic_vocabulary():
     assert plain.final_recogniser.decode_options["temperature"] == [0.0, 0.2, 0.4]
 
 
+def test_prompt_echo_after_a_finished_turn_is_dropped():
+    from transcription.live.local_engine import drop_prompt_echo
+
+    heard = words(("right,", 0.0, 0.3), ("apixaban", 0.3, 0.9), ("clapine,", 0.9, 1.0), ("lansapine,", 1.0, 1.1))
+    assert [w.text for w in drop_prompt_echo(heard)] == ["right,", "apixaban"]
+    said = words(("metformin,", 0.0, 0.5), ("and", 0.5, 0.6), ("apixaban.", 0.6, 1.2))
+    assert drop_prompt_echo(said) == said  # a list the patient said ends with a full stop
+    assert drop_prompt_echo([]) == []
+
+
+def _speak(text: str, voice: str, pitch: int) -> np.ndarray:
+    """espeak-ng speech as 16 kHz float32 (espeak writes 22.05 kHz)."""
+    import subprocess
+
+    from scipy.signal import resample_poly
+
+    out = subprocess.run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", "165", "--stdout", text], check=True,
+                         capture_output=True).stdout
+    return resample_poly(np.frombuffer(out[44:], dtype="<i2").astype(np.float32) / 32768.0, 320, 441).astype(np.float32)
+
+
+@pytest.mark.slow
+def test_live_finals_get_drug_names_right_with_the_vocabulary_and_insert_none():
+    """Real audio: two turns of bench/vocabulary.py's medication review (espeak-ng). Without the vocabulary
+    tiny.en hears "apixaban" as "a big seven" and "warfarin" as "war for..."; with the clinic's 63 drug names
+    the live finals spell them, and no drug name that was not said appears (hotword-list echo)."""
+    import shutil
+
+    from transcription.live.local_engine import stream_samples
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    turns = [("For the heart rhythm you are on apixaban, not warfarin anymore, correct?", "en-us+m3", 45),
+             ("Right, apixaban. I stopped the warfarin in January.", "en-gb+f4", 60)]
+    gap = np.zeros(SR // 2, dtype=np.float32)
+    samples = np.concatenate([gap] + [part for text, voice, pitch in turns for part in (_speak(text, voice, pitch), gap)])
+    formulary = ["rosuvastatin", "ramipril", "apixaban", "losartan", "bisoprolol", "warfarin", "quetiapine",
+                 "olanzapine", "clozapine", "tamsulosin", "duloxetine", "lansoprazole", "metformin", "amlodipine"]
+
+    def finals(vocabulary):
+        events = stream_samples(samples, language="en", vocabulary=vocabulary)
+        return normalise(" ".join(e.text for e in events if isinstance(e, LiveSegment) and e.is_final)).split()
+
+    plain, biased = finals(()), finals(formulary)
+    assert "apixaban" not in plain and "warfarin" not in plain
+    assert biased.count("apixaban") >= 1 and biased.count("warfarin") >= 1
+    assert not [w for w in biased if w in formulary and w not in ("apixaban", "warfarin")], biased
+
+
 # --- session end: batch speaker model over the whole session (issue 15) -------------------------------------
 
 

@@ -55,8 +55,8 @@ from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
 from transcription.providers.base import SpeechProviderError, Word
 from transcription.providers.local_whisper import WhisperSettings
 
-__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser", "live_executor",
-           "online_transcriber", "stream_samples"]
+__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser", "drop_prompt_echo",
+           "live_executor", "online_transcriber", "stream_samples"]
 
 logger = logging.getLogger(__name__)
 
@@ -471,20 +471,24 @@ def _segment(words: list[Word], speaker: int | None, *, is_final: bool) -> LiveS
 
 class WhisperRecogniser:
     """A :data:`Recogniser` over :class:`~transcription.providers.local_whisper.LocalWhisperEngine`: one
-    language, one set of decoding settings, and the clinic vocabulary as Whisper ``hotwords`` (the terms
-    are put in the decoder prompt of every decode; the same selection and token budget as batch
-    transcription, :func:`transcription.vocabulary.whisper_hotwords`)."""
+    language, one set of decoding settings, and clinic vocabulary terms as Whisper ``hotwords`` (put in
+    the decoder prompt of every decode, cut to faster-whisper's budget as in batch transcription,
+    :func:`transcription.vocabulary.whisper_hotwords`; :func:`online_transcriber` gives the step
+    recogniser a shorter list, ``LocalLiveConfig.step_hotword_tokens``)."""
 
-    def __init__(self, engine, *, language: str, vocabulary: Sequence[str] = ()) -> None:
+    def __init__(self, engine, *, language: str, vocabulary: Sequence[str] = (), turn_end: bool = False) -> None:
         """
         Args:
             engine: a ``LocalWhisperEngine``.
             language: ISO 639-1 code.
             vocabulary: the clinic's terms, most important first (read once at session start).
+            turn_end: the audio ends where a turn ends (end-of-turn decodes): with a vocabulary, words
+                echoed from the hotword list after the turn are dropped (:func:`drop_prompt_echo`).
         """
         self.engine = engine
         self.language = language
         self.vocabulary = tuple(vocabulary)
+        self.turn_end = turn_end
 
     @property
     def decode_options(self) -> dict:
@@ -496,7 +500,24 @@ class WhisperRecogniser:
         from transcription.speech.audio import DecodedAudio
 
         audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
-        return self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary, prompt=prompt)[1]
+        words = self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary, prompt=prompt)[1]
+        return drop_prompt_echo(words) if self.turn_end and self.vocabulary else words
+
+
+def drop_prompt_echo(words: list[Word]) -> list[Word]:
+    """``words`` without the comma-ended words at their end: Whisper continuing its hotword list.
+
+    With the clinic vocabulary in the prompt (``"term, term, ..."``) and a short buffer that ends with a
+    finished turn, Whisper tends to go on with the list after the speech: on a synthesised medication
+    review (``bench/vocabulary.py --live``) the turn "Right, apixaban." came out as "right, apixaban
+    clapine, lansapine," and "...for my thyroid." as "...for my thyroid. dulosin, quetiapine,": drug names
+    nobody said. A finished turn ends with sentence punctuation or none, not with a comma, so a trailing
+    run of comma-ended words is dropped. Only used on end-of-turn decodes with a vocabulary.
+    """
+    end = len(words)
+    while end and words[end - 1].text.strip().endswith(","):
+        end -= 1
+    return words[:end]
 
 
 def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: float = 0.0,
@@ -529,7 +550,7 @@ def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: f
     final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=final_settings)
     step_terms = LocalWhisperEngine.hotword_terms(model, language, vocabulary, config.step_hotword_tokens)
     recognise = WhisperRecogniser(whisper, language=language, vocabulary=step_terms)
-    recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary)
+    recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary, turn_end=True)
     transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
                                     speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,
                                     time_offset=time_offset,
