@@ -165,6 +165,16 @@ def bench_credentials():
     return clinic, *api_key_create(clinic=clinic, name="bench-live")
 
 
+def bench_vocabulary(clinic, terms: list[str]) -> None:
+    """Replace the bench clinic's vocabulary with ``terms`` (empty: none)."""
+    from django_tenants.utils import schema_context
+
+    from transcription.vocabulary import VocabularyTermInput, vocabulary_replace
+
+    with schema_context(clinic.schema_name):
+        vocabulary_replace(terms=[VocabularyTermInput(t, "drug") for t in terms])
+
+
 def cleanup(clinic, api_key, recording_ids: list[str]) -> None:
     from django_tenants.utils import schema_context
 
@@ -260,6 +270,9 @@ def main() -> None:
                         help='with --offline-wer: a LocalLiveConfig variant instead of the default pair, e.g. '
                              '\'prompt={"final_prompt_words": 40}\' or \'t6={"final_whisper.temperatures": '
                              '[0, 0.2, 0.4, 0.6, 0.8, 1]}\' (repeatable; tuples as lists)')
+    parser.add_argument("--formulary", action="store_true",
+                        help="give the bench clinic bench/vocabulary.py's 63 drug names as its vocabulary "
+                             "(default: no vocabulary)")
     parser.add_argument("--skip-batch", action="store_true", help="with --offline-wer: leave out the batch rows")
     args = parser.parse_args()
     if args.offline_wer is not None:
@@ -282,6 +295,13 @@ def main() -> None:
     print(f"file {args.file.name}: {total:.1f} s; computing reference word times with the batch engine...")
     ref_tokens, ref_ends = reference_words(args.file)
     clinic, api_key, raw_key = bench_credentials()
+    formulary: list[str] = []
+    if args.formulary:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from vocabulary import OTHER_DRUGS, VISIT_DRUGS
+
+        formulary = VISIT_DRUGS + OTHER_DRUGS
+    bench_vocabulary(clinic, formulary)
 
     process = None
     if args.url:
