@@ -165,6 +165,16 @@ def bench_credentials():
     return clinic, *api_key_create(clinic=clinic, name="bench-live")
 
 
+def bench_vocabulary(clinic, terms: list[str]) -> None:
+    """Replace the bench clinic's vocabulary with ``terms`` (empty: none)."""
+    from django_tenants.utils import schema_context
+
+    from transcription.vocabulary import VocabularyTermInput, vocabulary_replace
+
+    with schema_context(clinic.schema_name):
+        vocabulary_replace(terms=[VocabularyTermInput(t, "drug") for t in terms])
+
+
 def cleanup(clinic, api_key, recording_ids: list[str]) -> None:
     from django_tenants.utils import schema_context
 
@@ -197,7 +207,7 @@ def wer(reference: str, hypothesis: str) -> float:
     return jiwer.wer(norm(reference), norm(hypothesis))
 
 
-def offline_wer(files: list[Path], variants: dict[str, dict]) -> None:
+def offline_wer(files: list[Path], variants: dict[str, dict], batch: bool = True) -> None:
     """Final-word WER of the live algorithm (``stream_samples``, no server, fed in 0.5 s steps) against the
     batch pipeline (``LocalWhisperEngine.transcribe``) on the same recordings; prints a table."""
     import dataclasses
@@ -209,18 +219,25 @@ def offline_wer(files: list[Path], variants: dict[str, dict]) -> None:
     from transcription.providers.local_whisper import LocalWhisperEngine
     from transcription.speech.audio import decode_audio
 
-    rows: dict[str, list] = {"batch": [], **{k: [] for k in variants}}
+    rows: dict[str, list] = {**({"batch": []} if batch else {}), **{k: [] for k in variants}}
+    base = LocalLiveConfig()
     words_total = 0
     for path in files:
         reference = " ".join(t["text"] for t in json.loads(path.with_suffix(".json").read_text())["turns"])
         words_total += len(reference.split())
         audio = decode_audio(path)
-        t0 = time.perf_counter()
-        batch = LocalWhisperEngine().transcribe(audio, language="en")
-        rows["batch"].append((wer(reference, " ".join(w.text for w in batch.words)), len(reference.split()),
-                              time.perf_counter() - t0))
+        if batch:
+            t0 = time.perf_counter()
+            result = LocalWhisperEngine().transcribe(audio, language="en")
+            rows["batch"].append((wer(reference, " ".join(w.text for w in result.words)), len(reference.split()),
+                                  time.perf_counter() - t0))
         for name, changes in variants.items():
-            config = dataclasses.replace(LocalLiveConfig(), **changes)
+            config = base
+            for key, value in changes.items():  # "final_whisper.beam_size": a field of a nested dataclass
+                outer, _, inner = key.partition(".")
+                if inner:
+                    value = dataclasses.replace(getattr(config, outer), **{inner: value})
+                config = dataclasses.replace(config, **{outer: value})
             t0 = time.perf_counter()
             events = stream_samples(audio.samples, language="en", config=config)
             finals = " ".join(e.text for e in events if getattr(e, "is_final", False))
@@ -249,11 +266,26 @@ def main() -> None:
     parser.add_argument("--offline-wer", nargs="*", type=Path, metavar="WAV",
                         help="no server: final-word WER of the live algorithm, with and without the end-of-turn "
                              "decoding, vs the batch pipeline on these visits (default: the 4 shared fixtures)")
+    parser.add_argument("--variant", action="append", default=[], metavar='NAME=JSON',
+                        help='with --offline-wer: a LocalLiveConfig variant instead of the default pair, e.g. '
+                             '\'prompt={"final_prompt_words": 40}\' or \'t6={"final_whisper.temperatures": '
+                             '[0, 0.2, 0.4, 0.6, 0.8, 1]}\' (repeatable; tuples as lists)')
+    parser.add_argument("--formulary", action="store_true",
+                        help="give the bench clinic bench/vocabulary.py's 63 drug names as its vocabulary "
+                             "(default: no vocabulary)")
+    parser.add_argument("--skip-batch", action="store_true", help="with --offline-wer: leave out the batch rows")
     args = parser.parse_args()
     if args.offline_wer is not None:
         files = args.offline_wer or sorted(DEFAULT_FILE.parent.glob("visit_*.wav"))
-        offline_wer(files, {"live (greedy finals)": {"final_redecode": False},
-                            "live (end-of-turn re-decoding)": {"final_redecode": True}})
+        variants = {"live (greedy finals)": {"final_redecode": False},
+                    "live (end-of-turn re-decoding)": {"final_redecode": True}}
+        if args.variant:
+            variants = {}
+            for item in args.variant:
+                name, _, changes = item.partition("=")
+                variants[name] = {k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in json.loads(changes or "{}").items()}
+        offline_wer(files, variants, batch=not args.skip_batch)
         return
 
     wav = args.file.read_bytes()
@@ -263,6 +295,13 @@ def main() -> None:
     print(f"file {args.file.name}: {total:.1f} s; computing reference word times with the batch engine...")
     ref_tokens, ref_ends = reference_words(args.file)
     clinic, api_key, raw_key = bench_credentials()
+    formulary: list[str] = []
+    if args.formulary:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from vocabulary import OTHER_DRUGS, VISIT_DRUGS
+
+        formulary = VISIT_DRUGS + OTHER_DRUGS
+    bench_vocabulary(clinic, formulary)
 
     process = None
     if args.url:

@@ -17,6 +17,10 @@ point: the safety cost of biasing), overall WER (``transcription.speech.evaluati
 
     nice -n 10 .venv/bin/python bench/vocabulary.py            # the fixed voices
     nice -n 10 .venv/bin/python bench/vocabulary.py --voices 2 # + 2 random voice pairs
+    nice -n 10 .venv/bin/python bench/vocabulary.py --live     # the live engine's finals instead
+
+With ``--live`` the visit is streamed through the live engine (``transcription.live.local_engine.stream_samples``,
+0.5 s steps as fast as they run, end-of-turn re-decoding on) and its finals are scored the same way.
 """
 
 from __future__ import annotations
@@ -111,6 +115,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--voices", type=int, default=0, help="extra random voice pairs (default 0)")
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--live", action="store_true", help="score the live engine's finals instead of batch")
+    ap.add_argument("--vocabularies", default="none,visit+40,500", help="comma-separated subset to run")
     args = ap.parse_args()
     import django
 
@@ -131,6 +137,7 @@ def main() -> None:
                         "vudine", "previr", "tegravir", "lizumab", "ciclib", "tinib")][: 500 - len(formulary)]
     vocabularies = {"none": [], "visit+40": formulary, "500": OTHER_DRUGS + filler + VISIT_DRUGS}
     assert len(vocabularies["500"]) == 500
+    vocabularies = {k: v for k, v in vocabularies.items() if k in args.vocabularies.split(",")}
     voice_sets = [("fixed", VOICES)]
     for i in range(args.voices):
         d, p = random_voice(rng, bool(rng.random() < 0.5)), random_voice(rng)
@@ -147,7 +154,13 @@ def main() -> None:
         engine.recognise(audio, language="en")  # warm-up (model load)
         for name, vocab in vocabularies.items():
             t0 = time.perf_counter()
-            _, words = engine.recognise(audio, language="en", vocabulary=vocab)
+            if args.live:
+                from transcription.live.local_engine import stream_samples
+
+                events = stream_samples(samples, language="en", vocabulary=vocab)
+                words = [w for e in events if getattr(e, "is_final", False) for w in e.words]
+            else:
+                _, words = engine.recognise(audio, language="en", vocabulary=vocab)
             dt = time.perf_counter() - t0
             said, found, inserted = drug_scores(turns, words, [v for v in vocab if " " not in v])
             wer = word_error_rate(reference, " ".join(w.text for w in words))

@@ -40,6 +40,7 @@ __all__ = [
     "vocabulary_list",
     "vocabulary_replace",
     "vocabulary_terms",
+    "whisper_hotword_terms",
     "whisper_hotwords",
 ]
 
@@ -157,8 +158,9 @@ def vocabulary_delete(*, term: str) -> bool:
     return deleted > 0
 
 
-def whisper_hotwords(terms: Sequence[str], *, tokenizer=None, max_tokens: int = WHISPER_HOTWORD_TOKENS) -> str | None:
-    """The ``hotwords`` string for faster-whisper: terms joined by ``", "``, cut at a whole term.
+def whisper_hotword_terms(terms: Sequence[str], *, tokenizer=None,
+                          max_tokens: int = WHISPER_HOTWORD_TOKENS) -> list[str]:
+    """The first ``terms`` that fit in ``max_tokens`` Whisper tokens (cut at a whole term).
 
     Args:
         terms: vocabulary terms, most important first.
@@ -166,8 +168,6 @@ def whisper_hotwords(terms: Sequence[str], *, tokenizer=None, max_tokens: int = 
             a term counts as ``len(term) // 3 + 2`` tokens (on 63 common drug names this averages the
             tiny.en tokenizer's 5.2 tokens per ``" term,"`` exactly, and is >= it for 78 % of them).
         max_tokens: token budget (faster-whisper keeps 223 hotword tokens).
-    Returns:
-        the string, or None when ``terms`` is empty.
     """
     out: list[str] = []
     used = 0
@@ -177,7 +177,16 @@ def whisper_hotwords(terms: Sequence[str], *, tokenizer=None, max_tokens: int = 
             break
         out.append(term)
         used += cost
-    return ", ".join(out) or None
+    return out
+
+
+def whisper_hotwords(terms: Sequence[str], *, tokenizer=None, max_tokens: int = WHISPER_HOTWORD_TOKENS) -> str | None:
+    """The ``hotwords`` string for faster-whisper: :func:`whisper_hotword_terms` joined by ``", "``.
+
+    Returns:
+        the string, or None when ``terms`` is empty.
+    """
+    return ", ".join(whisper_hotword_terms(terms, tokenizer=tokenizer, max_tokens=max_tokens)) or None
 
 
 def deepgram_options(terms: Sequence[str], model: str) -> dict[str, list[str]]:

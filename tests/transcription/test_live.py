@@ -357,6 +357,52 @@ def test_full_session_in_real_time_chunks_matches_the_reference(api_key, clinic,
 
 
 @pytest.mark.slow
+def test_closing_transcript_has_the_batch_speakers_and_sent_finals_are_not_revised(api_key, clinic, settings,
+                                                                                   monkeypatch):
+    """The online tracker here never starts a second voice (thresholds below any cosine), so every final is
+    sent as speaker 0; at the end the batch speaker model over the whole session relabels the stored
+    transcript and the closing message (when turned on). With ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` below the
+    session's length the live labels are kept."""
+    from dataclasses import replace
+
+    from transcription.live import local_engine
+    from transcription.live.speakers import SpeakerConfig
+    from transcription.models import TranscriptSegment
+
+    settings.MEDSYNC_LIVE_RELABEL_MAX_SECONDS = 1800.0  # off by default
+    one_voice = SpeakerConfig(threshold=-1.0, short_threshold=-1.0)
+    config_class = local_engine.LocalLiveConfig
+    monkeypatch.setattr(local_engine, "LocalLiveConfig", lambda **kw: replace(config_class(**kw), speakers=one_voice))
+    reference = json.loads(V041.with_suffix(".json").read_text())
+    order = list(dict.fromkeys(t["speaker"] for t in reference["turns"]))
+
+    async def session(data: bytes) -> tuple[LiveClient, dict]:
+        client = LiveClient(headers={"X-API-Key": api_key})
+        await client.connect()
+        await client.stream(data, speed=2.0)
+        return client, await client.stop()
+
+    async def whole_visit():
+        return await session(wav_of(V041))
+
+    async def first_turns():
+        return await session(pcm_of(V041, seconds=12.0))
+
+    client, transcript = run(whole_visit)
+    assert {f["speaker"] for f in client.finals()} == {0}  # as sent, never revised
+    utterances = transcript["transcript"]
+    assert [u["speaker"] for u in utterances] == [order.index(t["speaker"]) for t in reference["turns"]]
+    assert " ".join(f["text"] for f in client.finals()) == " ".join(u["text"] for u in utterances)
+    with schema_context(clinic.schema_name):
+        stored = TranscriptSegment.objects.filter(transcript__recording__uuid=transcript["recording_id"])
+        assert [s.speaker for s in stored.order_by("index")] == [u["speaker"] for u in utterances]
+
+    settings.MEDSYNC_LIVE_RELABEL_MAX_SECONDS = 5.0
+    _, kept = run(first_turns)
+    assert {u["speaker"] for u in kept["transcript"]} == {0}
+
+
+@pytest.mark.slow
 def test_disconnect_mid_stream_keeps_everything_transcribed(api_key, clinic, settings):
     from transcription.live.slots import session_slots
     from transcription.models import Recording
@@ -627,14 +673,20 @@ def test_sessions_over_the_redis_channel_layer_and_slots(redis_url, settings, ap
 # --- Deepgram live (a local server stands in for Deepgram's) -------------------------------------------
 
 
-def test_deepgram_session_and_fallback_to_the_offline_engine(api_key, clinic, settings):
+def test_deepgram_session_and_fallback_to_the_offline_engine(api_key, clinic, other_clinic, settings):
+    """A Deepgram session gets the clinic's vocabulary as ``keyterm`` (never another clinic's terms)."""
     from http import HTTPStatus
 
     from websockets.asyncio.server import serve
 
     from tests.transcription.test_live_deepgram import FakeDeepgram
     from transcription.models import Recording
+    from transcription.vocabulary import VocabularyTermInput, vocabulary_replace
 
+    with schema_context(clinic.schema_name):
+        vocabulary_replace(terms=[VocabularyTermInput("apixaban", "drug"), VocabularyTermInput("Dr. Okonkwo", "staff")])
+    with schema_context(other_clinic.schema_name):
+        vocabulary_replace(terms=[VocabularyTermInput("secret-other-clinic-drug", "drug")])
     settings.DEEPGRAM_API_KEY = "platform-dg-key"
     good, bad = FakeDeepgram(), FakeDeepgram(reject=HTTPStatus.UNAUTHORIZED)
 
@@ -656,6 +708,7 @@ def test_deepgram_session_and_fallback_to_the_offline_engine(api_key, clinic, se
     streamed, init, transcript, fallback, fallback_init = run(scenario)
     assert init["accepted"]["engine"] == "deepgram:nova-3"
     assert good.headers["Authorization"] == "Token platform-dg-key" and len(good.audio) == int(1.5 * SR) * 2
+    assert good.query_lists["keyterm"] == ["apixaban", "Dr. Okonkwo"]
     assert [(m["text"], m["speaker"], m["is_final"]) for m in streamed.of_type("transcription")] == [
         ("hello", 0, False), ("Hello, doctor.", 0, True), ("Hi, there.", 1, True)]
     assert [(u["speaker"], u["text"]) for u in transcript["transcript"]] == [(0, "Hello, doctor."), (1, "Hi, there.")]

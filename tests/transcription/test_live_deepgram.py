@@ -44,12 +44,14 @@ class FakeDeepgram:
         self.reject = reject
         self.drop_after_bytes = drop_after_bytes
         self.query: dict = {}
+        self.query_lists: dict[str, list[str]] = {}  # every value of repeated parameters (keyterm)
         self.headers = None
         self.audio = bytearray()
         self.controls: list[str] = []
 
     def process_request(self, connection, request):
-        self.query = {k: v[0] for k, v in parse_qs(urlparse(request.path).query).items()}
+        self.query_lists = parse_qs(urlparse(request.path).query)
+        self.query = {k: v[0] for k, v in self.query_lists.items()}
         self.headers = request.headers
         if self.reject:
             return connection.respond(self.reject, "rejected\n")
@@ -127,6 +129,29 @@ def test_stream_interim_then_finals_with_renumbered_speakers_and_keepalive():
     finals = [e for e in events if e.is_final]
     assert [(f.text, f.speaker, f.start, f.end) for f in finals] == [
         ("Hello, doctor.", 0, 0.1, 0.9), ("Hi, there.", 1, 1.2, 1.7)]
+
+
+@pytest.mark.parametrize("model, expected", [
+    ("nova-3", {"keyterm": ["apixaban", "Dr. Okonkwo", "insulin glargine"]}),
+    ("nova-2", {"keywords": ["apixaban:2", "Dr. Okonkwo:2", "insulin glargine:2"]}),
+])
+def test_clinic_vocabulary_goes_out_as_the_batch_call_sends_it(model, expected):
+    """Nova-3 gets one ``keyterm`` parameter per term, older models ``keywords`` with an intensifier, as
+    the batch adapter (``transcription.vocabulary.deepgram_options``); no vocabulary sends neither."""
+    terms = ["apixaban", "Dr. Okonkwo", "insulin glargine"]
+
+    async def scenario(url, vocabulary):
+        engine = DeepgramLiveEngine("key", language="en", model=model, base_url=url, vocabulary=vocabulary)
+        await engine.start()
+        await engine.finish()
+        await engine.aclose()
+
+    fake = FakeDeepgram()
+    asyncio.run(with_server(fake, lambda url: scenario(url, terms)))
+    assert {k: v for k, v in fake.query_lists.items() if k in ("keyterm", "keywords")} == expected
+    plain = FakeDeepgram()
+    asyncio.run(with_server(plain, lambda url: scenario(url, ())))
+    assert "keyterm" not in plain.query_lists and "keywords" not in plain.query_lists and plain.query["model"] == model
 
 
 def test_rejected_credentials_are_permanent_and_unreachable_is_not():

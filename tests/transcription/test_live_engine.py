@@ -416,6 +416,36 @@ def test_an_end_of_turn_decoding_that_skips_speech_keeps_the_shown_words():
     assert " ".join(e.text for e in events if isinstance(e, LiveSegment) and e.is_final) == "my chest hurts"
 
 
+def test_end_of_turn_decoding_gets_the_previous_finals_as_prompt():
+    """With ``final_prompt_words`` the end-of-turn pass hears the finals said before its buffer as Whisper's
+    previous text; without it no prompt is passed."""
+    def runs(samples):  # one "word" per stretch of non-zero samples, named by its level
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], (samples != 0).astype(int), [0]])))
+        return [Word("first" if abs(samples[a] - 0.01) < 1e-4 else "second", a / SR, b / SR)
+                for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+    def detect(samples):
+        return [(int(w.start * SR), int(w.end * SR)) for w in runs(samples)]
+
+    stream = np.concatenate([np.full(int(1.3 * SR), 0.01), np.zeros(int(1.5 * SR)),
+                             np.full(int(1.3 * SR), 0.02), np.zeros(int(1.5 * SR))]).astype(np.float32)
+    for prompt_words, expected in ((5, [None, "first"]), (0, [None, None])):
+        prompts = []
+
+        def final(samples, prompt=None):
+            prompts.append(prompt)
+            return runs(samples)
+
+        transcriber = OnlineTranscriber(recognise=runs, recognise_final=final, detect_speech=detect,
+                                        speakers=OnlineSpeakerTracker(),
+                                        config=LocalLiveConfig(final_prompt_words=prompt_words))
+        events = []
+        for i in range(0, stream.size, SR // 2):
+            events += transcriber.process(stream[i:i + SR // 2])
+        assert [e.text for e in events if isinstance(e, LiveSegment) and e.is_final] == ["first", "second"]
+        assert prompts == expected
+
+
 @pytest.mark.slow
 def test_end_of_turn_decoding_on_a_visit_is_closer_to_batch():
     """Real models on D2N041: finals with end-of-turn decoding (measured 12.9 % WER, greedy step finals 16.1 %,
@@ -428,3 +458,145 @@ def test_end_of_turn_decoding_on_a_visit_is_closer_to_batch():
     finals = [e for e in events if isinstance(e, LiveSegment) and e.is_final]
     assert wer(" ".join(t["text"] for t in ref["turns"]), " ".join(f.text for f in finals)) < 0.15
     assert all(a.end <= b.start + 0.05 for a, b in itertools.pairwise(finals))
+
+
+# --- clinic vocabulary in live sessions (issue 15) -------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_local_engine_decodes_partials_and_finals_with_the_clinic_vocabulary():
+    """A real engine started with a vocabulary gives it to Whisper as ``hotwords`` in both the step decodes
+    (partials: the first ~96 tokens' worth) and the end-of-turn decodes (finals: cut exactly as batch
+    transcription cuts it)."""
+    import asyncio
+
+    from transcription.live.local_engine import LocalLiveEngine
+    from transcription.providers.local_whisper import LocalWhisperEngine, get_whisper_model
+
+    terms = ["apixaban", "levothyroxine", "Dr. Okonkwo"]
+    many = [f"{t}{i}" for i in range(200) for t in ("zorbamab", "quilanib")][:500]
+
+    async def started(vocabulary):
+        engine = LocalLiveEngine(language="en", vocabulary=vocabulary)
+        await engine.start()
+        await engine.aclose()
+        return engine.transcriber
+
+    transcriber = asyncio.run(started(terms))
+    for recogniser in (transcriber.recogniser, transcriber.final_recogniser):
+        assert recogniser.decode_options["hotwords"] == "apixaban, levothyroxine, Dr. Okonkwo"
+    assert transcriber.recogniser.decode_options["beam_size"] == 1  # the step settings are kept
+    assert transcriber.final_recogniser.decode_options["beam_size"] == 2
+    assert transcriber.final_recogniser.decode_options["temperature"] == [0.0]  # no fallback with a vocabulary
+
+    # A long vocabulary: the finals get exactly batch's cut, the 0.5 s steps only its first terms.
+    _, model = get_whisper_model("en")
+    batch_cut = LocalWhisperEngine.hotwords(model, "en", many)
+    long = asyncio.run(started(many))
+    assert long.final_recogniser.decode_options["hotwords"] == batch_cut and 20 < len(batch_cut.split(", ")) < 500
+    step_cut = long.recogniser.decode_options["hotwords"]
+    assert batch_cut.startswith(step_cut) and 5 < len(step_cut.split(", ")) < len(batch_cut.split(", "))
+    plain = asyncio.run(started(()))
+    assert plain.recogniser.decode_options["hotwords"] is None
+    assert plain.final_recogniser.decode_options["temperature"] == [0.0, 0.2, 0.4]
+
+
+def test_prompt_echo_after_a_finished_turn_is_dropped():
+    from transcription.live.local_engine import drop_prompt_echo
+
+    heard = words(("right,", 0.0, 0.3), ("apixaban", 0.3, 0.9), ("clapine,", 0.9, 1.0), ("lansapine,", 1.0, 1.1))
+    assert [w.text for w in drop_prompt_echo(heard)] == ["right,", "apixaban"]
+    said = words(("metformin,", 0.0, 0.5), ("and", 0.5, 0.6), ("apixaban.", 0.6, 1.2))
+    assert drop_prompt_echo(said) == said  # a list the patient said ends with a full stop
+    assert drop_prompt_echo([]) == []
+
+
+def _speak(text: str, voice: str, pitch: int) -> np.ndarray:
+    """espeak-ng speech as 16 kHz float32 (espeak writes 22.05 kHz)."""
+    import subprocess
+
+    from scipy.signal import resample_poly
+
+    out = subprocess.run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", "165", "--stdout", text], check=True,
+                         capture_output=True).stdout
+    return resample_poly(np.frombuffer(out[44:], dtype="<i2").astype(np.float32) / 32768.0, 320, 441).astype(np.float32)
+
+
+@pytest.mark.slow
+def test_live_finals_get_drug_names_right_with_the_vocabulary_and_insert_none():
+    """Real audio: two turns of bench/vocabulary.py's medication review (espeak-ng). Without the vocabulary
+    tiny.en hears "apixaban" as "a big seven" and "warfarin" as "war for..."; with the clinic's 63 drug names
+    the live finals spell them, and no drug name that was not said appears (hotword-list echo)."""
+    import shutil
+
+    from transcription.live.local_engine import stream_samples
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    turns = [("For the heart rhythm you are on apixaban, not warfarin anymore, correct?", "en-us+m3", 45),
+             ("Right, apixaban. I stopped the warfarin in January.", "en-gb+f4", 60)]
+    gap = np.zeros(SR // 2, dtype=np.float32)
+    samples = np.concatenate([gap] + [part for text, voice, pitch in turns for part in (_speak(text, voice, pitch), gap)])
+    formulary = ["rosuvastatin", "ramipril", "apixaban", "losartan", "bisoprolol", "warfarin", "quetiapine",
+                 "olanzapine", "clozapine", "tamsulosin", "duloxetine", "lansoprazole", "metformin", "amlodipine"]
+
+    def finals(vocabulary):
+        events = stream_samples(samples, language="en", vocabulary=vocabulary)
+        return normalise(" ".join(e.text for e in events if isinstance(e, LiveSegment) and e.is_final)).split()
+
+    plain, biased = finals(()), finals(formulary)
+    assert "apixaban" not in plain and "warfarin" not in plain
+    assert biased.count("apixaban") >= 1 and biased.count("warfarin") >= 1
+    assert not [w for w in biased if w in formulary and w not in ("apixaban", "warfarin")], biased
+
+
+# --- session end: batch speaker model over the whole session (issue 15) -------------------------------------
+
+
+def _reference_words(ref: dict) -> list[tuple[Word, str]]:
+    """The reference turns' words spread evenly over each turn's time, with the turn's speaker."""
+    out = []
+    for turn in ref["turns"]:
+        tokens = turn["text"].split()
+        step = (turn["end"] - turn["start"]) / len(tokens)
+        out += [(Word(tok, turn["start"] + i * step, turn["start"] + (i + 0.8) * step, None, 0.9), turn["speaker"])
+                for i, tok in enumerate(tokens)]
+    return out
+
+
+@pytest.mark.slow
+def test_relabel_finals_gives_the_batch_speakers_and_splits_finals_at_a_change():
+    """D2N018 (41 s, 12 turns, some under a second): finals of 7 words cutting across turns, all labelled as
+    one voice (an online tracker that never found the second one) get the batch model's speakers."""
+    from transcription.live.speakers import relabel_finals
+
+    ref = json.loads(V018.with_suffix(".json").read_text())
+    samples = decode_audio(V018.with_suffix(".wav")).samples
+    spoken = _reference_words(ref)
+    words_only = [w for w, _ in spoken]
+    finals = [LiveSegment(text=" ".join(w.text for w in chunk), speaker=0, start=chunk[0].start, end=chunk[-1].end,
+                          is_final=True, words=tuple(chunk))
+              for chunk in (words_only[i:i + 7] for i in range(0, len(words_only), 7))]
+
+    relabelled = relabel_finals(samples, finals)
+
+    assert " ".join(f.text for f in relabelled) == " ".join(f.text for f in finals)
+    assert [w for f in relabelled for w in f.words] == words_only
+    assert len(relabelled) > len(finals)  # finals spanning a turn change were split
+    assert all(f.is_final and f.start == f.words[0].start and f.end == f.words[-1].end for f in relabelled)
+    order = list(dict.fromkeys(t["speaker"] for t in ref["turns"]))
+    labels = [f.speaker for f in relabelled for _ in f.words]
+    right = sum(w.end - w.start for (w, who), got in zip(spoken, labels) if order.index(who) == got)
+    assert labels[0] == 0 and set(labels) == {0, 1}
+    assert right / sum(w.end - w.start for w in words_only) >= 0.9
+
+    # Finals without word times (Deepgram's) are left as they are; so is a session without speech.
+    no_words = [LiveSegment(text="Hello.", speaker=1, start=0.0, end=0.5, is_final=True)]
+    assert relabel_finals(samples, no_words) is None
+    assert relabel_finals(samples, []) is None
+    # One final without words among others (a partial kept when the flush timed out) is labelled by its span.
+    last = ref["turns"][-1]
+    mixed = finals[:-3] + [LiveSegment(text="kept partial", speaker=0, start=last["start"] + 2.0,
+                                       end=last["end"] - 1.0, is_final=True)]
+    tail = relabel_finals(samples, mixed)[-1]
+    assert tail.text == "kept partial" and tail.words == () and tail.speaker == order.index(last["speaker"])

@@ -9,7 +9,7 @@ Deepgram as a fallback when the clinic allows it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 
@@ -27,50 +27,56 @@ logger = logging.getLogger(__name__)
 EngineFactory = Callable[[float], LiveEngine]  # time offset (seconds) -> engine
 
 
-def _local(language: str, num_speakers: int | None) -> EngineFactory:
+def _local(language: str, num_speakers: int | None, vocabulary: Sequence[str]) -> EngineFactory:
     def make(time_offset: float) -> LiveEngine:
         from transcription.live.local_engine import LocalLiveConfig, LocalLiveEngine
 
         config = LocalLiveConfig(step_seconds=settings.MEDSYNC_LIVE_STEP_SECONDS,
                                  whisper_threads=settings.MEDSYNC_LIVE_WHISPER_THREADS or None,
                                  no_speech_warning_seconds=settings.MEDSYNC_LIVE_NO_SPEECH_WARNING_SECONDS)
-        return LocalLiveEngine(language=language, num_speakers=num_speakers, config=config, time_offset=time_offset)
+        return LocalLiveEngine(language=language, num_speakers=num_speakers, config=config, time_offset=time_offset,
+                               vocabulary=vocabulary)
 
     return make
 
 
-def _deepgram(api_key: str, language: str) -> EngineFactory:
+def _deepgram(api_key: str, language: str, vocabulary: Sequence[str]) -> EngineFactory:
     def make(time_offset: float) -> LiveEngine:
         from transcription.providers.deepgram_live import DeepgramLiveEngine
 
         if time_offset:
             raise LiveEngineError("Deepgram cannot take over a running session", permanent=True)
         return DeepgramLiveEngine(api_key, language=language, model=settings.DEEPGRAM_MODEL,
-                                  base_url=settings.MEDSYNC_LIVE_DEEPGRAM_URL or None)
+                                  base_url=settings.MEDSYNC_LIVE_DEEPGRAM_URL or None, vocabulary=vocabulary)
 
     return make
 
 
-def live_engine_candidates(clinic, *, language: str, num_speakers: int | None) -> list[tuple[str, EngineFactory]]:
-    """``[(name, factory), ...]`` to try in order for ``clinic``."""
+def live_engine_candidates(clinic, *, language: str, num_speakers: int | None,
+                           vocabulary: Sequence[str] = ()) -> list[tuple[str, EngineFactory]]:
+    """``[(name, factory), ...]`` to try in order for ``clinic``; every engine gets ``vocabulary``
+    (the clinic's terms, :func:`transcription.vocabulary.vocabulary_terms`)."""
     choice = getattr(clinic, "speech_provider", "auto")
     api_key = getattr(clinic, "deepgram_api_key", "") or settings.DEEPGRAM_API_KEY
+    terms = tuple(vocabulary)
     candidates: list[tuple[str, EngineFactory]] = []
     if choice == "deepgram" or (choice == "auto" and api_key):
         if api_key:
-            candidates.append(("deepgram", _deepgram(api_key, language)))
+            candidates.append(("deepgram", _deepgram(api_key, language, terms)))
         if getattr(clinic, "allow_offline_fallback", True) or not api_key:
-            candidates.append(("local", _local(language, num_speakers)))
+            candidates.append(("local", _local(language, num_speakers, terms)))
     else:
-        candidates.append(("local", _local(language, num_speakers)))
+        candidates.append(("local", _local(language, num_speakers, terms)))
     return candidates
 
 
 async def live_engine_start(clinic, *, language: str, num_speakers: int | None, time_offset: float = 0.0,
-                            exclude: frozenset[str] = frozenset()) -> tuple[LiveEngine, list[LiveNotice]]:
+                            exclude: frozenset[str] = frozenset(),
+                            vocabulary: Sequence[str] = ()) -> tuple[LiveEngine, list[LiveNotice]]:
     """Start the first engine of :func:`live_engine_candidates` that works.
 
     ``exclude`` names candidates not to try (the one that just failed, when replacing it mid-session).
+    ``vocabulary``: the clinic's custom terms, biasing recognition as in batch transcription.
 
     Returns:
         ``(engine, notices)``: a notice tells the client when a fallback engine is used.
@@ -80,7 +86,8 @@ async def live_engine_start(clinic, *, language: str, num_speakers: int | None, 
     """
     notices: list[LiveNotice] = []
     last_error: LiveEngineError | None = None
-    for name, factory in live_engine_candidates(clinic, language=language, num_speakers=num_speakers):
+    for name, factory in live_engine_candidates(clinic, language=language, num_speakers=num_speakers,
+                                                vocabulary=vocabulary):
         if name in exclude:
             continue
         try:

@@ -11,7 +11,10 @@ audio, in a worker thread):
 2. **Voice-activity gating.** Silero VAD (faster-whisper's ``get_speech_timestamps``) runs on the
    buffer. Without speech after the last committed word, Whisper is not run at all: no text can be
    invented on silence, and silent stretches cost almost no CPU. Long silence yields a warning.
-3. **Recognition.** :meth:`LocalWhisperEngine.recognise` transcribes the whole buffer (word timings).
+3. **Recognition.** :meth:`LocalWhisperEngine.recognise` transcribes the whole buffer (word timings),
+   with the clinic's vocabulary (read once at session start) as Whisper ``hotwords``: its first ~17 terms
+   in the 0.5 s step decodes, batch's selection (~40 drug names) in the end-of-turn decodes (a longer
+   prompt doubles the cost of a step; see ``LocalLiveConfig.step_hotword_tokens``).
 4. **Stable-prefix commits.** :class:`~.agreement.HypothesisBuffer` commits the words two consecutive
    hypotheses agree on (LocalAgreement-2); the rest is the partial.
 5. **Speakers.** Each VAD speech turn is labelled when its first words become final, by
@@ -30,6 +33,7 @@ import functools
 import logging
 import os
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -51,8 +55,8 @@ from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
 from transcription.providers.base import SpeechProviderError, Word
 from transcription.providers.local_whisper import WhisperSettings
 
-__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "live_executor", "online_transcriber",
-           "stream_samples"]
+__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser", "drop_prompt_echo",
+           "live_executor", "online_transcriber", "stream_samples"]
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +96,17 @@ class LocalLiveConfig:
         final_hold_seconds: with ``final_redecode``, words two step hypotheses agree on are committed only
             once they end this long before the newest audio, so the words of most turns wait for the
             end-of-turn decoding (partials are shown meanwhile; a long monologue still gets finals).
+        final_prompt_words: with ``final_redecode``, the last this many final words said before the buffer
+            are given to the end-of-turn pass as Whisper's previous text (``initial_prompt``); 0: none.
+        step_hotword_tokens: the clinic vocabulary in the step decodes (partials) is cut to this many
+            Whisper tokens (96: ~17 drug names); the end-of-turn decodes (finals) get batch's selection and
+            budget (223 tokens). Measured with tiny.en on 10 s buffers of D2N006 (CPU-seconds per decode,
+            1 thread, loaded machine): step without vocabulary 1.18, 96 tokens 1.01, 160 tokens 2.08,
+            223 tokens 2.41; a step must stay within its 0.5 s of audio on 2 cores.
+        vocabulary_final_temperatures: the end-of-turn pass's temperatures when the clinic has a vocabulary.
+            With a full hotword prompt, Whisper's log-probability check fails on most buffers and the
+            fallback decodes them up to three times: 6.2 CPU-s per 10 s buffer with (0.0, 0.2, 0.4),
+            2.4 with (0.0,), 1.4 without vocabulary (same measurement).
         final_whisper: decoding settings of the end-of-turn pass: the batch pipeline's beam 2 with
             temperature fallback limited to 0.0/0.2/0.4 (at most three decodes of a <= 15 s buffer).
 """
@@ -113,6 +128,9 @@ class LocalLiveConfig:
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
     final_redecode: bool = field(default_factory=lambda: os.environ.get("MEDSYNC_LIVE_FINAL_REDECODE", "1") != "0")
     final_hold_seconds: float = 4.0
+    final_prompt_words: int = 0
+    step_hotword_tokens: int = 96
+    vocabulary_final_temperatures: tuple[float, ...] = (0.0,)
     final_whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(
         beam_size=2, temperatures=(0.0, 0.2, 0.4), gap_fill=False))
 
@@ -176,8 +194,19 @@ class OnlineTranscriber:
         self._turn_speakers: dict[int, int] = {}  # speech turn start (stream sample) -> speaker
         self._partial_speakers: dict[int, int | None] = {}
         self._last_final: Word | None = None
+        self._recent_finals: deque[Word] = deque(maxlen=max(self.config.final_prompt_words, 1))
         self._last_speaker: int | None = None
         self._partial_shown = False
+
+    @property
+    def recogniser(self) -> Recogniser:
+        """The step recogniser (partials and agreed finals)."""
+        return self._recognise
+
+    @property
+    def final_recogniser(self) -> Recogniser | None:
+        """The end-of-turn recogniser, or None when end-of-turn decoding is off."""
+        return self._recognise_final
 
     # -- time helpers -----------------------------------------------------------------------------
     @property
@@ -234,7 +263,7 @@ class OnlineTranscriber:
         redecode = (self._recognise_final is not None
                     and samples.size <= self.KEEPING_UP_STEPS * self._sample(self.config.step_seconds))
         if final and redecode:
-            words = self._shift(self._recognise_final(self._buffer))
+            words = self._decode_final(self._buffer)
         else:
             words = self._shift(self._recognise(self._buffer))
         if final:
@@ -267,12 +296,26 @@ class OnlineTranscriber:
         if not ending or not redecode or self._recognise_final is None:
             return self._hypothesis.commit_before(cutoff)
         stop = min(self._buffer.size, turn_end - self._buffer_start + self._sample(self.PAUSE_SLACK))
-        redecoded = self._shift(self._recognise_final(self._buffer[:stop]))
+        redecoded = self._decode_final(self._buffer[:stop])
         since = self._hypothesis.committed_until - HypothesisBuffer.OLD_WORD_SLACK
         candidates = [w for w in redecoded if w.start > since and (w.start + w.end) / 2 <= cutoff]
         if len(candidates) < 0.5 * len(ending):
             return self._hypothesis.commit_before(cutoff)
         return self._hypothesis.commit_redecoded(redecoded, cutoff)
+
+    def _decode_final(self, audio: np.ndarray) -> list[Word]:
+        """The end-of-turn decoding of ``audio`` (from the buffer start), in session time."""
+        assert self._recognise_final is not None
+        prompt = self._previous_text()
+        return self._shift(self._recognise_final(audio, prompt=prompt) if prompt else self._recognise_final(audio))
+
+    def _previous_text(self) -> str | None:
+        """The final words said before the buffer (``final_prompt_words`` of them), or None."""
+        if self.config.final_prompt_words <= 0:
+            return None
+        start = self._t(self._buffer_start) + self._offset
+        text = " ".join(w.text.strip() for w in self._recent_finals if w.end <= start and w.text.strip())
+        return text or None
 
     def _shift(self, words: Sequence[Word]) -> list[Word]:
         base = self._t(self._buffer_start) + self._offset
@@ -399,6 +442,7 @@ class OnlineTranscriber:
             run.append(word)
             run_speaker = speaker
             self._last_final, self._last_speaker = word, speaker
+            self._recent_finals.append(word)
         if run:
             segments.append(_segment(run, run_speaker, is_final=True))
         if segments:
@@ -425,11 +469,64 @@ def _segment(words: list[Word], speaker: int | None, *, is_final: bool) -> LiveS
                        words=tuple(words) if is_final else ())
 
 
-def online_transcriber(*, language: str, config: LocalLiveConfig,
-                       time_offset: float = 0.0) -> tuple[OnlineTranscriber, str]:
+class WhisperRecogniser:
+    """A :data:`Recogniser` over :class:`~transcription.providers.local_whisper.LocalWhisperEngine`: one
+    language, one set of decoding settings, and clinic vocabulary terms as Whisper ``hotwords`` (put in
+    the decoder prompt of every decode, cut to faster-whisper's budget as in batch transcription,
+    :func:`transcription.vocabulary.whisper_hotwords`; :func:`online_transcriber` gives the step
+    recogniser a shorter list, ``LocalLiveConfig.step_hotword_tokens``)."""
+
+    def __init__(self, engine, *, language: str, vocabulary: Sequence[str] = (), turn_end: bool = False) -> None:
+        """
+        Args:
+            engine: a ``LocalWhisperEngine``.
+            language: ISO 639-1 code.
+            vocabulary: the clinic's terms, most important first (read once at session start).
+            turn_end: the audio ends where a turn ends (end-of-turn decodes): with a vocabulary, words
+                echoed from the hotword list after the turn are dropped (:func:`drop_prompt_echo`).
+        """
+        self.engine = engine
+        self.language = language
+        self.vocabulary = tuple(vocabulary)
+        self.turn_end = turn_end
+
+    @property
+    def decode_options(self) -> dict:
+        """The ``WhisperModel.transcribe`` options of every decode (``hotwords`` included)."""
+        return self.engine.decode_options(self.language, self.vocabulary)
+
+    def __call__(self, samples: np.ndarray, prompt: str | None = None) -> list[Word]:
+        """Words of ``samples`` (times relative to them); ``prompt``: the text said just before."""
+        from transcription.speech.audio import DecodedAudio
+
+        audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
+        words = self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary, prompt=prompt)[1]
+        return drop_prompt_echo(words) if self.turn_end and self.vocabulary else words
+
+
+def drop_prompt_echo(words: list[Word]) -> list[Word]:
+    """``words`` without the comma-ended words at their end: Whisper continuing its hotword list.
+
+    With the clinic vocabulary in the prompt (``"term, term, ..."``) and a short buffer that ends with a
+    finished turn, Whisper tends to go on with the list after the speech: on a synthesised medication
+    review (``bench/vocabulary.py --live``) the turn "Right, apixaban." came out as "right, apixaban
+    clapine, lansapine," and "...for my thyroid." as "...for my thyroid. dulosin, quetiapine,": drug names
+    nobody said. A finished turn ends with sentence punctuation or none, not with a comma, so a trailing
+    run of comma-ended words is dropped. Only used on end-of-turn decodes with a vocabulary.
+    """
+    end = len(words)
+    while end and words[end - 1].text.strip().endswith(","):
+        end -= 1
+    return words[:end]
+
+
+def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: float = 0.0,
+                       vocabulary: Sequence[str] = ()) -> tuple[OnlineTranscriber, str]:
     """A ready :class:`OnlineTranscriber` with the packaged Whisper model, Silero VAD and voice encoder.
 
-    Loads the models (seconds the first time in a process). Returns ``(transcriber, model_name)``.
+    Loads the models (seconds the first time in a process). ``vocabulary``: the clinic's terms, given
+    to Whisper as ``hotwords`` in the step decodes and in the end-of-turn decodes.
+    Returns ``(transcriber, model_name)``.
 
     Raises:
         SpeechProviderError: a model cannot be loaded (permanent) or the language is unsupported.
@@ -437,27 +534,23 @@ def online_transcriber(*, language: str, config: LocalLiveConfig,
     from faster_whisper.vad import get_vad_model
 
     from transcription.providers.local_whisper import LocalWhisperEngine, get_whisper_model
-    from transcription.speech.audio import DecodedAudio
     from transcription.speech.voice_encoder import CheckpointError, get_voice_encoder
 
     whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.whisper)
-    model_name, _ = get_whisper_model(language, whisper.cpu_threads)
+    model_name, model = get_whisper_model(language, whisper.cpu_threads)
     try:
         encoder = get_voice_encoder()
     except CheckpointError as exc:
         raise SpeechProviderError("the speaker encoder could not be loaded", permanent=True) from exc
     get_vad_model()
 
-    final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.final_whisper)
-
-    def recognise(samples: np.ndarray) -> list[Word]:
-        audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
-        return whisper.recognise(audio, language=language)[1]
-
-    def recognise_final(samples: np.ndarray) -> list[Word]:
-        audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
-        return final_whisper.recognise(audio, language=language)[1]
-
+    final_settings = config.final_whisper
+    if vocabulary:
+        final_settings = replace(final_settings, temperatures=config.vocabulary_final_temperatures)
+    final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=final_settings)
+    step_terms = LocalWhisperEngine.hotword_terms(model, language, vocabulary, config.step_hotword_tokens)
+    recognise = WhisperRecogniser(whisper, language=language, vocabulary=step_terms)
+    recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary, turn_end=True)
     transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
                                     speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,
                                     time_offset=time_offset,
@@ -466,14 +559,14 @@ def online_transcriber(*, language: str, config: LocalLiveConfig,
 
 
 def stream_samples(samples: np.ndarray, *, language: str, config: LocalLiveConfig | None = None,
-                   chunk_seconds: float | None = None) -> list[LiveEvent]:
+                   chunk_seconds: float | None = None, vocabulary: Sequence[str] = ()) -> list[LiveEvent]:
     """Run the streaming algorithm over a whole recording synchronously (tests and ``bench/``).
 
     The audio is fed in ``chunk_seconds`` pieces (default: the config's step) as a live client would,
     as fast as it is processed, then the stream is finished. Returns every event in order.
     """
     config = config or LocalLiveConfig()
-    transcriber, _ = online_transcriber(language=language, config=config)
+    transcriber, _ = online_transcriber(language=language, config=config, vocabulary=vocabulary)
     step = max(1, int((chunk_seconds or config.step_seconds) * SAMPLE_RATE))
     events: list[LiveEvent] = []
     for i in range(0, samples.size, step):
@@ -511,13 +604,15 @@ class LocalLiveEngine:
     """:class:`~.base.LiveEngine` running fully offline (see the module docstring)."""
 
     def __init__(self, *, language: str, num_speakers: int | None = None, config: LocalLiveConfig | None = None,
-                 time_offset: float = 0.0) -> None:
+                 time_offset: float = 0.0, vocabulary: Sequence[str] = ()) -> None:
         """
         Args:
             language: ISO 639-1 code (en -> Whisper tiny.en; es, ca, fr, pt, de, it -> base).
             num_speakers: speakers expected (1-4); default 2 (clinician and patient).
             config: :class:`LocalLiveConfig`.
             time_offset: seconds of session audio before this engine (when it takes over from another).
+            vocabulary: the clinic's custom terms (:func:`transcription.vocabulary.vocabulary_terms`),
+                given to Whisper as ``hotwords`` for partials and finals.
         Raises:
             UnsupportedLanguage: not one of the languages above.
         """
@@ -535,6 +630,7 @@ class LocalLiveEngine:
         if num_speakers:
             self.config = replace(self.config, speakers=replace(self.config.speakers, max_speakers=num_speakers))
         self.time_offset = time_offset
+        self.vocabulary = tuple(vocabulary)
         self.name = "local:whisper"
         self._transcriber: OnlineTranscriber | None = None
         self._queue: asyncio.Queue = asyncio.Queue()
@@ -545,13 +641,18 @@ class LocalLiveEngine:
         self._task: asyncio.Task | None = None
 
     @property
+    def transcriber(self) -> OnlineTranscriber | None:
+        """The session's streaming algorithm (None until :meth:`start` has loaded it)."""
+        return self._transcriber
+
+    @property
     def backlog_seconds(self) -> float:
         """Audio received but not yet transcribed, seconds."""
         return self._pending_samples / SAMPLE_RATE
 
     def _load(self) -> OnlineTranscriber:
         transcriber, model_name = online_transcriber(language=self.language, config=self.config,
-                                                     time_offset=self.time_offset)
+                                                     time_offset=self.time_offset, vocabulary=self.vocabulary)
         self.name = f"local:whisper-{model_name}"
         return transcriber
 

@@ -33,7 +33,7 @@ from transcription.providers.base import TranscriptionResult, Utterance
 from transcription.services import AudioProbe, recording_store_upload, transcript_store
 
 __all__ = ["LIVE_PATH", "LiveSessionRecord", "live_note_write", "live_session_store", "live_template_check",
-           "live_utterances", "live_watch_audit"]
+           "live_utterances", "live_vocabulary", "live_watch_audit"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,15 @@ def live_utterances(finals: list[LiveSegment], *, max_pause: float = 1.5) -> lis
             out.append(Utterance(speaker=speaker, text=seg.text.strip(), start=seg.start, end=seg.end,
                                  words=tuple(seg.words)))
     return out
+
+
+def live_vocabulary(*, clinic: Clinic) -> list[str]:
+    """``clinic``'s custom vocabulary terms (oldest first, read in its schema), as batch transcription
+    selects them (:func:`transcription.vocabulary.vocabulary_terms`); each engine cuts them to its limit."""
+    from transcription.vocabulary import vocabulary_terms
+
+    with schema_context(clinic.schema_name):
+        return vocabulary_terms()
 
 
 def live_template_check(*, clinic: Clinic, key: str) -> str:

@@ -12,6 +12,8 @@ Mapping (Deepgram "Interim Results" and "Audio Keep Alive" documentation):
   renumbered by first appearance (first voice = 0), as in the batch adapter.
 * Audio goes out as 16-bit PCM. Deepgram closes a stream after 10 s without data (``NET-0001``), so a
   ``KeepAlive`` text message is sent whenever no audio has gone out for ``keepalive_seconds``.
+* The clinic's vocabulary goes out as ``keyterm`` (Nova-3) or ``keywords`` query parameters, cut to the
+  same limits as the batch request (:func:`transcription.vocabulary.deepgram_options`).
 * ``finish()`` sends ``Finalize`` then ``CloseStream``: Deepgram answers with the last finals and
   closes, which ends :meth:`events`.
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -106,7 +108,7 @@ class DeepgramLiveEngine:
 
     def __init__(self, api_key: str, *, language: str, model: str = "nova-3", keepalive_seconds: float = 5.0,
                  connect_timeout: float = 10.0, finish_timeout: float = 10.0, mip_opt_out: bool = True,
-                 base_url: str | None = None) -> None:
+                 base_url: str | None = None, vocabulary: Sequence[str] = ()) -> None:
         """
         Args:
             api_key: Deepgram API key (sent as ``Authorization: Token <key>``).
@@ -117,6 +119,9 @@ class DeepgramLiveEngine:
             finish_timeout: seconds to wait for the last results after ``CloseStream``.
             mip_opt_out: opt out of Deepgram's Model Improvement Program (clinical audio).
             base_url: another Deepgram endpoint (self-hosted, or a test server), e.g. ``ws://host:port``.
+            vocabulary: the clinic's custom terms, sent as ``keyterm`` (Nova-3) or ``keywords`` (older
+                models) with the same limits as the batch call
+                (:func:`transcription.vocabulary.deepgram_options`).
         Raises:
             ValueError: empty api_key.
         """
@@ -131,6 +136,7 @@ class DeepgramLiveEngine:
         self.finish_timeout = finish_timeout
         self.mip_opt_out = mip_opt_out
         self.base_url = base_url
+        self.vocabulary = tuple(vocabulary)
         self._speakers: dict[int, int] = {}
         self._queue: asyncio.Queue = asyncio.Queue()
         self._connection = None
@@ -155,10 +161,12 @@ class DeepgramLiveEngine:
     async def start(self) -> None:
         from deepgram.core.api_error import ApiError
 
+        from transcription.vocabulary import deepgram_options
+
         self._connection = self._client().listen.v1.connect(
             model=self.model, language=self.language, encoding="linear16", sample_rate=SAMPLE_RATE, channels=1,
             interim_results=True, diarize=True, punctuate=True, smart_format=True,
-            mip_opt_out=self.mip_opt_out or None,
+            mip_opt_out=self.mip_opt_out or None, **deepgram_options(list(self.vocabulary), self.model),
         )
         started = time.monotonic()
         try:

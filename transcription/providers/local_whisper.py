@@ -416,9 +416,13 @@ class LocalWhisperEngine:
         self.settings = settings or WhisperSettings()
         self.diarization = diarization
         self.max_pause = max_pause
+        # (model name, language, terms) -> hotwords: a live session decodes every 0.5 s with the same
+        # vocabulary, and tokenising up to 500 terms each time would be wasted work.
+        self._hotwords_memo: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
 
     # -- ASR only --------------------------------------------------------------------------
-    def transcribe_kwargs(self, language: str, hotwords: str | None = None) -> dict[str, Any]:
+    def transcribe_kwargs(self, language: str, hotwords: str | None = None,
+                          prompt: str | None = None) -> dict[str, Any]:
         """Keyword arguments passed to ``faster_whisper.WhisperModel.transcribe``.
 
         Voice-activity detection is done by :meth:`recognise` itself (so it knows the speech regions),
@@ -427,6 +431,8 @@ class LocalWhisperEngine:
         Args:
             language: normalised ISO 639-1 code.
             hotwords: the clinic vocabulary prompt (:func:`transcription.vocabulary.whisper_hotwords`).
+            prompt: text said just before the audio (Whisper ``initial_prompt``: the previous-text context
+                of the first 30 s window), or None.
         """
         s = self.settings
         return dict(
@@ -442,6 +448,7 @@ class LocalWhisperEngine:
             vad_filter=False,
             hallucination_silence_threshold=s.hallucination_silence_threshold,
             hotwords=hotwords,
+            initial_prompt=prompt or None,
             **s.transcribe_kwargs,
         )
 
@@ -454,7 +461,7 @@ class LocalWhisperEngine:
         return get_speech_timestamps(samples, options)
 
     def recognise(self, audio: "DecodedAudio", *, language: str, gap_fill: bool | None = None,
-                  vocabulary: Sequence[str] = ()) -> tuple[str, list[Word]]:
+                  vocabulary: Sequence[str] = (), prompt: str | None = None) -> tuple[str, list[Word]]:
         """Speech recognition without diarization; every VAD speech region keeps its words.
 
         Steps: Silero VAD -> the speech regions joined (silence removed, as faster-whisper's
@@ -468,6 +475,8 @@ class LocalWhisperEngine:
             gap_fill: override :attr:`WhisperSettings.gap_fill` (the live engine turns it off: it
                 re-reads its audio every step anyway).
             vocabulary: clinic terms given to Whisper as ``hotwords`` (first ~220 tokens' worth).
+            prompt: text said just before ``audio`` (Whisper's ``initial_prompt``; the live engine gives
+                the previous finals), or None.
         Returns:
             ``(model_name, words)``: words in time order (seconds), speaker None, ``probability``
             in [0, 1] (0 for an ``[inaudible]`` region).
@@ -481,7 +490,7 @@ class LocalWhisperEngine:
             return name, []
         words: list[Word] = []
         regions_all: list[tuple[float, float]] = []
-        hotwords = self.hotwords(model, lang, vocabulary)
+        hotwords = self._hotwords_for(name, model, lang, vocabulary)
         try:
             import ctranslate2
 
@@ -491,7 +500,7 @@ class LocalWhisperEngine:
                 regions = self.speech_regions(chunk)
                 regions_all += [((r["start"]) / _SAMPLE_RATE + offset, r["end"] / _SAMPLE_RATE + offset)
                                 for r in regions]
-                words += self._recognise_regions(model, chunk, regions, lang, offset, hotwords)
+                words += self._recognise_regions(model, chunk, regions, lang, offset, hotwords, prompt)
             words.sort(key=lambda w: (w.start, w.end))
             words = remove_repetition_loops(words)
             if self.settings.gap_fill if gap_fill is None else gap_fill:
@@ -503,22 +512,53 @@ class LocalWhisperEngine:
                                       permanent=False) from exc
         return name, words
 
+    def _hotwords_for(self, name: str, model: "WhisperModel", language: str,
+                      vocabulary: Sequence[str]) -> str | None:
+        """:meth:`hotwords`, remembered per (model, language, vocabulary) for this engine."""
+        if not vocabulary:
+            return None
+        key = (name, language, tuple(vocabulary))
+        if key not in self._hotwords_memo:
+            if len(self._hotwords_memo) >= 8:
+                self._hotwords_memo.clear()
+            self._hotwords_memo[key] = self.hotwords(model, language, vocabulary)
+        return self._hotwords_memo[key]
+
+    def decode_options(self, language: str, vocabulary: Sequence[str] = ()) -> dict[str, Any]:
+        """The ``WhisperModel.transcribe`` options :meth:`recognise` uses for ``language`` and
+        ``vocabulary`` (loads the model when needed; for inspection and tests).
+
+        Raises:
+            SpeechProviderError: unsupported language or model unavailable (permanent).
+        """
+        lang = normalise_language(language)
+        name, model = get_whisper_model(lang, self.cpu_threads)
+        return self.transcribe_kwargs(lang, self._hotwords_for(name, model, lang, vocabulary))
+
     @staticmethod
     def hotwords(model: "WhisperModel", language: str, vocabulary: Sequence[str]) -> str | None:
         """faster-whisper ``hotwords`` for ``vocabulary`` (None when empty), cut to the prompt budget
         counted with the model's own tokenizer."""
+        return ", ".join(LocalWhisperEngine.hotword_terms(model, language, vocabulary)) or None
+
+    @staticmethod
+    def hotword_terms(model: "WhisperModel", language: str, vocabulary: Sequence[str],
+                      max_tokens: int | None = None) -> list[str]:
+        """The first terms of ``vocabulary`` that fit in ``max_tokens`` of ``model``'s tokens (default:
+        faster-whisper's hotword budget, :data:`transcription.vocabulary.WHISPER_HOTWORD_TOKENS`)."""
         if not vocabulary:
-            return None
+            return []
         from faster_whisper.tokenizer import Tokenizer
 
-        from transcription.vocabulary import whisper_hotwords
+        from transcription.vocabulary import WHISPER_HOTWORD_TOKENS, whisper_hotword_terms
 
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
                               language=language if model.model.is_multilingual else None)
-        return whisper_hotwords(list(vocabulary), tokenizer=tokenizer)
+        return whisper_hotword_terms(list(vocabulary), tokenizer=tokenizer,
+                                     max_tokens=WHISPER_HOTWORD_TOKENS if max_tokens is None else max_tokens)
 
     def _recognise_regions(self, model: "WhisperModel", samples: np.ndarray, regions: list[dict], language: str,
-                           offset: float, hotwords: str | None = None) -> list[Word]:
+                           offset: float, hotwords: str | None = None, prompt: str | None = None) -> list[Word]:
         """Whisper on the joined speech ``regions`` of ``samples``; words in recording time."""
         from faster_whisper.transcribe import restore_speech_timestamps
         from faster_whisper.vad import collect_chunks
@@ -527,7 +567,7 @@ class LocalWhisperEngine:
             return []
         pieces, _ = collect_chunks(samples, regions)
         speech = np.concatenate(pieces)
-        segments, _info = model.transcribe(speech, **self.transcribe_kwargs(language, hotwords))
+        segments, _info = model.transcribe(speech, **self.transcribe_kwargs(language, hotwords, prompt))
         out: list[Word] = []
         for seg in restore_speech_timestamps(segments, regions, _SAMPLE_RATE):
             seg_words = [Word(text=w.word.strip(), start=float(w.start) + offset, end=float(w.end) + offset,
