@@ -98,6 +98,15 @@ def _session_processes(sid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+def assert_no_process_left(sid: int, timeout: float = 10.0) -> None:
+    """Fail unless every process of session ``sid`` (a server started with ``start_new_session``) has
+    exited within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while _session_processes(sid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _session_processes(sid) == []
+
+
 def test_64_concurrent_clients_on_both_ports_never_get_a_server_error(server, committed_api_key):
     port, live_port, log = server
     barrier = threading.Barrier(64)
@@ -163,9 +172,6 @@ def test_sigterm_finishes_the_request_in_flight_and_leaves_no_process(django_db_
     assert process.wait(30) == 0
     assert result["response"].status_code == 200, result["response"].text
     assert result["response"].json()["transcript"]
-    deadline = time.monotonic() + 10
-    while _session_processes(sid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _session_processes(sid) == []
+    assert_no_process_left(sid)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()

@@ -31,7 +31,8 @@ import pytest
 
 from tests.conftest import AUDIO
 from tests.scale.procs import ROOT
-from tests.test_server import _server_env, _session_processes, committed_api_key  # noqa: F401 - a fixture
+from tests.scale.test_shutdown_live import assert_closed_for_shutdown, stored_live_recording
+from tests.test_server import _server_env, assert_no_process_left, committed_api_key  # noqa: F401 - a fixture
 from tests.transcription.test_live_daphne import free_port, wait_listening
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -120,10 +121,7 @@ def test_sigterm_to_gunicorn_answers_the_request_in_flight_and_exits(
             process.wait()
     assert result["response"].status_code == 200, result["response"].text
     assert result["response"].json()["transcript"]
-    deadline = time.monotonic() + 10
-    while _session_processes(sid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _session_processes(sid) == []
+    assert_no_process_left(sid)
 
 
 def test_procfile_runs_daphne_with_the_graceful_stop():
@@ -134,9 +132,6 @@ def test_procfile_runs_daphne_with_the_graceful_stop():
 def test_sigterm_to_daphne_closes_live_sessions_finishes_requests_and_exits(
         committed_api_key, django_db_blocker, tmp_path):  # noqa: F811 - the fixture
     import websockets
-
-    from clinics.models import Clinic
-    from transcription.models import Recording
 
     port = free_port()
     with django_db_blocker.unblock():
@@ -186,27 +181,10 @@ def test_sigterm_to_daphne_closes_live_sessions_finishes_requests_and_exits(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    kinds = [m["type"] for m in messages]
-    final = [m for m in messages if m["type"] == "transcript"]
-    assert final, (kinds, close_code, log.read_text()[-3000:])
-    assert close_code == 1001
-    assert any(m["type"] == "warning" and m["code"] == "server_shutdown" for m in messages)
-    assert final[0]["transcript"], "the audio so far was transcribed"
+    final = assert_closed_for_shutdown(messages, close_code, log)
     assert refused, "no new connection after SIGTERM"
     response = upload_result["response"]
     assert response.status_code == 200, response.text
     assert response.json()["transcript"]
-    with django_db_blocker.unblock():
-        from django.db import connection
-
-        clinic = Clinic.objects.get(client_id="clinic-server")
-        connection.set_tenant(clinic)
-        try:
-            recording = Recording.objects.get(uuid=final[0]["recording_id"])
-            assert recording.source == "live" and recording.duration_seconds == pytest.approx(8.0, abs=1.0)
-        finally:
-            connection.set_schema_to_public()
-    deadline = time.monotonic() + 10
-    while _session_processes(sid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _session_processes(sid) == []
+    stored_live_recording(django_db_blocker, final["recording_id"], seconds=8.0)
+    assert_no_process_left(sid)

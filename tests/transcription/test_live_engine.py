@@ -349,7 +349,10 @@ def test_streaming_engine_on_a_visit_matches_reference_words_and_turns():
     reference = " ".join(t["text"] for t in ref["turns"])
     assert wer(reference, " ".join(f.text for f in finals)) < 0.3
     assert partials, "partials must precede finals"
-    assert max(recognised) <= config.max_buffer_seconds + 1.0  # the buffer really rolls
+    # The buffer really rolls: it is cut beyond max_buffer_seconds, but never before an unconfirmed word, and
+    # words are confirmed at the latest force_commit_after_seconds after they are heard (measured 16.4 s here
+    # on one machine's CPU, 15.x on another's: the float results of the decoder differ between CPUs).
+    assert max(recognised) <= config.max_buffer_seconds + config.force_commit_after_seconds + config.step_seconds
     # Speaker turns: each reference turn's finals carry the speaker of its turn (first voice = 0).
     order = list(dict.fromkeys(t["speaker"] for t in ref["turns"]))
     for turn in ref["turns"]:
