@@ -101,3 +101,12 @@ def make_note(clinic, appointment, *, by: str):
         Appointment.objects.filter(pk=appointment.pk).update(recording=recording, note=note)
         appointment.refresh_from_db()
         return note
+
+
+@pytest.fixture
+def visit(clinic, doctor):
+    """``(appointment, note)``: an appointment of ``doctor`` with a stored note (clinic A)."""
+    patient = make_patient(clinic, by=doctor.uid)
+    appointment = make_appointment(clinic, patient, by=doctor.uid, clinician=doctor.uid)
+    note = make_note(clinic, appointment, by=doctor.uid)
+    return appointment, note

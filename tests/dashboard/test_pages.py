@@ -191,14 +191,6 @@ def test_users_page_is_for_clinic_admins(clinic, doctor, clinic_admin, other_doc
 # --- encounter and note review ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def visit(clinic, doctor):
-    patient = make_patient(clinic, by=doctor.uid)
-    appointment = make_appointment(clinic, patient, by=doctor.uid, clinician=doctor.uid)
-    note = make_note(clinic, appointment, by=doctor.uid)
-    return appointment, note
-
-
 def test_encounter_shows_transcript_note_and_evidence(visit, doctor_web):
     appointment, note = visit
     page = html(doctor_web.get(f"/app/encounters/{appointment.uuid}/"))

@@ -22,14 +22,6 @@ def html(response) -> str:
     return response.content.decode()
 
 
-@pytest.fixture
-def visit(clinic, doctor):
-    patient = make_patient(clinic, by=doctor.uid)
-    appointment = make_appointment(clinic, patient, by=doctor.uid, clinician=doctor.uid)
-    note = make_note(clinic, appointment, by=doctor.uid)
-    return appointment, note
-
-
 def stored_names(clinic, appointment) -> dict:
     with schema_context(clinic.schema_name):
         return Appointment.objects.get(pk=appointment.pk).speaker_names
