@@ -53,6 +53,12 @@ ENDPOINT_SILENCE_SECONDS = 0.6
 #: How far (seconds) the recognised words may end before the VAD's end of voice and still cover it:
 #: Silero's speech padding (0.1 s) plus Whisper's early word ends (~0.2 s, see the live engine).
 WORDS_COVER_SLACK_SECONDS = 0.45
+#: Seconds after the endpoint the recogniser is given to deliver words covering the end of the voice;
+#: then the turn ends with the words heard so far. The VAD can hear voice at the end of a turn that
+#: Whisper gives no word for (a breath, a clipped last syllable): without this bound the agent waited for
+#: those words forever and the call stalled (seen in ``tests/calls/test_audio.py``, about 1 run in 3).
+#: The live engine's steps are 0.5 s and its end-of-turn decode ~1 s on the 2-core target.
+MAX_CATCH_UP_SECONDS = 2.0
 #: Audio kept for the endpoint VAD, seconds, and how often it runs (seconds of new audio).
 VAD_WINDOW_SECONDS = 2.0
 VAD_EVERY_SECONDS = 0.1
@@ -279,9 +285,11 @@ class AgentSession:
     def _maybe_end_of_turn(self) -> None:
         if self._closing or not (self._final_words or self._partial):
             return
-        if self._audio_seconds - self._voice_end < ENDPOINT_SILENCE_SECONDS:
+        silent_for = self._audio_seconds - self._voice_end
+        if silent_for < ENDPOINT_SILENCE_SECONDS:
             return  # the patient is still talking (or paused briefly)
-        if self._words_end < self._voice_end - WORDS_COVER_SLACK_SECONDS:
+        if (self._words_end < self._voice_end - WORDS_COVER_SLACK_SECONDS
+                and silent_for < ENDPOINT_SILENCE_SECONDS + MAX_CATCH_UP_SECONDS):
             return  # the recogniser has not caught up with the last words yet
         text = " ".join(w for w in [*self._final_words, self._partial] if w).strip()
         self._consumed_text = self._partial

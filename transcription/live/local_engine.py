@@ -56,7 +56,7 @@ from transcription.providers.base import SpeechProviderError, Word
 from transcription.providers.local_whisper import WhisperSettings
 
 __all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser", "drop_prompt_echo",
-           "live_executor", "online_transcriber", "stream_samples"]
+           "MAX_LETTERS_PER_SECOND", "live_executor", "online_transcriber", "stream_samples"]
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +122,8 @@ class LocalLiveConfig:
     vad_speech_pad_ms: int = 100
     no_speech_warning_seconds: float = 30.0
     max_pause_seconds: float = 1.5
-    whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(beam_size=1, temperatures=(0.0,),
-                                                                             gap_fill=False))
+    whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(
+        beam_size=1, temperatures=(0.0,), gap_fill=False, audio_context_seconds=10.0))
     whisper_threads: int | None = None
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
     final_redecode: bool = field(default_factory=lambda: os.environ.get("MEDSYNC_LIVE_FINAL_REDECODE", "1") != "0")
@@ -192,6 +192,7 @@ class OnlineTranscriber:
         self._last_speech_end = 0  # stream sample index
         self._silence_warned = 0  # stream sample index of the last no-speech warning
         self._turn_speakers: dict[int, int] = {}  # speech turn start (stream sample) -> speaker
+        self._provisional_turns: set[int] = set()  # turns whose first finals came before they could be told
         self._partial_speakers: dict[int, int | None] = {}
         self._last_final: Word | None = None
         self._recent_finals: deque[Word] = deque(maxlen=max(self.config.final_prompt_words, 1))
@@ -228,6 +229,7 @@ class OnlineTranscriber:
         self._buffer = self._buffer[drop:].copy()
         self._buffer_start = sample
         self._turn_speakers = {k: v for k, v in self._turn_speakers.items() if k >= sample - 30 * SAMPLE_RATE}
+        self._provisional_turns = {k for k in self._provisional_turns if k >= sample - 30 * SAMPLE_RATE}
         self._partial_speakers.clear()
 
     # -- the step -----------------------------------------------------------------------------------
@@ -270,6 +272,9 @@ class OnlineTranscriber:
             committed = self._hypothesis.flush(words)
         else:
             hold = self._t(end) + self._offset - self.config.final_hold_seconds if redecode else None
+            young = self._young_turn_start(regions, end)
+            if young is not None:
+                hold = young if hold is None else min(hold, young)
             committed = self._hypothesis.insert(words, commit_until=hold)
             # A turn followed by a pause is complete: more audio cannot change its words, so they are
             # final now rather than one step later.
@@ -283,6 +288,19 @@ class OnlineTranscriber:
         events += self._partial(regions)
         self._cut(self._cut_point(regions, end))
         return events
+
+    def _young_turn_start(self, regions: list[tuple[int, int]], end: int) -> float | None:
+        """Start (session seconds) of a speech turn still being spoken that is too short to tell its
+        speaker (under ``min_new_speaker_seconds`` and not yet labelled), else None: its words stay
+        partial until it is long enough, because a final's speaker can never be revised."""
+        if not regions:
+            return None
+        start, stop = regions[-1]
+        if stop < end - VAD_WINDOW or start in self._turn_speakers or self._continues_previous((start, stop)):
+            return None
+        if stop - start >= self._sample(self._speakers.config.min_new_speaker_seconds):
+            return None
+        return self._t(start) + self._offset
 
     def _commit_turn(self, turn_end: int, *, redecode: bool) -> list[Word]:
         """Commit the pending words of the turn(s) ending at stream sample ``turn_end`` (a pause follows).
@@ -393,13 +411,27 @@ class OnlineTranscriber:
         return self._buffer[s:e]
 
     def _speaker_for_final(self, word: Word, regions: list[tuple[int, int]]) -> int:
+        """The speaker of a final word: its speech turn's label, decided at the turn's first final.
+
+        A turn still being spoken that holds less than ``min_new_speaker_seconds`` of audio is too short to
+        tell a new voice (a first "Yeah," can be final 0.2 s into a turn): its word gets the nearest known
+        speaker as a provisional label and the turn is labelled at its next final, with more audio.
+        """
         turn = self._turn_of(word, regions)
         if turn is None:
             return self._last_speaker if self._last_speaker is not None else 0
         if turn[0] in self._turn_speakers:
             return self._turn_speakers[turn[0]]
-        if self._continues_previous(turn) and self._last_speaker is not None:
+        provisional = turn[0] in self._provisional_turns
+        if self._continues_previous(turn) and self._last_speaker is not None and not provisional:
             speaker = self._last_speaker
+        elif (turn[1] >= self.received_samples - VAD_WINDOW
+              and turn[1] - turn[0] < self._sample(self._speakers.config.min_new_speaker_seconds)):
+            self._provisional_turns.add(turn[0])
+            guess = self._speakers.classify(self._turn_audio(turn))
+            if guess is None or guess >= self._speakers.num_speakers:
+                guess = self._last_speaker if self._last_speaker is not None else 0
+            return guess
         else:
             speaker = self._speakers.assign(self._turn_audio(turn))
             if speaker is None:
@@ -413,7 +445,7 @@ class OnlineTranscriber:
             return self._last_speaker
         if turn[0] in self._turn_speakers:
             return self._turn_speakers[turn[0]]
-        if self._continues_previous(turn):
+        if self._continues_previous(turn) and turn[0] not in self._provisional_turns:
             return self._last_speaker
         if turn[0] not in self._partial_speakers:
             self._partial_speakers[turn[0]] = self._speakers.classify(self._turn_audio(turn))
@@ -476,19 +508,18 @@ class WhisperRecogniser:
     :func:`transcription.vocabulary.whisper_hotwords`; :func:`online_transcriber` gives the step
     recogniser a shorter list, ``LocalLiveConfig.step_hotword_tokens``)."""
 
-    def __init__(self, engine, *, language: str, vocabulary: Sequence[str] = (), turn_end: bool = False) -> None:
+    def __init__(self, engine, *, language: str, vocabulary: Sequence[str] = ()) -> None:
         """
         Args:
             engine: a ``LocalWhisperEngine``.
             language: ISO 639-1 code.
-            vocabulary: the clinic's terms, most important first (read once at session start).
-            turn_end: the audio ends where a turn ends (end-of-turn decodes): with a vocabulary, words
-                echoed from the hotword list after the turn are dropped (:func:`drop_prompt_echo`).
+            vocabulary: the clinic's terms, most important first (read once at session start). With a
+                vocabulary, words echoed from the hotword list after the speech are dropped from every
+                decode (:func:`drop_prompt_echo`).
         """
         self.engine = engine
         self.language = language
         self.vocabulary = tuple(vocabulary)
-        self.turn_end = turn_end
 
     @property
     def decode_options(self) -> dict:
@@ -501,23 +532,41 @@ class WhisperRecogniser:
 
         audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
         words = self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary, prompt=prompt)[1]
-        return drop_prompt_echo(words) if self.turn_end and self.vocabulary else words
+        return drop_prompt_echo(words) if self.vocabulary else words
+
+
+#: letters per second above which a recognised word cannot have been spoken: conversational speech is
+#: ~12-15 letters/s (``apixaban`` 0.54 s, ``january`` 0.48 s in the espeak medication review); words Whisper
+#: adds after the speech, from its prompt, get 0-0.16 s each (56 letters/s and more).
+MAX_LETTERS_PER_SECOND = 30.0
 
 
 def drop_prompt_echo(words: list[Word]) -> list[Word]:
-    """``words`` without the comma-ended words at their end: Whisper continuing its hotword list.
+    """``words`` without a trailing run that is Whisper continuing its hotword list.
 
-    With the clinic vocabulary in the prompt (``"term, term, ..."``) and a short buffer that ends with a
-    finished turn, Whisper tends to go on with the list after the speech: on a synthesised medication
-    review (``bench/vocabulary.py --live``) the turn "Right, apixaban." came out as "right, apixaban
-    clapine, lansapine," and "...for my thyroid." as "...for my thyroid. dulosin, quetiapine,": drug names
-    nobody said. A finished turn ends with sentence punctuation or none, not with a comma, so a trailing
-    run of comma-ended words is dropped. Only used on end-of-turn decodes with a vocabulary.
+    With the clinic vocabulary in the prompt (``"term, term, ..."``) and audio that ends after speech,
+    Whisper tends to go on with the list: on a synthesised medication review (``bench/vocabulary.py
+    --live``) the turn "Right, apixaban." came out as "right, apixaban clapine, lansapine," and "I stopped
+    the warfarin in January." as "...in january clozapine, lansapine, lansap": drug names nobody said.
+    The trailing run of words that are comma-ended or too short to have been spoken
+    (:data:`MAX_LETTERS_PER_SECOND`; the echo is squeezed into the last fraction of a second) is dropped
+    when it holds at least one comma-ended word: a finished turn ends with sentence punctuation or none,
+    not with a comma. A real last word that Whisper timed too short ("how I do" with ``do`` at 0 s) is
+    kept, since no comma-ended word comes with it. Used with a vocabulary only.
     """
     end = len(words)
-    while end and words[end - 1].text.strip().endswith(","):
+    comma = False
+    while end:
+        word = words[end - 1]
+        text = word.text.strip()
+        letters = sum(ch.isalpha() for ch in text)
+        too_fast = letters > 0 and letters > MAX_LETTERS_PER_SECOND * max(word.end - word.start, 0.0)
+        if text.endswith(","):
+            comma = True
+        elif not too_fast:
+            break
         end -= 1
-    return words[:end]
+    return words[:end] if comma else words
 
 
 def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: float = 0.0,
@@ -550,7 +599,7 @@ def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: f
     final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=final_settings)
     step_terms = LocalWhisperEngine.hotword_terms(model, language, vocabulary, config.step_hotword_tokens)
     recognise = WhisperRecogniser(whisper, language=language, vocabulary=step_terms)
-    recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary, turn_end=True)
+    recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary)
     transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
                                     speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,
                                     time_offset=time_offset,

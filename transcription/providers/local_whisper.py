@@ -47,6 +47,7 @@ __all__ = [
     "WhisperSettings",
     "default_cpu_threads",
     "get_whisper_model",
+    "short_context_model",
     "model_dir_for_language",
     "warm_up",
 ]
@@ -106,6 +107,15 @@ class WhisperSettings:
             cut at the quietest 0.5 s near each boundary.  faster-whisper computes the log-mel
             features of the whole input at once (measured: ~1.6 GB peak for 29 min of audio),
             so chunking keeps memory flat for hour-long uploads.
+        audio_context_seconds: None: the encoder sees Whisper's 30 s window (audio padded with zeros, as
+            trained). A number: it sees only the window's audio plus 1 s of padding, and at least this
+            many seconds (the ``audio_ctx`` option of whisper.cpp; :func:`short_context_model`). The
+            encoder's cost grows faster than linearly with its input and is most of a short decode
+            (tiny.en, 1 thread: 465 ms for 30 s, 110 ms for 15 s, 56 ms for 10 s; CTranslate2 accepts
+            any even length up to 3000 frames). Too short a context costs accuracy: live finals on
+            D2N018 went from 22.7 % WER to 33.6 % with 1 s of padding only (Whisper repeated phrases),
+            25.5 % with at least 10 s. Off for batch (its windows are full); the live engine's step
+            decodes use it (see :class:`transcription.live.local_engine.LocalLiveConfig`).
         transcribe_kwargs: extra keyword arguments for ``WhisperModel.transcribe``.
     """
 
@@ -122,6 +132,7 @@ class WhisperSettings:
     random_seed: int = 0
     low_confidence: float = 0.4
     max_chunk_s: float = 300.0
+    audio_context_seconds: float | None = None
     transcribe_kwargs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -281,6 +292,44 @@ def get_whisper_model(language: str, cpu_threads: int | None = None) -> tuple[st
             logger.info("loaded whisper model", extra={"model": name, "threads": threads,
                                                        "seconds": round(time.monotonic() - started, 2)})
     return name, model
+
+
+#: mel frames (10 ms each) of silence kept after the audio when the encoder input is shortened
+#: (``WhisperSettings.audio_context_seconds``): Whisper ends a transcript better with some silence after it.
+SHORT_CONTEXT_PAD_FRAMES = 100
+_SHORT_CONTEXT: dict[tuple[int, int], "WhisperModel"] = {}
+
+
+def short_context_model(model: "WhisperModel", min_seconds: float) -> "WhisperModel":
+    """A view of a loaded ``WhisperModel`` (same CTranslate2 model, tokenizer and feature extractor,
+    no copy of the weights) whose encoder sees only the part of each 30 s window that holds audio.
+
+    faster-whisper pads every window to 3000 mel frames with zeros (``pad_or_trim``) before encoding;
+    this view cuts that padding back to the last frame with audio plus :data:`SHORT_CONTEXT_PAD_FRAMES`,
+    rounded up to 100 frames (1 s), and to no less than ``min_seconds``. Timestamps and word alignment
+    are unchanged (they count frames from the window start). See
+    :attr:`WhisperSettings.audio_context_seconds` for the measured effect.
+    """
+    min_frames = int(round(min_seconds * 100))
+    key = (id(model), min_frames)
+    view = _SHORT_CONTEXT.get(key)
+    if view is None:
+        from faster_whisper import WhisperModel
+
+        class ShortContextWhisperModel(WhisperModel):
+            def __init__(self, base: WhisperModel) -> None:  # noqa: D107 - shares base's state
+                self.__dict__.update(base.__dict__)
+
+            def encode(self, features: np.ndarray):
+                batch = features if features.ndim == 3 else features[None]
+                with_audio = np.flatnonzero(np.any(batch != 0, axis=(0, 1)))
+                used = int(with_audio[-1]) + 1 if with_audio.size else 0
+                frames = max(-(-(used + SHORT_CONTEXT_PAD_FRAMES) // 100) * 100, min_frames)
+                return super().encode(np.ascontiguousarray(batch[..., :min(batch.shape[-1], frames)]))
+
+        with _MODELS_LOCK:
+            view = _SHORT_CONTEXT.setdefault(key, ShortContextWhisperModel(model))
+    return view
 
 
 def warm_up(languages: tuple[str, ...] = ("en",), *, with_diarization: bool = True) -> None:
@@ -485,12 +534,14 @@ class LocalWhisperEngine:
         """
         lang = normalise_language(language)
         name, model = get_whisper_model(lang, self.cpu_threads)
+        hotwords = self._hotwords_for(name, model, lang, vocabulary)
+        if self.settings.audio_context_seconds is not None:
+            model = short_context_model(model, self.settings.audio_context_seconds)
         samples = np.asarray(audio.samples, dtype=np.float32)
         if samples.size == 0:
             return name, []
         words: list[Word] = []
         regions_all: list[tuple[float, float]] = []
-        hotwords = self._hotwords_for(name, model, lang, vocabulary)
         try:
             import ctranslate2
 
