@@ -356,6 +356,12 @@ def test_repetition_loops_are_collapsed() -> None:
     natural = ws("four four days I heard that I heard that you")
     assert remove_repetition_loops(natural) == natural
     assert [w.text for w in remove_repetition_loops(ws("no no no no no okay"))] == ["no", "okay"]
+    # an 11-word phrase looped five times (seen in live finals, bench/vocabulary.py --live --voices 2)
+    phrase = "and I'm going to be doing this for a long time,"
+    long_loop = ws(f"my own plan. {' '.join([phrase] * 5)} Half your mood.")
+    assert " ".join(w.text for w in remove_repetition_loops(long_loop)) == f"my own plan. {phrase} Half your mood."
+    said_twice = ws(f"{phrase} {phrase} okay")
+    assert remove_repetition_loops(said_twice) == said_twice
 
 
 def test_unsupported_language_is_permanent() -> None:

@@ -407,12 +407,15 @@ def is_subtitle_credit(text: str) -> bool:
     return bool(_SUBTITLE_CREDITS.match(text.strip(" .,!¡¿?\"'")))
 
 
-def remove_repetition_loops(words: list[Word], *, max_ngram: int = 6) -> list[Word]:
-    """Collapse runs where the same 1..6-word phrase repeats back to back.
+def remove_repetition_loops(words: list[Word], *, max_ngram: int = 12) -> list[Word]:
+    """Collapse runs where the same 1..12-word phrase repeats back to back.
 
     A phrase of one word repeated 4+ times, or of 2+ words repeated 3+ times, is kept once
     (Whisper's looping failure); natural repetitions ("four four days", "I heard that I
-    heard that") are left alone.
+    heard that") are left alone. Loops of long phrases happen: live finals of a synthetic medication
+    review (``bench/vocabulary.py --live --voices 2``) held "and I'm going to have a long time," (7 words)
+    ten times and "and I'm going to be doing this for a long time," (11 words) five times; with phrases
+    up to 6 words they were kept (WER 195 %).
 
     Args:
         words: in time order.
