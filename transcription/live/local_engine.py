@@ -196,7 +196,6 @@ class OnlineTranscriber:
         self._last_speech_end = 0  # stream sample index
         self._silence_warned = 0  # stream sample index of the last no-speech warning
         self._turn_speakers: dict[int, int] = {}  # speech turn start (stream sample) -> speaker
-        self._provisional_turns: set[int] = set()  # turns whose first finals came before they could be told
         self._partial_speakers: dict[int, int | None] = {}
         self._last_final: Word | None = None
         self._recent_finals: deque[Word] = deque(maxlen=max(self.config.final_prompt_words, 1))
@@ -233,7 +232,6 @@ class OnlineTranscriber:
         self._buffer = self._buffer[drop:].copy()
         self._buffer_start = sample
         self._turn_speakers = {k: v for k, v in self._turn_speakers.items() if k >= sample - 30 * SAMPLE_RATE}
-        self._provisional_turns = {k for k in self._provisional_turns if k >= sample - 30 * SAMPLE_RATE}
         self._partial_speakers.clear()
 
     # -- the step -----------------------------------------------------------------------------------
@@ -415,27 +413,15 @@ class OnlineTranscriber:
         return self._buffer[s:e]
 
     def _speaker_for_final(self, word: Word, regions: list[tuple[int, int]]) -> int:
-        """The speaker of a final word: its speech turn's label, decided at the turn's first final.
-
-        A turn still being spoken that holds less than ``min_new_speaker_seconds`` of audio is too short to
-        tell a new voice (a first "Yeah," can be final 0.2 s into a turn): its word gets the nearest known
-        speaker as a provisional label and the turn is labelled at its next final, with more audio.
-        """
+        """The speaker of a final word: its speech turn's label, decided at the turn's first final (turns
+        too short to tell a voice are held back until they are not, :meth:`_young_turn_start`)."""
         turn = self._turn_of(word, regions)
         if turn is None:
             return self._last_speaker if self._last_speaker is not None else 0
         if turn[0] in self._turn_speakers:
             return self._turn_speakers[turn[0]]
-        provisional = turn[0] in self._provisional_turns
-        if self._continues_previous(turn) and self._last_speaker is not None and not provisional:
+        if self._continues_previous(turn) and self._last_speaker is not None:
             speaker = self._last_speaker
-        elif (turn[1] >= self.received_samples - VAD_WINDOW
-              and turn[1] - turn[0] < self._sample(self._speakers.config.min_new_speaker_seconds)):
-            self._provisional_turns.add(turn[0])
-            guess = self._speakers.classify(self._turn_audio(turn))
-            if guess is None or guess >= self._speakers.num_speakers:
-                guess = self._last_speaker if self._last_speaker is not None else 0
-            return guess
         else:
             speaker = self._speakers.assign(self._turn_audio(turn))
             if speaker is None:
@@ -449,7 +435,7 @@ class OnlineTranscriber:
             return self._last_speaker
         if turn[0] in self._turn_speakers:
             return self._turn_speakers[turn[0]]
-        if self._continues_previous(turn) and turn[0] not in self._provisional_turns:
+        if self._continues_previous(turn):
             return self._last_speaker
         if turn[0] not in self._partial_speakers:
             self._partial_speakers[turn[0]] = self._speakers.classify(self._turn_audio(turn))
