@@ -114,6 +114,35 @@ async def start_speech_engine(clinic, *, language: str):
     return engine
 
 
+def unconsumed_text(event, consumed_until: float, consumed_text: str) -> str | None:
+    """The words of a recogniser event that no earlier patient turn used, or None when it holds none.
+
+    A turn ends on the words heard so far (a partial, if the final is late); the final of the same speech
+    can arrive after that, with other words (a second decoding: "Ja, hama, hama, hama!" shown, then
+    "Ja, hama hama hamaaat!" committed, in ``tests/calls/test_audio.py``), and must not become the next
+    turn. A final's words are kept only if they start at or after ``consumed_until`` (audio seconds: the
+    used turn's end of voice); a partial (no word times) is dropped when it ends by then and loses the
+    used partial ``consumed_text`` at its start.
+
+    Args:
+        event: a :class:`transcription.live.base.LiveSegment`.
+        consumed_until: audio seconds before which speech was used by a turn.
+        consumed_text: the partial text the last turn used ("" if it used finals only).
+    Returns:
+        the new text ("" for an empty event, e.g. a cleared partial), or None to ignore the event.
+    """
+    if not event.text:
+        return ""
+    if event.is_final and event.words:
+        fresh = [w.text.strip() for w in event.words if w.start >= consumed_until and w.text.strip()]
+        return " ".join(fresh) if fresh else None
+    if event.end <= consumed_until:
+        return None
+    if consumed_text and event.text.startswith(consumed_text):
+        return event.text[len(consumed_text):].strip()  # used words, then new ones
+    return event.text
+
+
 def policy_for(config, facts):
     """The dialogue policy of a call: an LLM when configured (see :mod:`calls.dialogue.llm`), else scripted."""
     from calls.dialogue.llm import llm_policy_or_none
@@ -247,8 +276,32 @@ class AgentSession:
         """The far end hung up (or the client disconnected): finalise the call."""
         await self._close()
 
+    def diagnostics(self) -> dict:
+        """The turn-taking state, for a report when a call stops moving (times in seconds of patient audio
+        unless named ``*_ago``, seconds before now; no words, only counts and lengths: no patient data).
+
+        Returns:
+            ``{"audio_seconds", "voice_end", "words_end", "consumed_until", "final_words", "partial_chars",
+            "speaking", "turn_lock_held", "closing", "last_activity_ago", "engine_backlog_seconds",
+            "tasks_done"}``.
+        """
+        now = self._loop.time()
+        return {
+            "audio_seconds": round(self._audio_seconds, 2), "voice_end": round(self._voice_end, 2),
+            "words_end": round(self._words_end, 2), "consumed_until": round(self._consumed_until, 2),
+            "final_words": len(self._final_words), "partial_chars": len(self._partial),
+            "speaking": self._speaking, "turn_lock_held": self._turn_lock.locked(), "closing": self._closing,
+            "last_activity_ago": round(now - self._last_activity, 2),
+            "engine_backlog_seconds": round(getattr(self.engine, "backlog_seconds", 0.0), 2),
+            "tasks_done": [task.done() for task in self._tasks],
+        }
+
     async def wait(self, timeout: float | None = None) -> None:
-        await asyncio.wait_for(self.ended.wait(), timeout)
+        """Wait until the call has ended. Raises TimeoutError (with :meth:`diagnostics`) after ``timeout`` s."""
+        try:
+            await asyncio.wait_for(self.ended.wait(), timeout)
+        except asyncio.TimeoutError:
+            raise TimeoutError(f"the call did not end within {timeout} s; state: {self.diagnostics()}") from None
 
     # -- speech recognition -----------------------------------------------------------------------
     async def _consume_events(self) -> None:
@@ -258,11 +311,9 @@ class AgentSession:
             async for event in self.engine.events():
                 if not isinstance(event, LiveSegment):
                     continue
-                if event.text and event.end <= self._consumed_until:
+                text = unconsumed_text(event, self._consumed_until, self._consumed_text)
+                if text is None:
                     continue  # a late commit of words a turn already used
-                text = event.text
-                if self._consumed_text and text.startswith(self._consumed_text):
-                    text = text[len(self._consumed_text):].strip()  # used words, then new ones
                 if event.is_final:
                     if text:
                         self._final_words.append(text)
@@ -294,7 +345,9 @@ class AgentSession:
         text = " ".join(w for w in [*self._final_words, self._partial] if w).strip()
         self._consumed_text = self._partial
         self._final_words, self._partial = [], ""
-        self._consumed_until = self._words_end + 0.05
+        # the turn used everything heard up to the end of the voice: a word starting before then is one of
+        # its words, however late the recogniser commits it
+        self._consumed_until = max(self._words_end, self._voice_end) + 0.05
         if text:
             asyncio.ensure_future(self._user_turn(text))
 

@@ -94,7 +94,11 @@ class LocalPatient:
         """The agent's next line ("" once the call is over)."""
         if self.hung_up.is_set() and self._lines.empty():
             return ""
-        return await asyncio.wait_for(self._lines.get(), timeout)
+        try:
+            return await asyncio.wait_for(self._lines.get(), timeout)
+        except asyncio.TimeoutError:
+            state = self.session.diagnostics() if self.session is not None else {}
+            raise TimeoutError(f"no agent line for {timeout:.0f} s; session state: {state}") from None
 
     async def say(self, text: str) -> None:
         await self.session.push_text(text)

@@ -23,9 +23,12 @@ def voice(text: str, language: str):
     ("en", "appointment_reminder", None, ["Yes, speaking.", "Yes, I will be there."], "confirmed"),
     ("es", "appointment_confirmation", None, ["Sí, soy yo.", "No puedo ir. Quiero cambiar la cita a otro día."],
      "reschedule_requested"),
-    # Known defect (open): the German call sometimes waits more than 120 s for the agent's next line when it
-    # runs after other tests of the calls suite (1 of 2 suite runs on 2026-11-30 after the endpoint fix below;
-    # 0 of 5 runs of this file). Not strict, so a fix shows up as XPASS.
+    # Known defect (open): the German call sometimes waited more than 120 s for the agent's next line when it
+    # ran after other tests of the calls suite (1 of 2 suite runs on 2026-11-30 after the endpoint fix; not
+    # seen in 6 suite runs since). A TimeoutError now carries the session's turn state
+    # (``AgentSession.diagnostics``) so the next occurrence says why. Not strict, so a fix shows up as XPASS;
+    # any other failure (e.g. a late final taken for a second answer, fixed in ``calls.agent.unconsumed_text``)
+    # fails the test.
     pytest.param("de", "follow_up",
                  {"visit_date": "2026-05-15", "procedure": "Zahnextraktion", "provider_name": "Dr. Garcia"},
                  ["Ja, am Apparat.", "Ich habe starke Schmerzen und Fieber."], "question",

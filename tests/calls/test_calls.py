@@ -192,6 +192,34 @@ def test_silence_prompts_then_hangs_up(api_client, clinic, place_call, settings)
     assert data["outcome"]["result"] == "no_answer" and data["summary"] == "The call was answered but nobody spoke."
 
 
+def test_a_call_that_stops_moving_reports_its_turn_state(api_client, clinic, place_call):
+    """A test client waiting in vain for the agent gets a TimeoutError that says where the turn-taking
+    stands (counts and times only: no words of the patient)."""
+    from asgiref.sync import async_to_sync
+
+    from calls.local_client import LocalPatient
+
+    call_sid = place_call()
+    patient = LocalPatient(call_sid=call_sid, schema_name=clinic.schema_name)
+
+    async def play():
+        await patient.answer("human")
+        await patient.next_line()
+        await patient.say("yes")
+        await patient.next_line()
+        with pytest.raises(TimeoutError) as waited:
+            await patient.next_line(timeout=0.2)
+        await patient.hang_up()
+        return str(waited.value)
+
+    message = async_to_sync(play)()
+    connection.set_schema_to_public()
+    assert "no agent line for 0 s" in message
+    for key in ("audio_seconds", "voice_end", "final_words", "partial_chars", "turn_lock_held", "tasks_done"):
+        assert f"'{key}'" in message
+    assert "yes" not in message.replace("'", " ").split()
+
+
 def test_patient_hanging_up_mid_call_keeps_the_transcript(api_client, clinic, place_call, take_call):
     call_sid = place_call()
     take_call(call_sid, clinic, ["Yes, speaking"])  # hangs up after the agent's second line
@@ -222,3 +250,28 @@ def test_no_patient_data_reaches_the_logs(api_client, clinic, place_call, take_c
     assert call_sid in logged  # the calls are traceable by id ...
     for secret in ("Zelda", "Quixote", "699887766", "knee", "Dr. Garcia"):  # ... and by nothing personal
         assert secret not in logged
+
+
+def test_a_late_final_of_speech_a_turn_already_used_is_not_a_new_turn():
+    """The turn ended on the partial; the final of the same audio arrives later with other words (seen with
+    the German model). Its words that started before the used turn's end of voice are dropped; words after
+    it are new."""
+    from calls.agent import unconsumed_text
+    from transcription.live.base import LiveSegment
+    from transcription.providers.base import Word
+
+    def final(*items):
+        ws = tuple(Word(t, a, b) for t, a, b in items)
+        return LiveSegment(text=" ".join(w.text for w in ws), speaker=0, start=ws[0].start, end=ws[-1].end,
+                           is_final=True, words=ws)
+
+    late = final(("Ja,", 3.7, 4.22), ("hama", 4.58, 4.78), ("hamaaat!", 4.92, 5.3))
+    assert unconsumed_text(late, 5.15, "Ja, hama, hama, hama!") is None
+    both = final(("Ja,", 3.7, 4.22), ("hamaaat!", 4.92, 5.3), ("Ich", 9.36, 9.78), ("habe", 9.78, 9.96))
+    assert unconsumed_text(both, 5.15, "") == "Ich habe"
+    assert unconsumed_text(final(("Ich", 9.36, 9.78)), -1.0, "") == "Ich"  # before any turn: everything is new
+    # partials carry no word times: a partial ending by then is dropped, the used partial text is cut off
+    partial = LiveSegment(text="Yes speaking and", speaker=0, start=1.0, end=6.0, is_final=False)
+    assert unconsumed_text(partial, 5.15, "Yes speaking") == "and"
+    assert unconsumed_text(LiveSegment(text="Yes", speaker=0, start=1.0, end=2.0, is_final=False), 5.15, "") is None
+    assert unconsumed_text(LiveSegment(text="", speaker=0, start=6.0, end=6.0, is_final=False), 5.15, "") == ""
