@@ -424,6 +424,109 @@ def test_an_end_of_turn_decoding_that_skips_speech_keeps_the_shown_words():
     assert " ".join(e.text for e in events if isinstance(e, LiveSegment) and e.is_final) == "my chest hurts"
 
 
+def test_agreement_redecoded_words_replace_pending_words_they_cover():
+    """A second decoding that times the turn's last word later covers the pending copy of it: the copy is not
+    committed again at the end of the stream (an extra "arm." was seen in live finals)."""
+    buf = HypothesisBuffer()
+    buf.insert(words(("landed", 39.0, 39.4), ("on", 39.4, 39.6), ("my", 39.6, 39.8), ("arm.", 40.1, 40.4)))
+    committed = buf.commit_redecoded(words(("landed", 39.0, 39.4), ("on", 39.4, 39.6), ("my", 39.6, 39.8),
+                                           ("arm.", 39.8, 40.3)), 40.17)
+    assert [w.text for w in committed] == ["landed", "on", "my", "arm."]
+    assert buf.pending == [] and buf.flush() == []
+
+
+def test_agreement_agreed_words_can_be_read_without_committing():
+    buf = HypothesisBuffer()
+    buf.insert(words(("a", 0.0, 0.2), ("b", 0.3, 0.5), ("c", 3.0, 3.2)))
+    hypothesis = words(("a", 0.0, 0.2), ("b", 0.3, 0.5), ("c", 3.0, 3.2), ("d", 3.3, 3.5))
+    assert [w.text for w in buf.agreed(hypothesis, commit_until=1.0)] == ["a", "b"]
+    buf.replace_pending(hypothesis)
+    assert buf.committed_until == 0.0 and [w.text for w in buf.pending] == ["a", "b", "c", "d"]
+
+
+def _monologue(n_words: int, *, word_seconds: float = 0.4, text: str = "w"):
+    """Stand-in recogniser of a monologue: word k spans [k, k+1) * word_seconds, named ``{text}{k}``; only
+    words wholly inside the samples given are returned (times relative to them, the buffer may start late:
+    ``start`` samples in)."""
+    def recognise(samples, start=0.0):
+        first = int(np.ceil(start / word_seconds - 1e-9))
+        return [Word(f"{text}{k}", k * word_seconds - start, (k + 1) * word_seconds - start)
+                for k in range(first, n_words) if (k + 1) * word_seconds <= start + samples.size / SR]
+    return recognise
+
+
+def test_a_long_turn_gets_its_finals_from_the_end_of_turn_decoder_in_chunks():
+    """In a turn still being spoken, words agreed by the step hypotheses and older than ``final_hold_seconds``
+    are committed in chunks decoded by the end-of-turn recogniser, not from the step words; the turn end
+    commits the rest the same way."""
+    turn_s = 12.0
+    step_words = _monologue(30, text="step")
+    final_words = _monologue(30, text="final")
+    buffer_starts = []
+
+    class Tracked(OnlineTranscriber):
+        def process(self, samples, *, final=False):
+            buffer_starts.append(self._buffer_start / SR)
+            return super().process(samples, final=final)
+
+    def step(samples):
+        return step_words(samples, start=buffer_starts[-1])
+
+    final_calls = []
+
+    def final(samples):
+        final_calls.append(samples.size / SR)
+        return final_words(samples, start=buffer_starts[-1])
+
+    config = LocalLiveConfig()
+    transcriber = Tracked(recognise=step, recognise_final=final, detect_speech=_turn_detector(turn_s),
+                          speakers=OnlineSpeakerTracker(), config=config)
+    finals, first_final_at = [], None
+    for i in range(int((turn_s + 2) / 0.5)):
+        for event in transcriber.process(np.full(SR // 2, 0.01, dtype=np.float32)):
+            if isinstance(event, LiveSegment) and event.is_final:
+                finals += event.text.split()
+                first_final_at = first_final_at or (i + 1) * 0.5
+    assert finals == [f"final{k}" for k in range(30)]  # every word once, in order, none from the steps
+    # the first chunk is final long before the turn ends, and chunks are few (one decoding per >= 2 s of words)
+    assert first_final_at <= config.final_hold_seconds + config.final_chunk_seconds + 1.0 < turn_s
+    assert len(final_calls) <= turn_s / config.final_chunk_seconds + 1
+
+
+def test_a_turn_the_end_of_turn_decoder_skips_after_another_is_decoded_alone():
+    """Whisper can end a buffer's decoding after its first turn; the second turn's audio is then decoded
+    alone, and its words (not the step guesses) become final."""
+    stream = (np.arange(10 * SR) / SR * 1e-3).astype(np.float64)  # each sample holds its own time
+
+    def span(samples):
+        start = round(float(samples[0]) * 1e3 * SR) / SR
+        return start, start + samples.size / SR
+
+    def heard(items, samples):
+        t0, t1 = span(samples)
+        return [Word(t, a - t0, b - t0) for t, a, b in items if a >= t0 - 0.05 and b <= t1]
+
+    turns = [(0.0, 1.2), (1.6, 3.0)]
+    detect = lambda s: [(max(0, int((a - span(s)[0]) * SR)), int((min(b, span(s)[1]) - span(s)[0]) * SR))
+                        for a, b in turns if span(s)[0] < b and a < span(s)[1]]
+    step = lambda s: heard([("question?", 0.2, 1.0), ("maybe", 1.7, 2.2), ("killed", 2.3, 2.9)], s)
+    calls = []
+
+    def final(samples):
+        calls.append(span(samples))
+        said = heard([("question?", 0.2, 1.0), ("having", 1.7, 2.2), ("chills", 2.3, 2.9)], samples)
+        return said[:1] if span(samples)[0] < 1.0 else said  # both turns in one buffer: stops after the first
+
+    transcriber = OnlineTranscriber(recognise=step, recognise_final=final, detect_speech=detect,
+                                    speakers=OnlineSpeakerTracker(), config=LocalLiveConfig(reset_silence_seconds=5))
+    events = []
+    for i in range(0, stream.size, SR // 2):
+        events += transcriber.process(stream[i:i + SR // 2].astype(np.float32))
+    finals = " ".join(e.text for e in events if isinstance(e, LiveSegment) and e.is_final)
+    assert finals == "question? having chills"
+    assert any(1.5 <= a <= 1.6 and b <= 3.2 for a, b in calls)  # the second turn alone, up to the pause
+
+
 def test_end_of_turn_decoding_gets_the_previous_finals_as_prompt():
     """With ``final_prompt_words`` the end-of-turn pass hears the finals said before its buffer as Whisper's
     previous text; without it no prompt is passed."""

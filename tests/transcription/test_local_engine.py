@@ -30,7 +30,7 @@ from transcription.providers.base import (
     renumber_speakers,
 )
 from transcription.providers import local_whisper
-from transcription.providers.local_whisper import LocalWhisperEngine, remove_repetition_loops
+from transcription.providers.local_whisper import LocalWhisperEngine, remove_repetition_loops, remove_squeezed_replays
 from transcription.speech import diarization as D
 from transcription.speech import voice_encoder as VE
 from transcription.speech.audio import DecodedAudio, decode_audio
@@ -362,6 +362,35 @@ def test_repetition_loops_are_collapsed() -> None:
     assert " ".join(w.text for w in remove_repetition_loops(long_loop)) == f"my own plan. {phrase} Half your mood."
     said_twice = ws(f"{phrase} {phrase} okay")
     assert remove_repetition_loops(said_twice) == said_twice
+
+
+def test_a_replay_squeezed_into_no_time_is_removed() -> None:
+    """Seen in a live end-of-turn decoding: the turn's opening words again, 12 of them timed 6.20-6.20 s, in
+    place of one word. Squeezed words that repeat nothing, and repeats said at a normal pace, are kept."""
+    def timed(*items):
+        return [Word(t, a, b) for t, a, b in items]
+
+    opening = timed(("Hey,", 0.0, 0.32), ("how", 0.46, 0.46), ("good", 0.46, 0.7), ("to", 0.7, 0.9),
+                    ("see", 0.9, 1.04), ("you", 1.04, 1.22), ("today.", 1.22, 1.44), ("So", 1.74, 1.74),
+                    ("I'm", 1.74, 1.92), ("looking", 1.92, 2.24), ("here.", 2.24, 2.54))
+    middle = timed(("some", 4.86, 5.06), ("right", 5.06, 5.3), ("ankle.", 5.3, 5.6))
+    replay = timed(("Hey,", 5.86, 5.88), ("how", 5.92, 6.1), ("good", 6.1, 6.2), ("to", 6.2, 6.2),
+                   ("see", 6.2, 6.2), ("you", 6.2, 6.2), ("today.", 6.2, 6.2), ("So", 6.2, 6.2),
+                   ("I'm", 6.2, 6.2), ("looking", 6.2, 6.2), ("here.", 6.2, 6.2))
+    after = timed(("after", 6.2, 6.2), ("a", 6.2, 6.36), ("fall.", 6.36, 6.56))
+    cleaned = remove_squeezed_replays(opening + middle + replay + after)
+    assert cleaned == opening + middle + after
+    # squeezed but new: kept (Whisper times real words at 0 s too)
+    new = timed(("took", 7.0, 7.0), ("two", 7.0, 7.0), ("tablets", 7.0, 7.0), ("daily.", 7.0, 7.0))
+    assert remove_squeezed_replays(opening + new) == opening + new
+    # a repeat said at a normal pace: kept
+    again = timed(("I", 8.0, 8.2), ("heard", 8.2, 8.5), ("that", 8.5, 8.7), ("I", 8.8, 9.0), ("heard", 9.0, 9.3),
+                  ("that", 9.3, 9.5))
+    assert remove_squeezed_replays(again) == again
+    # fewer than three squeezed words repeating: kept
+    two = opening + timed(("to", 9.0, 9.0), ("see", 9.0, 9.0), ("the", 9.0, 9.3), ("doctor.", 9.3, 9.8))
+    assert remove_squeezed_replays(two) == two
+    assert remove_squeezed_replays([]) == []
 
 
 def test_unsupported_language_is_permanent() -> None:

@@ -72,6 +72,11 @@ class HypothesisBuffer:
         them for a better final decoding at the end of the turn).
         """
         new = self._fresh(hypothesis)
+        agreed = len(self._agreed(new, commit_until))
+        self.pending = new[agreed:]
+        return self._commit(new[:agreed])
+
+    def _agreed(self, new: list[Word], commit_until: float | None) -> list[Word]:
         agreed = 0
         for old, fresh in zip(self.pending, new):
             if normalise_token(old.text) != normalise_token(fresh.text):
@@ -79,18 +84,28 @@ class HypothesisBuffer:
             if commit_until is not None and fresh.end > commit_until:
                 break
             agreed += 1
-        self.pending = new[agreed:]
-        return self._commit(new[:agreed])
+        return new[:agreed]
+
+    def agreed(self, hypothesis: Sequence[Word], *, commit_until: float | None = None) -> list[Word]:
+        """The words :meth:`insert` would commit for ``hypothesis``, without changing anything."""
+        return self._agreed(self._fresh(hypothesis), commit_until)
+
+    def replace_pending(self, hypothesis: Sequence[Word]) -> None:
+        """Make the new words of ``hypothesis`` the pending ones, committing nothing (the next hypothesis
+        is compared with them)."""
+        self.pending = self._fresh(hypothesis)
 
     def commit_redecoded(self, words: Sequence[Word], time: float) -> list[Word]:
         """Commit, instead of the pending words ending at or before ``time``, the words of a second
         (better) decoding of the same audio that lie after the last commit and end by ``time``.
 
-        Pending words after ``time`` stay pending. Returns the committed words.
+        Pending words after ``time`` stay pending, unless the committed words already cover them (their
+        middle lies before the new ``committed_until``: the second decoding timed the same word later).
+        Returns the committed words.
         """
-        fresh = [w for w in self._fresh(words) if (w.start + w.end) / 2 <= time]
-        self.pending = [w for w in self.pending if w.end > time]
-        return self._commit(fresh)
+        fresh = self._commit([w for w in self._fresh(words) if (w.start + w.end) / 2 <= time])
+        self.pending = [w for w in self.pending if w.end > time and (w.start + w.end) / 2 > self.committed_until]
+        return fresh
 
     def commit_before(self, time: float) -> list[Word]:
         """Commit pending words that end at or before ``time`` (seconds) without waiting for agreement.

@@ -16,8 +16,10 @@ audio, in a worker thread):
    with the clinic's vocabulary (read once at session start) as Whisper ``hotwords``: its first ~17 terms
    in the 0.5 s step decodes, batch's selection (~40 drug names) in the end-of-turn decodes (a longer
    prompt doubles the cost of a step; see ``LocalLiveConfig.step_hotword_tokens``).
-4. **Stable-prefix commits.** :class:`~.agreement.HypothesisBuffer` commits the words two consecutive
-   hypotheses agree on (LocalAgreement-2); the rest is the partial.
+4. **Stable-prefix commits.** :class:`~.agreement.HypothesisBuffer` finds the words two consecutive
+   hypotheses agree on (LocalAgreement-2); the rest is the partial. With end-of-turn decoding (the
+   default) the agreed words only say *when* to commit: at the end of a turn, and in chunks of a long
+   turn, the buffer is decoded again with the batch pipeline's settings and those words become final.
 5. **Speakers.** Each VAD speech turn is labelled when its first words become final, by
    :class:`~.speakers.OnlineSpeakerTracker` (voice embedding, nearest running centroid); later words
    of the same turn keep its label.
@@ -54,7 +56,7 @@ from transcription.live.base import (
 )
 from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
 from transcription.providers.base import SpeechProviderError, Word
-from transcription.providers.local_whisper import WhisperSettings
+from transcription.providers.local_whisper import MAX_LETTERS_PER_SECOND, WhisperSettings, too_fast_to_be_spoken
 
 __all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser", "drop_prompt_echo",
            "MAX_LETTERS_PER_SECOND", "live_executor", "online_transcriber", "stream_samples"]
@@ -97,9 +99,16 @@ class LocalLiveConfig:
             pause is decoded once more with :attr:`final_whisper` and those words become the finals of the
             turn, instead of the greedy step hypotheses (issue 15: live finals as good as batch). Default
             on; ``MEDSYNC_LIVE_FINAL_REDECODE=0`` turns it off (for before/after measurements).
-        final_hold_seconds: with ``final_redecode``, words two step hypotheses agree on are committed only
+        final_hold_seconds: with ``final_redecode``, words two step hypotheses agree on become final only
             once they end this long before the newest audio, so the words of most turns wait for the
-            end-of-turn decoding (partials are shown meanwhile; a long monologue still gets finals).
+            end-of-turn decoding (partials are shown meanwhile). 2 s: with the finals of a long turn taken
+            from :attr:`final_chunk_seconds` chunks, 2 s and 4 s gave the same WER on 13 visits (20.2 %
+            both), and 2 s brings finals ~0.7 s sooner (D2N006 through Daphne: median 3.52 vs 4.19 s).
+        final_chunk_seconds: with ``final_redecode``, the held words of a turn still being spoken (a long
+            monologue) are committed once they span this long, from a decoding of the whole buffer with
+            :attr:`final_whisper` (not the step words): at most one extra decoding per 2 s of such speech.
+            Committing the agreed step words there instead (before 2026-11-30) gave 21.3 % WER on ten
+            held-out synthetic visits (``bench/heldout_visits.py``), chunks 20.1 %, batch 18.6 %.
         final_prompt_words: with ``final_redecode``, the last this many final words said before the buffer
             are given to the end-of-turn pass as Whisper's previous text (``initial_prompt``); 0: none.
         step_hotword_tokens: the clinic vocabulary in the step decodes (partials) is cut to this many
@@ -131,7 +140,8 @@ class LocalLiveConfig:
     whisper_threads: int | None = None
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
     final_redecode: bool = field(default_factory=lambda: os.environ.get("MEDSYNC_LIVE_FINAL_REDECODE", "1") != "0")
-    final_hold_seconds: float = 4.0
+    final_hold_seconds: float = 2.0
+    final_chunk_seconds: float = 2.0
     final_prompt_words: int = 0
     step_hotword_tokens: int = 96
     vocabulary_final_temperatures: tuple[float, ...] = (0.0,)
@@ -272,17 +282,15 @@ class OnlineTranscriber:
             words = self._shift(self._recognise(self._buffer))
         if final:
             committed = self._hypothesis.flush(words)
+        elif redecode:
+            committed = self._commit_redecoding(words, regions, end)
         else:
-            hold = self._t(end) + self._offset - self.config.final_hold_seconds if redecode else None
-            young = self._young_turn_start(regions, end)
-            if young is not None:
-                hold = young if hold is None else min(hold, young)
-            committed = self._hypothesis.insert(words, commit_until=hold)
+            committed = self._hypothesis.insert(words, commit_until=self._young_turn_start(regions, end))
             # A turn followed by a pause is complete: more audio cannot change its words, so they are
             # final now rather than one step later.
             closed = [e for s, e in regions if e < end - VAD_WINDOW]
             if closed and self.config.pause_commit:
-                committed += self._commit_turn(closed[-1], redecode=redecode)
+                committed += self._hypothesis.commit_before(self._t(closed[-1]) + self._offset + self.PAUSE_SLACK)
             if self._buffer.size > self._sample(self.config.max_buffer_seconds):
                 horizon = self._t(end) + self._offset - self.config.force_commit_after_seconds
                 committed += self._hypothesis.commit_before(horizon)
@@ -304,30 +312,78 @@ class OnlineTranscriber:
             return None
         return self._t(start) + self._offset
 
-    def _commit_turn(self, turn_end: int, *, redecode: bool) -> list[Word]:
-        """Commit the pending words of the turn(s) ending at stream sample ``turn_end`` (a pause follows).
+    def _commit_redecoding(self, words: list[Word], regions: list[tuple[int, int]], end: int) -> list[Word]:
+        """The commits of a step with end-of-turn decoding on: every final comes from a decoding with
+        ``final_whisper``, the step hypotheses ``words`` only decide when (at most one such decoding per step).
 
-        With an end-of-turn recogniser the buffer up to the pause is decoded again and its words are
-        committed instead; if that pass returns clearly fewer words than the pending ones (it skipped
-        speech), the pending words are committed as they are, so nothing heard is lost.
+        * A turn followed by a pause is complete: the buffer up to the pause is decoded again and its words
+          become the turn's finals (more audio cannot change them).
+        * In a turn still being spoken, words the step hypotheses agree on and that ended
+          ``final_hold_seconds`` ago are committed in chunks of at least ``final_chunk_seconds`` from a
+          decoding of the whole buffer (the words after them are its right context).
+        * When the buffer is full, everything ending ``force_commit_after_seconds`` ago is committed so.
+
+        If the second decoding returns clearly fewer words than the step hypotheses hold for the same
+        time (it skipped speech), the step words are committed instead: nothing heard is lost.
         """
-        cutoff = self._t(turn_end) + self._offset + self.PAUSE_SLACK
+        closed = [e for s, e in regions if e < end - VAD_WINDOW]
+        hold = self._t(end) + self._offset - self.config.final_hold_seconds
+        young = self._young_turn_start(regions, end)
+        if young is not None:
+            hold = min(hold, young)
+        agreed = self._hypothesis.agreed(words, commit_until=hold)
+        self._hypothesis.replace_pending(words)
+        if closed and self.config.pause_commit:
+            turn_end = closed[-1]
+            cutoff = self._t(turn_end) + self._offset + self.PAUSE_SLACK
+            stop = min(self._buffer.size, turn_end - self._buffer_start + self._sample(self.PAUSE_SLACK))
+            if any(w.end <= cutoff for w in self._hypothesis.pending):
+                return self._commit_redecoded(stop, cutoff, regions)
+        cutoff = None
+        if agreed and agreed[-1].end - agreed[0].start >= self.config.final_chunk_seconds:
+            cutoff = agreed[-1].end
+        if self._buffer.size > self._sample(self.config.max_buffer_seconds):
+            horizon = self._t(end) + self._offset - self.config.force_commit_after_seconds
+            cutoff = horizon if cutoff is None else max(cutoff, horizon)
+        if cutoff is None or not any(w.end <= cutoff for w in self._hypothesis.pending):
+            return []
+        return self._commit_redecoded(self._buffer.size, cutoff, regions)
+
+    def _commit_redecoded(self, stop: int, cutoff: float, regions: list[tuple[int, int]]) -> list[Word]:
+        """Decode the buffer up to sample ``stop`` (of the buffer) with the end-of-turn settings and commit
+        its words whose middle lies before ``cutoff`` (session seconds) instead of the pending ones ending by
+        then.
+
+        A decoding with fewer than half as many words as the pending ones skipped speech. Whisper does
+        that to the second of two turns in one buffer (a synthetic visit's answer "Well, like last night I
+        iced it..." was decoded as nothing after the question before it), so the audio from the start of
+        the pending words' speech turn is decoded alone once more; if that too falls short, the pending
+        words are committed as they are (nothing heard is lost).
+        """
         ending = [w for w in self._hypothesis.pending if w.end <= cutoff]
-        if not ending or not redecode or self._recognise_final is None:
-            return self._hypothesis.commit_before(cutoff)
-        stop = min(self._buffer.size, turn_end - self._buffer_start + self._sample(self.PAUSE_SLACK))
-        redecoded = self._decode_final(self._buffer[:stop])
         since = self._hypothesis.committed_until - HypothesisBuffer.OLD_WORD_SLACK
-        candidates = [w for w in redecoded if w.start > since and (w.start + w.end) / 2 <= cutoff]
-        if len(candidates) < 0.5 * len(ending):
+
+        def enough(words: list[Word]) -> bool:
+            candidates = [w for w in words if w.start > since and (w.start + w.end) / 2 <= cutoff]
+            return len(candidates) >= 0.5 * len(ending)
+
+        redecoded = self._decode_final(self._buffer[:stop])
+        if not enough(redecoded) and ending:
+            turn = self._turn_of(ending[0], regions)
+            start = (turn[0] - self._buffer_start) // VAD_WINDOW * VAD_WINDOW if turn else 0
+            if 0 < start < stop:
+                redecoded = self._decode_final(self._buffer[start:stop], start=start)
+        if not enough(redecoded):
             return self._hypothesis.commit_before(cutoff)
         return self._hypothesis.commit_redecoded(redecoded, cutoff)
 
-    def _decode_final(self, audio: np.ndarray) -> list[Word]:
-        """The end-of-turn decoding of ``audio`` (from the buffer start), in session time."""
+    def _decode_final(self, audio: np.ndarray, *, start: int = 0) -> list[Word]:
+        """The end-of-turn decoding of ``audio`` (beginning ``start`` samples into the buffer), in session
+        time."""
         assert self._recognise_final is not None
         prompt = self._previous_text()
-        return self._shift(self._recognise_final(audio, prompt=prompt) if prompt else self._recognise_final(audio))
+        words = self._recognise_final(audio, prompt=prompt) if prompt else self._recognise_final(audio)
+        return self._shift(words, start=start)
 
     def _previous_text(self) -> str | None:
         """The final words said before the buffer (``final_prompt_words`` of them), or None."""
@@ -337,8 +393,9 @@ class OnlineTranscriber:
         text = " ".join(w.text.strip() for w in self._recent_finals if w.end <= start and w.text.strip())
         return text or None
 
-    def _shift(self, words: Sequence[Word]) -> list[Word]:
-        base = self._t(self._buffer_start) + self._offset
+    def _shift(self, words: Sequence[Word], *, start: int = 0) -> list[Word]:
+        """Words timed from buffer sample ``start`` -> session time."""
+        base = self._t(self._buffer_start + start) + self._offset
         return [Word(w.text, w.start + base, w.end + base, None, w.probability) for w in words]
 
     def _pending_start(self, end: int) -> int:
@@ -525,12 +582,6 @@ class WhisperRecogniser:
         return drop_prompt_echo(words) if self.vocabulary else words
 
 
-#: letters per second above which a recognised word cannot have been spoken: conversational speech is
-#: ~12-15 letters/s (``apixaban`` 0.54 s, ``january`` 0.48 s in the espeak medication review); words Whisper
-#: adds after the speech, from its prompt, get 0-0.16 s each (56 letters/s and more).
-MAX_LETTERS_PER_SECOND = 30.0
-
-
 def drop_prompt_echo(words: list[Word]) -> list[Word]:
     """``words`` without a trailing run that is Whisper continuing its hotword list.
 
@@ -549,11 +600,9 @@ def drop_prompt_echo(words: list[Word]) -> list[Word]:
     while end:
         word = words[end - 1]
         text = word.text.strip()
-        letters = sum(ch.isalpha() for ch in text)
-        too_fast = letters > 0 and letters > MAX_LETTERS_PER_SECOND * max(word.end - word.start, 0.0)
         if text.endswith(","):
             comma = True
-        elif not too_fast:
+        elif not too_fast_to_be_spoken(word):
             break
         end -= 1
     return words[:end] if comma else words

@@ -448,6 +448,70 @@ def remove_repetition_loops(words: list[Word], *, max_ngram: int = 12) -> list[W
     return [w for w, k in zip(words, keep, strict=True) if k]
 
 
+#: letters per second above which a recognised word cannot have been spoken: conversational speech is
+#: ~12-15 letters/s (``apixaban`` 0.54 s, ``january`` 0.48 s in the espeak medication review of
+#: ``bench/vocabulary.py``); text Whisper adds that no speech backs (a hotword echo after the speech, a
+#: replay of earlier words) gets 0-0.16 s per word (56 letters/s and more).
+MAX_LETTERS_PER_SECOND = 30.0
+
+
+def too_fast_to_be_spoken(word: Word) -> bool:
+    """True when ``word`` holds more letters than :data:`MAX_LETTERS_PER_SECOND` allows for its duration."""
+    letters = sum(ch.isalpha() for ch in word.text)
+    return letters > 0 and letters > MAX_LETTERS_PER_SECOND * max(word.end - word.start, 0.0)
+
+
+def _occurs_before(tokens: list[str], i: int, j: int) -> bool:
+    """True when ``tokens[i:j]`` occurs as a contiguous run ending at or before index ``i``."""
+    phrase, n = tokens[i:j], j - i
+    return any(tokens[k:k + n] == phrase for k in range(0, i - n + 1))
+
+
+def remove_squeezed_replays(words: list[Word], *, min_words: int = 3) -> list[Word]:
+    """Remove phrases Whisper replays from earlier in the same decoding, squeezed into no time.
+
+    Seen in a live end-of-turn decoding of a synthetic visit (``held_D2N065``): "...for some right ankle
+    [pain] after a fall" came out as "...for some right ankle. Hey, how good to see you today. So I'm
+    looking here in my notes. Say, after a fall", the turn's first 14 words again, 12 of them timed
+    6.20-6.20 s. A run is removed when at least ``min_words`` consecutive words are each too short to have
+    been spoken (:func:`too_fast_to_be_spoken`) and repeat, word for word, a phrase said before them in the
+    decoding; the removal extends to the words just before the run while the longer phrase still repeats
+    an earlier one. Squeezed words that repeat nothing are kept (Whisper does time real words at 0 s), and
+    so are repeats spoken at a normal pace ("I heard that I heard that"). Nothing is removed that a
+    clinician said once.
+
+    Args:
+        words: in time order.
+    Returns:
+        a new list.
+    """
+    tokens = [_norm_token(w.text) for w in words]
+    fast = [too_fast_to_be_spoken(w) and bool(t) for w, t in zip(words, tokens, strict=True)]
+    drop = [False] * len(words)
+    a = 0
+    while a < len(words):
+        if not fast[a]:
+            a += 1
+            continue
+        b = a
+        while b < len(words) and fast[b]:
+            b += 1
+        best: tuple[int, int] | None = None  # the longest sub-run of [a, b) repeating an earlier phrase
+        for i in range(a, b):
+            for j in range(b, i + min_words - 1, -1):
+                if (best is None or j - i > best[1] - best[0]) and _occurs_before(tokens, i, j):
+                    best = (i, j)
+                    break
+        if best is not None:
+            i, j = best
+            while i > 0 and tokens[i - 1] and not drop[i - 1] and _occurs_before(tokens, i - 1, j):
+                i -= 1
+            for k in range(i, j):
+                drop[k] = True
+        a = b
+    return [w for w, d in zip(words, drop, strict=True) if not d]
+
+
 class LocalWhisperEngine:
     """:class:`~transcription.providers.base.SpeechToText` running fully offline.
 
@@ -556,7 +620,7 @@ class LocalWhisperEngine:
                                 for r in regions]
                 words += self._recognise_regions(model, chunk, regions, lang, offset, hotwords, prompt)
             words.sort(key=lambda w: (w.start, w.end))
-            words = remove_repetition_loops(words)
+            words = remove_squeezed_replays(remove_repetition_loops(words))
             if self.settings.gap_fill if gap_fill is None else gap_fill:
                 words = self._fill_gaps(model, samples, words, regions_all, lang, hotwords)
         except SpeechProviderError:
