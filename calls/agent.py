@@ -114,29 +114,38 @@ async def start_speech_engine(clinic, *, language: str):
     return engine
 
 
-def unconsumed_text(event, consumed_until: float, consumed_text: str) -> str | None:
+def unconsumed_text(event, consumed_until: float, consumed_text: str,
+                    next_voice_start: float | None) -> str | None:
     """The words of a recogniser event that no earlier patient turn used, or None when it holds none.
 
     A turn ends on the words heard so far (a partial, if the final is late); the final of the same speech
-    can arrive after that, with other words (a second decoding: "Ja, hama, hama, hama!" shown, then
-    "Ja, hama hama hamaaat!" committed, in ``tests/calls/test_audio.py``), and must not become the next
-    turn. A final's words are kept only if they start at or after ``consumed_until`` (audio seconds: the
-    used turn's end of voice); a partial (no word times) is dropped when it ends by then and loses the
-    used partial ``consumed_text`` at its start.
+    can arrive after that, with other words, and must not become the next turn. Seen in
+    ``tests/calls/test_audio.py`` with the German model on a loaded machine: "Ja, hama, hama, hama!" shown,
+    then "Ja, hama hama hamaaat!" committed; and "Ja, hama," shown, then "hamama, hama, ha" committed with
+    times in the silence after the voice. So once a turn has been used, a word is new only if it starts at
+    or after ``consumed_until`` (the used turn's end of voice) and ends after ``next_voice_start`` (the first
+    voice the VAD heard since): words lying in the silence between are the recogniser's, not the patient's.
+    A partial (no word times) must end after both, and loses the used partial ``consumed_text`` at its start.
 
     Args:
         event: a :class:`transcription.live.base.LiveSegment`.
-        consumed_until: audio seconds before which speech was used by a turn.
+        consumed_until: audio seconds before which speech was used by a turn (negative: no turn yet).
         consumed_text: the partial text the last turn used ("" if it used finals only).
+        next_voice_start: audio seconds of the first voice after ``consumed_until``, None if none yet.
     Returns:
         the new text ("" for an empty event, e.g. a cleared partial), or None to ignore the event.
     """
     if not event.text:
         return ""
+    if consumed_until < 0:
+        return event.text
+    if next_voice_start is None:
+        return None
     if event.is_final and event.words:
-        fresh = [w.text.strip() for w in event.words if w.start >= consumed_until and w.text.strip()]
+        fresh = [w.text.strip() for w in event.words
+                 if w.start >= consumed_until and w.end > next_voice_start and w.text.strip()]
         return " ".join(fresh) if fresh else None
-    if event.end <= consumed_until:
+    if event.end <= max(consumed_until, next_voice_start):
         return None
     if consumed_text and event.text.startswith(consumed_text):
         return event.text[len(consumed_text):].strip()  # used words, then new ones
@@ -188,6 +197,7 @@ class AgentSession:
         self._consumed_until = -1.0  # words ending before this were already used in a turn
         self._consumed_text = ""  # the words of the last partial used in a turn (not yet final then)
         self._voice_end = 0.0  # end of the patient's voice heard by the VAD, audio seconds
+        self._next_voice_start: float | None = None  # first voice the VAD heard after the last used turn
         self._vad_buffer = np.zeros(0, dtype=np.float32)
         self._vad_pending = 0.0
         self._detect_voice = None
@@ -264,6 +274,9 @@ class AgentSession:
         if regions:
             window_start = self._audio_seconds - self._vad_buffer.size / 16000
             self._voice_end = max(self._voice_end, window_start + regions[-1][1] / 16000)
+            if self._next_voice_start is None and self._consumed_until >= 0:
+                starts = [window_start + s / 16000 for s, _ in regions if window_start + s / 16000 >= self._consumed_until]
+                self._next_voice_start = min(starts, default=None)
 
     async def push_text(self, text: str) -> None:
         """A typed patient turn (simulator)."""
@@ -289,6 +302,7 @@ class AgentSession:
         return {
             "audio_seconds": round(self._audio_seconds, 2), "voice_end": round(self._voice_end, 2),
             "words_end": round(self._words_end, 2), "consumed_until": round(self._consumed_until, 2),
+            "next_voice_start": self._next_voice_start and round(self._next_voice_start, 2),
             "final_words": len(self._final_words), "partial_chars": len(self._partial),
             "speaking": self._speaking, "turn_lock_held": self._turn_lock.locked(), "closing": self._closing,
             "last_activity_ago": round(now - self._last_activity, 2),
@@ -311,7 +325,7 @@ class AgentSession:
             async for event in self.engine.events():
                 if not isinstance(event, LiveSegment):
                     continue
-                text = unconsumed_text(event, self._consumed_until, self._consumed_text)
+                text = unconsumed_text(event, self._consumed_until, self._consumed_text, self._next_voice_start)
                 if text is None:
                     continue  # a late commit of words a turn already used
                 if event.is_final:
@@ -348,6 +362,7 @@ class AgentSession:
         # the turn used everything heard up to the end of the voice: a word starting before then is one of
         # its words, however late the recogniser commits it
         self._consumed_until = max(self._words_end, self._voice_end) + 0.05
+        self._next_voice_start = None
         if text:
             asyncio.ensure_future(self._user_turn(text))
 

@@ -254,8 +254,8 @@ def test_no_patient_data_reaches_the_logs(api_client, clinic, place_call, take_c
 
 def test_a_late_final_of_speech_a_turn_already_used_is_not_a_new_turn():
     """The turn ended on the partial; the final of the same audio arrives later with other words (seen with
-    the German model). Its words that started before the used turn's end of voice are dropped; words after
-    it are new."""
+    the German model), some timed in the silence after the voice. Only words that start after the used turn's
+    end of voice and reach the next voice the VAD heard are new."""
     from calls.agent import unconsumed_text
     from transcription.live.base import LiveSegment
     from transcription.providers.base import Word
@@ -266,12 +266,17 @@ def test_a_late_final_of_speech_a_turn_already_used_is_not_a_new_turn():
                            is_final=True, words=ws)
 
     late = final(("Ja,", 3.7, 4.22), ("hama", 4.58, 4.78), ("hamaaat!", 4.92, 5.3))
-    assert unconsumed_text(late, 5.15, "Ja, hama, hama, hama!") is None
+    assert unconsumed_text(late, 5.15, "Ja, hama, hama, hama!", None) is None
+    # words timed in the silence after the used voice (5.15 s), before the next voice (9.3 s): not new
+    in_silence = final(("Ja,", 3.7, 4.0), ("hamama,", 5.2, 5.6), ("hama,", 5.6, 5.9), ("ha", 5.9, 6.1))
+    assert unconsumed_text(in_silence, 5.15, "", None) is None
+    assert unconsumed_text(in_silence, 5.15, "", 9.3) is None
     both = final(("Ja,", 3.7, 4.22), ("hamaaat!", 4.92, 5.3), ("Ich", 9.36, 9.78), ("habe", 9.78, 9.96))
-    assert unconsumed_text(both, 5.15, "") == "Ich habe"
-    assert unconsumed_text(final(("Ich", 9.36, 9.78)), -1.0, "") == "Ich"  # before any turn: everything is new
-    # partials carry no word times: a partial ending by then is dropped, the used partial text is cut off
+    assert unconsumed_text(both, 5.15, "", 9.3) == "Ich habe"
+    assert unconsumed_text(final(("Ich", 9.36, 9.78)), -1.0, "", None) == "Ich"  # before any turn: all new
+    # partials carry no word times: one ending by then is dropped, the used partial text is cut off
     partial = LiveSegment(text="Yes speaking and", speaker=0, start=1.0, end=6.0, is_final=False)
-    assert unconsumed_text(partial, 5.15, "Yes speaking") == "and"
-    assert unconsumed_text(LiveSegment(text="Yes", speaker=0, start=1.0, end=2.0, is_final=False), 5.15, "") is None
-    assert unconsumed_text(LiveSegment(text="", speaker=0, start=6.0, end=6.0, is_final=False), 5.15, "") == ""
+    assert unconsumed_text(partial, 5.15, "Yes speaking", 5.5) == "and"
+    assert unconsumed_text(partial, 5.15, "Yes speaking", 6.5) is None
+    assert unconsumed_text(LiveSegment(text="Yes", speaker=0, start=1.0, end=2.0, is_final=False), 5.15, "", 5.5) is None
+    assert unconsumed_text(LiveSegment(text="", speaker=0, start=6.0, end=6.0, is_final=False), 5.15, "", None) == ""
