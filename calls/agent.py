@@ -275,8 +275,8 @@ class AgentSession:
             window_start = self._audio_seconds - self._vad_buffer.size / 16000
             self._voice_end = max(self._voice_end, window_start + regions[-1][1] / 16000)
             if self._next_voice_start is None and self._consumed_until >= 0:
-                starts = [window_start + s / 16000 for s, _ in regions if window_start + s / 16000 >= self._consumed_until]
-                self._next_voice_start = min(starts, default=None)
+                starts = (window_start + s / 16000 for s, _ in regions)
+                self._next_voice_start = min((t for t in starts if t >= self._consumed_until), default=None)
 
     async def push_text(self, text: str) -> None:
         """A typed patient turn (simulator)."""
@@ -294,7 +294,8 @@ class AgentSession:
         unless named ``*_ago``, seconds before now; no words, only counts and lengths: no patient data).
 
         Returns:
-            ``{"audio_seconds", "voice_end", "words_end", "consumed_until", "final_words", "partial_chars",
+            ``{"audio_seconds", "voice_end", "words_end", "consumed_until", "next_voice_start" (None: no voice
+            since the last turn), "final_words", "partial_chars",
             "speaking", "turn_lock_held", "closing", "last_activity_ago", "engine_backlog_seconds",
             "tasks_done"}``.
         """
@@ -302,7 +303,7 @@ class AgentSession:
         return {
             "audio_seconds": round(self._audio_seconds, 2), "voice_end": round(self._voice_end, 2),
             "words_end": round(self._words_end, 2), "consumed_until": round(self._consumed_until, 2),
-            "next_voice_start": self._next_voice_start and round(self._next_voice_start, 2),
+            "next_voice_start": None if self._next_voice_start is None else round(self._next_voice_start, 2),
             "final_words": len(self._final_words), "partial_chars": len(self._partial),
             "speaking": self._speaking, "turn_lock_held": self._turn_lock.locked(), "closing": self._closing,
             "last_activity_ago": round(now - self._last_activity, 2),

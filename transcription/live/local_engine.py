@@ -56,10 +56,10 @@ from transcription.live.base import (
 )
 from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
 from transcription.providers.base import SpeechProviderError, Word
-from transcription.providers.local_whisper import MAX_LETTERS_PER_SECOND, WhisperSettings, too_fast_to_be_spoken
+from transcription.providers.local_whisper import WhisperSettings, too_fast_to_be_spoken
 
 __all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser", "drop_prompt_echo",
-           "MAX_LETTERS_PER_SECOND", "live_executor", "online_transcriber", "stream_samples"]
+           "live_executor", "online_transcriber", "stream_samples"]
 
 logger = logging.getLogger(__name__)
 
@@ -590,7 +590,7 @@ def drop_prompt_echo(words: list[Word]) -> list[Word]:
     --live``) the turn "Right, apixaban." came out as "right, apixaban clapine, lansapine," and "I stopped
     the warfarin in January." as "...in january clozapine, lansapine, lansap": drug names nobody said.
     The trailing run of words that are comma-ended or too short to have been spoken
-    (:data:`MAX_LETTERS_PER_SECOND`; the echo is squeezed into the last fraction of a second) is dropped
+    (:func:`~transcription.providers.local_whisper.too_fast_to_be_spoken`; the echo is squeezed into the last fraction of a second) is dropped
     when it holds at least one comma-ended word: a finished turn ends with sentence punctuation or none,
     not with a comma. A real last word that Whisper timed too short ("how I do" with ``do`` at 0 s) is
     kept, since no comma-ended word comes with it. Used with a vocabulary only.

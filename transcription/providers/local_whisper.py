@@ -461,10 +461,16 @@ def too_fast_to_be_spoken(word: Word) -> bool:
     return letters > 0 and letters > MAX_LETTERS_PER_SECOND * max(word.end - word.start, 0.0)
 
 
+#: words before a squeezed run searched for the phrase it replays: Whisper replays from its own 30 s
+#: window (< 150 words of speech), and the bound keeps an hour-long transcript's check linear
+REPLAY_LOOKBACK_WORDS = 300
+
+
 def _occurs_before(tokens: list[str], i: int, j: int) -> bool:
-    """True when ``tokens[i:j]`` occurs as a contiguous run ending at or before index ``i``."""
+    """True when ``tokens[i:j]`` occurs as a contiguous run ending at or before index ``i`` (within
+    :data:`REPLAY_LOOKBACK_WORDS` words)."""
     phrase, n = tokens[i:j], j - i
-    return any(tokens[k:k + n] == phrase for k in range(0, i - n + 1))
+    return any(tokens[k:k + n] == phrase for k in range(max(0, i - REPLAY_LOOKBACK_WORDS), i - n + 1))
 
 
 def remove_squeezed_replays(words: list[Word], *, min_words: int = 3) -> list[Word]:
@@ -498,10 +504,10 @@ def remove_squeezed_replays(words: list[Word], *, min_words: int = 3) -> list[Wo
             b += 1
         best: tuple[int, int] | None = None  # the longest sub-run of [a, b) repeating an earlier phrase
         for i in range(a, b):
-            for j in range(b, i + min_words - 1, -1):
-                if (best is None or j - i > best[1] - best[0]) and _occurs_before(tokens, i, j):
-                    best = (i, j)
-                    break
+            longest = best[1] - best[0] if best else min_words - 1
+            j = next((j for j in range(b, i + longest, -1) if _occurs_before(tokens, i, j)), None)
+            if j is not None:
+                best = (i, j)
         if best is not None:
             i, j = best
             while i > 0 and tokens[i - 1] and not drop[i - 1] and _occurs_before(tokens, i - 1, j):
