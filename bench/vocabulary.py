@@ -96,8 +96,11 @@ def synth(voices: dict) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     return np.concatenate(out), turns
 
 
-def drug_scores(turns, words, vocab_drugs: list[str]) -> tuple[int, int, int]:
-    """``(said, recognised, inserted)``: per turn, drug mentions said vs found in the words of that turn."""
+def drug_scores(turns, words, vocab_drugs: list[str], show: bool = False) -> tuple[int, int, int]:
+    """``(said, recognised, inserted)``: per turn, drug mentions said vs found in the words of that turn.
+
+    With ``show`` each insertion is printed with the turn's reference and recognised text (synthetic dialogue).
+    """
     said = found = inserted = 0
     for start, end, text in turns:
         hyp = norm(" ".join(w.text for w in words if start - 0.3 <= (w.start + w.end) / 2 <= end + 0.3))
@@ -108,6 +111,8 @@ def drug_scores(turns, words, vocab_drugs: list[str]) -> tuple[int, int, int]:
             said += n_ref
             found += min(n_ref, n_hyp)
             inserted += max(0, n_hyp - n_ref)
+            if show and n_hyp > n_ref:
+                print(f"  inserted {drug!r}\n    said:       {text}\n    recognised: {hyp.strip()}")
     return said, found, inserted
 
 
@@ -116,6 +121,7 @@ def main() -> None:
     ap.add_argument("--voices", type=int, default=0, help="extra random voice pairs (default 0)")
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--live", action="store_true", help="score the live engine's finals instead of batch")
+    ap.add_argument("--show-insertions", action="store_true", help="print each inserted drug name in its turn")
     ap.add_argument("--vocabularies", default="none,visit+40,500", help="comma-separated subset to run")
     args = ap.parse_args()
     import django
@@ -162,7 +168,8 @@ def main() -> None:
             else:
                 _, words = engine.recognise(audio, language="en", vocabulary=vocab)
             dt = time.perf_counter() - t0
-            said, found, inserted = drug_scores(turns, words, [v for v in vocab if " " not in v])
+            said, found, inserted = drug_scores(turns, words, [v for v in vocab if " " not in v],
+                                                 show=args.show_insertions)
             wer = word_error_rate(reference, " ".join(w.text for w in words))
             tot = totals[name]
             tot[0] += said
