@@ -13,7 +13,9 @@ with espeak-ng (clinician ``en-us+m3``, patient ``en-gb+f4``, as ``bench/synth_v
 
 Reported: drug-name recall (occurrences of a drug name recognised with its exact spelling, case-insensitive,
 hyphens as spaces), drug names *inserted* (a vocabulary drug in the transcript that was not said at that
-point: the safety cost of biasing), overall WER (``transcription.speech.evaluation``), and seconds.
+point: the safety cost of biasing) and, in brackets, how many of those carry a confidence at or above
+``LOW_CONFIDENCE`` (a note would state them as facts; below it they are marked ``[unclear: ...?]``), overall
+WER (``transcription.speech.evaluation``), and seconds.
 
     nice -n 10 .venv/bin/python bench/vocabulary.py            # the fixed voices
     nice -n 10 .venv/bin/python bench/vocabulary.py --voices 2 # + 2 random voice pairs
@@ -129,6 +131,7 @@ def main() -> None:
     django.setup()
     from diarization import random_voice
 
+    from transcription.providers.base import LOW_CONFIDENCE
     from transcription.providers.local_whisper import LocalWhisperEngine
     from transcription.speech.audio import DecodedAudio
     from transcription.speech.evaluation import word_error_rate
@@ -151,8 +154,8 @@ def main() -> None:
                                                    "patient": (p.name, p.pitch, p.speed)}))
     engine = LocalWhisperEngine()
     reference = " ".join(text for _, text in DIALOGUE)
-    totals = {k: [0, 0, 0, 0.0, 0.0] for k in vocabularies}
-    print("| voices | vocabulary | drug names recognised | drug names inserted | WER | seconds |")
+    totals = {k: [0, 0, 0, 0.0, 0.0, 0] for k in vocabularies}
+    print("| voices | vocabulary | drug names recognised | drug names inserted (stated) | WER | seconds |")
     print("|---|---|---|---|---|---|")
     for label, voices in voice_sets:
         samples, turns = synth(voices)
@@ -170,6 +173,8 @@ def main() -> None:
             dt = time.perf_counter() - t0
             said, found, inserted = drug_scores(turns, words, [v for v in vocab if " " not in v],
                                                  show=args.show_insertions)
+            confident = [w for w in words if w.probability is None or w.probability >= LOW_CONFIDENCE]
+            stated = drug_scores(turns, confident, [v for v in vocab if " " not in v])[2]
             wer = word_error_rate(reference, " ".join(w.text for w in words))
             tot = totals[name]
             tot[0] += said
@@ -177,11 +182,12 @@ def main() -> None:
             tot[2] += inserted
             tot[3] += wer
             tot[4] += dt
-            print(f"| {label} | {name} | {found}/{said} ({100 * found / said:.0f} %) | {inserted} | "
+            tot[5] += stated
+            print(f"| {label} | {name} | {found}/{said} ({100 * found / said:.0f} %) | {inserted} ({stated}) | "
                   f"{100 * wer:.1f} % | {dt:.1f} |", flush=True)
     if len(voice_sets) > 1:
-        for name, (said, found, inserted, wer, dt) in totals.items():
-            print(f"| **all {len(voice_sets)}** | {name} | {found}/{said} ({100 * found / said:.0f} %) | {inserted} | "
+        for name, (said, found, inserted, wer, dt, stated) in totals.items():
+            print(f"| **all {len(voice_sets)}** | {name} | {found}/{said} ({100 * found / said:.0f} %) | {inserted} ({stated}) | "
                   f"{100 * wer / len(voice_sets):.1f} % | {dt:.1f} |")
 
 

@@ -555,7 +555,8 @@ class WhisperRecogniser:
     :func:`transcription.vocabulary.whisper_hotwords`; :func:`online_transcriber` gives the step
     recogniser a shorter list, ``LocalLiveConfig.step_hotword_tokens``)."""
 
-    def __init__(self, engine, *, language: str, vocabulary: Sequence[str] = ()) -> None:
+    def __init__(self, engine, *, language: str, vocabulary: Sequence[str] = (),
+                 verify_vocabulary: bool = True) -> None:
         """
         Args:
             engine: a ``LocalWhisperEngine``.
@@ -563,10 +564,13 @@ class WhisperRecogniser:
             vocabulary: the clinic's terms, most important first (read once at session start). With a
                 vocabulary, words echoed from the hotword list after the speech are dropped from every
                 decode (:func:`drop_prompt_echo`).
+            verify_vocabulary: check vocabulary words against a decoding without the vocabulary
+                (``LocalWhisperEngine.recognise``); off for the step decodes, whose words are partials.
         """
         self.engine = engine
         self.language = language
         self.vocabulary = tuple(vocabulary)
+        self.verify_vocabulary = verify_vocabulary
 
     @property
     def decode_options(self) -> dict:
@@ -578,7 +582,8 @@ class WhisperRecogniser:
         from transcription.speech.audio import DecodedAudio
 
         audio = DecodedAudio(samples=samples, duration_seconds=samples.size / SAMPLE_RATE)
-        words = self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary, prompt=prompt)[1]
+        words = self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary, prompt=prompt,
+                                      verify_vocabulary=self.verify_vocabulary)[1]
         return drop_prompt_echo(words) if self.vocabulary else words
 
 
@@ -637,7 +642,7 @@ def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: f
         final_settings = replace(final_settings, temperatures=config.vocabulary_final_temperatures)
     final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=final_settings)
     step_terms = LocalWhisperEngine.hotword_terms(model, language, vocabulary, config.step_hotword_tokens)
-    recognise = WhisperRecogniser(whisper, language=language, vocabulary=step_terms)
+    recognise = WhisperRecogniser(whisper, language=language, vocabulary=step_terms, verify_vocabulary=False)
     recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary)
     transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
                                     speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,

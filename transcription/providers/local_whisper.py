@@ -583,7 +583,8 @@ class LocalWhisperEngine:
         return get_speech_timestamps(samples, options)
 
     def recognise(self, audio: "DecodedAudio", *, language: str, gap_fill: bool | None = None,
-                  vocabulary: Sequence[str] = (), prompt: str | None = None) -> tuple[str, list[Word]]:
+                  vocabulary: Sequence[str] = (), prompt: str | None = None,
+                  verify_vocabulary: bool = True) -> tuple[str, list[Word]]:
         """Speech recognition without diarization; every VAD speech region keeps its words.
 
         Steps: Silero VAD -> the speech regions joined (silence removed, as faster-whisper's
@@ -599,6 +600,10 @@ class LocalWhisperEngine:
             vocabulary: clinic terms given to Whisper as ``hotwords`` (first ~220 tokens' worth).
             prompt: text said just before ``audio`` (Whisper's ``initial_prompt``; the live engine gives
                 the previous finals), or None.
+            verify_vocabulary: with a vocabulary, when the words hold a vocabulary word, decode the audio
+                again without it and keep each vocabulary word only where that plain decoding heard
+                something that sounds like it (:mod:`transcription.speech.vocabulary_check`; costs one
+                decoding without hotwords, the cheaper kind). The live engine's partials turn it off.
         Returns:
             ``(model_name, words)``: words in time order (seconds), speaker None, ``probability``
             in [0, 1] (0 for an ``[inaudible]`` region).
@@ -634,7 +639,28 @@ class LocalWhisperEngine:
         except Exception as exc:
             raise SpeechProviderError(f"local speech recognition failed ({type(exc).__name__})",
                                       permanent=False) from exc
+        if hotwords and verify_vocabulary:
+            words = self._verify_vocabulary(audio, words, hotwords, language=lang, gap_fill=gap_fill, prompt=prompt)
         return name, words
+
+    def _verify_vocabulary(self, audio: "DecodedAudio", words: list[Word], hotwords: str, *, language: str,
+                           gap_fill: bool | None, prompt: str | None) -> list[Word]:
+        """``words`` with the vocabulary words no plain decoding supports replaced (see :meth:`recognise`)."""
+        from transcription.speech.vocabulary_check import (
+            word_key,
+            verify_vocabulary_words,
+            vocabulary_word_keys,
+        )
+
+        terms = hotwords.split(", ")
+        keys = vocabulary_word_keys(terms)
+        if not any(word_key(w.text) in keys for w in words):
+            return words
+        _, plain = self.recognise(audio, language=language, gap_fill=gap_fill, prompt=prompt)
+        checked, replaced = verify_vocabulary_words(words, plain, terms)
+        if replaced:
+            logger.info("clinic vocabulary: %d biased word(s) not supported by the plain decoding, marked", replaced)
+        return checked
 
     def _hotwords_for(self, name: str, model: "WhisperModel", language: str,
                       vocabulary: Sequence[str]) -> str | None:
