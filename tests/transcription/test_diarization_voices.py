@@ -3,9 +3,9 @@
 Fixtures made by ``bench/diarization_fixtures.py`` (espeak-ng voices not used elsewhere, Opus 32 kb/s).
 Speech regions come from Silero VAD as in ``bench/diarization.py``; DER with pyannote.metrics (collar
 0.25 s). The real encoder runs; nothing is mocked. The bounds leave room over the measured values
-(short clip 0.0 %, three speakers ~1 %, brief replies ~2.5 %, a relative joining ~1 % with the collar; before the split-and-merge and
-brief-voice candidates of ``diarize`` the brief replies came out as one speaker and the relative
-was merged with the patient).
+(short clip 0.0 %, three speakers ~1 %, brief replies ~2.5 % with the collar; before the split-and-merge
+and brief-voice candidates of ``diarize`` the brief replies came out as one speaker). ``relative_joins`` is
+a known limitation (xfail).
 """
 
 from __future__ import annotations
@@ -43,8 +43,15 @@ def _der(turns, segments, collar=0.25) -> float:
         return DiarizationErrorRate(collar=collar)(ref, hyp)
 
 
+RELATIVE_MERGED = pytest.mark.xfail(strict=True, reason=(
+    "known limitation (issue 15): the daughter's voice stays merged with her father's. Splitting one cluster "
+    "to find her works on this clip but also split two-voice visits into a voice and its turn-boundary "
+    "windows (2 of 10 held-out visits), so it was left out"))
+
+
 @pytest.mark.parametrize("name, speakers, max_der", [("short_two", 2, 0.10), ("three_speakers", 3, 0.10),
-                                                     ("brief_reply", 2, 0.10), ("relative_joins", 3, 0.10)])
+                                                     ("brief_reply", 2, 0.10),
+                                                     pytest.param("relative_joins", 3, 0.10, marks=RELATIVE_MERGED)])
 def test_speaker_count_and_der(name, speakers, max_der):
     reference = json.loads((CLIPS / f"{name}.json").read_text())
     audio = decode_audio(CLIPS / f"{name}.ogg")
