@@ -74,15 +74,19 @@ _HEDGE: dict[str, str] = {
     "de": r"vielleicht|eventuell|möglicherweise|ich weiß nicht|ich glaube|nicht sicher|kann sein",
     "it": r"forse|magari|non so|non sono sicur[oa]|credo|penso che|può darsi",
 }
-# Conditionals and hypotheticals: nothing has happened yet.
+# Conditionals and hypotheticals: nothing has happened yet. Includes a drug's possible side effects as a
+# clinician explains them ("it can cause constipation and dark stools": no symptom of the patient; found
+# when a results visit got the chief complaint "Constipation", 2026-11-30).
 _CONDITIONAL: dict[str, str] = {
-    "en": r"if|in case|unless|should you|whenever you|what if|watch for|look out for|call (?:us|me) if",
-    "es": r"si|en caso de|por si|vigile",
-    "ca": r"si|en cas de|per si",
-    "fr": r"si|en cas de|au cas où",
-    "pt": r"se|em caso de|caso",
-    "de": r"wenn|falls|im falle|sollten sie",
-    "it": r"se|in caso di|qualora",
+    "en": r"if|in case|unless|should you|whenever you|what if|watch for|look out for|call (?:us|me) if"
+          r"|(?:can|could|may|might) (?:sometimes |also )?(?:cause|give you|lead to|result in|bring on|trigger)"
+          r"|side effects?|risk of",
+    "es": r"si|en caso de|por si|vigile|puede (?:causar|producir|provocar|dar)|efectos? secundarios?",
+    "ca": r"si|en cas de|per si|pot (?:causar|produir|provocar)|efectes? secundaris?",
+    "fr": r"si|en cas de|au cas où|peut (?:causer|provoquer|donner|entraîner)|effets? secondaires?|effets? indésirables?",
+    "pt": r"se|em caso de|caso|pode (?:causar|provocar|dar)|efeitos? secundários?|efeitos? colaterais?",
+    "de": r"wenn|falls|im falle|sollten sie|nebenwirkungen?",
+    "it": r"se|in caso di|qualora|può (?:causare|provocare|dare)|effetti? collaterali?",
 }
 # Another person as the subject of the clause (the speaker's relative,
 # friend, colleague): the finding is theirs, not the patient's.

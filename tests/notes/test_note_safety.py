@@ -201,6 +201,18 @@ def test_another_persons_fever_is_not_the_patients() -> None:
     assert "fever" not in note.sections["chief_complaint"].lower()
 
 
+def test_side_effects_a_clinician_explains_are_not_the_patients_symptoms() -> None:
+    """A results visit got the chief complaint "Constipation" from "it can cause constipation" (2026-11-30)."""
+    case = next(c for c in CASES if c.id == "en-visit-13")
+    note = _note(case.dialogue)
+    assert check_note(case, note.markdown, note.sections) == []
+    for cue in ("It can cause constipation.", "Side effects include constipation.", "This may cause constipation."):
+        note = _note(f"[doctor] Your iron is low, we will start ferrous sulfate. {cue}")
+        assert "constipation" not in note.sections["chief_complaint"].lower(), cue
+    note = _note("[doctor] What brings you in?\n[patient] I have had constipation for a week.")
+    assert "constipation" in note.sections["chief_complaint"].lower()  # the patient's own complaint still is
+
+
 def test_no_gender_from_miss_or_ms() -> None:
     note = _note(
         "[doctor] Your MS has been stable.\n[doctor] Did you miss any doses?\n[patient] No.\n"
