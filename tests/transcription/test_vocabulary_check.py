@@ -39,6 +39,8 @@ def test_sound_similarity_tells_biased_readings_from_insertions(term, heard, ali
 def test_vocabulary_word_keys_split_terms_and_drop_short_parts():
     assert vocabulary_word_keys(["Insulin glargine", "ACE-inhibitor", "Dr. Okonkwo", "IV"]) == {
         "insulin", "glargine", "ace", "inhibitor", "okonkwo"}
+    # accents are folded, not dropped ("Ibuprofén" is matched as "ibuprofen", not "ibuprofn")
+    assert vocabulary_word_keys(["Ibuprofén", "Amoxicilina"]) == {"ibuprofen", "amoxicilina"}
 
 
 def test_an_unsupported_drug_name_is_replaced_by_what_was_heard_and_marked_uncertain():

@@ -538,9 +538,9 @@ class LocalWhisperEngine:
         self.settings = settings or WhisperSettings()
         self.diarization = diarization
         self.max_pause = max_pause
-        # (model name, language, terms) -> hotwords: a live session decodes every 0.5 s with the same
-        # vocabulary, and tokenising up to 500 terms each time would be wasted work.
-        self._hotwords_memo: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
+        # (model name, language, terms) -> the terms that fit the hotword prompt: a live session decodes
+        # every 0.5 s with the same vocabulary, and tokenising up to 500 terms each time would be wasted work.
+        self._hotwords_memo: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = {}
 
     # -- ASR only --------------------------------------------------------------------------
     def transcribe_kwargs(self, language: str, hotwords: str | None = None,
@@ -612,7 +612,8 @@ class LocalWhisperEngine:
         """
         lang = normalise_language(language)
         name, model = get_whisper_model(lang, self.cpu_threads)
-        hotwords = self._hotwords_for(name, model, lang, vocabulary)
+        terms = self._hotword_terms_for(name, model, lang, vocabulary)
+        hotwords = ", ".join(terms) or None
         if self.settings.audio_context_seconds is not None:
             model = short_context_model(model, self.settings.audio_context_seconds)
         samples = np.asarray(audio.samples, dtype=np.float32)
@@ -639,20 +640,20 @@ class LocalWhisperEngine:
         except Exception as exc:
             raise SpeechProviderError(f"local speech recognition failed ({type(exc).__name__})",
                                       permanent=False) from exc
-        if hotwords and verify_vocabulary:
-            words = self._verify_vocabulary(audio, words, hotwords, language=lang, gap_fill=gap_fill, prompt=prompt)
+        if terms and verify_vocabulary:
+            words = self._verify_vocabulary(audio, words, terms, language=lang, gap_fill=gap_fill, prompt=prompt)
         return name, words
 
-    def _verify_vocabulary(self, audio: "DecodedAudio", words: list[Word], hotwords: str, *, language: str,
+    def _verify_vocabulary(self, audio: "DecodedAudio", words: list[Word], terms: Sequence[str], *, language: str,
                            gap_fill: bool | None, prompt: str | None) -> list[Word]:
-        """``words`` with the vocabulary words no plain decoding supports replaced (see :meth:`recognise`)."""
+        """``words`` with the vocabulary words no plain decoding supports replaced (see :meth:`recognise`);
+        ``terms``: the vocabulary terms that were in the hotword prompt."""
         from transcription.speech.vocabulary_check import (
             word_key,
             verify_vocabulary_words,
             vocabulary_word_keys,
         )
 
-        terms = hotwords.split(", ")
         keys = vocabulary_word_keys(terms)
         if not any(word_key(w.text) in keys for w in words):
             return words
@@ -662,16 +663,16 @@ class LocalWhisperEngine:
             logger.info("clinic vocabulary: %d biased word(s) not supported by the plain decoding, marked", replaced)
         return checked
 
-    def _hotwords_for(self, name: str, model: "WhisperModel", language: str,
-                      vocabulary: Sequence[str]) -> str | None:
-        """:meth:`hotwords`, remembered per (model, language, vocabulary) for this engine."""
+    def _hotword_terms_for(self, name: str, model: "WhisperModel", language: str,
+                           vocabulary: Sequence[str]) -> tuple[str, ...]:
+        """:meth:`hotword_terms`, remembered per (model, language, vocabulary) for this engine."""
         if not vocabulary:
-            return None
+            return ()
         key = (name, language, tuple(vocabulary))
         if key not in self._hotwords_memo:
             if len(self._hotwords_memo) >= 8:
                 self._hotwords_memo.clear()
-            self._hotwords_memo[key] = self.hotwords(model, language, vocabulary)
+            self._hotwords_memo[key] = tuple(self.hotword_terms(model, language, vocabulary))
         return self._hotwords_memo[key]
 
     def decode_options(self, language: str, vocabulary: Sequence[str] = ()) -> dict[str, Any]:
@@ -683,7 +684,7 @@ class LocalWhisperEngine:
         """
         lang = normalise_language(language)
         name, model = get_whisper_model(lang, self.cpu_threads)
-        return self.transcribe_kwargs(lang, self._hotwords_for(name, model, lang, vocabulary))
+        return self.transcribe_kwargs(lang, ", ".join(self._hotword_terms_for(name, model, lang, vocabulary)) or None)
 
     @staticmethod
     def hotwords(model: "WhisperModel", language: str, vocabulary: Sequence[str]) -> str | None:

@@ -321,21 +321,21 @@ def _cluster(x_raw: np.ndarray, weights: np.ndarray, region: np.ndarray, k: int,
     return _smooth(xc, weights, region, labels, cent, cfg)
 
 
-def _split_cluster(x_raw: np.ndarray, weights: np.ndarray, region: np.ndarray, labels: np.ndarray,
+def _split_cluster(x_raw: np.ndarray, xc: np.ndarray, weights: np.ndarray, region: np.ndarray, labels: np.ndarray,
                    j: int, cfg: DiarizationConfig) -> tuple[np.ndarray, np.ndarray] | None:
     """``k + 1`` clusters made by splitting cluster ``j`` of ``labels`` in two (bisecting k-means).
 
     A second voice that speaks little is a small part of one cluster of 2-means, which halved
     the long voice.  Splitting each cluster on its own, centred on its own mean, finds the
     direction that separates two voices inside it (:func:`_two_voices` merges the two most
-    similar parts back).  Returns labels (n,) and centred-space centroids (k + 1, d) after the Viterbi smoothing, or
-    None when the cluster has fewer than 2 windows.
+    similar parts back).  ``xc``: the d-vectors centred on the recording's mean and re-normalised.
+    Returns labels (n,) and centred-space centroids (k + 1, d) after the Viterbi smoothing, or None
+    when the cluster has fewer than 2 windows.
     """
     m = np.nonzero(labels == j)[0]
     if m.size < 2:
         return None
     k = int(labels.max()) + 1
-    xc = _normalise_rows(x_raw - np.average(x_raw, axis=0, weights=weights))
     local = _normalise_rows(x_raw[m] - np.average(x_raw[m], axis=0, weights=weights[m]))
     sub, _ = _spherical_kmeans(local, 2, weights[m], np.random.default_rng(cfg.seed), cfg.n_init)
     new = labels.copy()
@@ -345,7 +345,7 @@ def _split_cluster(x_raw: np.ndarray, weights: np.ndarray, region: np.ndarray, l
     return _smooth(xc, weights, region, new, _normalise_rows(cent), cfg)
 
 
-def _two_voices(x_raw: np.ndarray, weights: np.ndarray, region: np.ndarray, times: np.ndarray,
+def _two_voices(x_raw: np.ndarray, xc: np.ndarray, weights: np.ndarray, region: np.ndarray, times: np.ndarray,
                 seconds: np.ndarray, labels: np.ndarray, cent: np.ndarray, cfg: DiarizationConfig
                 ) -> tuple[np.ndarray, np.ndarray]:
     """The most clearly separated 2-way clustering: ``labels``, a split-and-merge of it, or a brief voice.
@@ -361,9 +361,8 @@ def _two_voices(x_raw: np.ndarray, weights: np.ndarray, region: np.ndarray, time
         labels (n,) and centred-space centroids (2, d) of the chosen clustering.
     """
     best, best_margin = (labels, cent), _separation(x_raw, labels, times, seconds, 2, cfg, SAME_VOICE_COSINE, 0.0)
-    xc = _normalise_rows(x_raw - np.average(x_raw, axis=0, weights=weights))
     for j in range(2):
-        three = _split_cluster(x_raw, weights, region, labels, j, cfg)
+        three = _split_cluster(x_raw, xc, weights, region, labels, j, cfg)
         if three is None or len(np.unique(three[0])) < 3:
             continue
         sim = _voice_similarity(x_raw, three[0], times, 3, cfg.window_s)
@@ -559,7 +558,8 @@ def diarize(samples: np.ndarray, speech: Sequence, *, num_speakers: int | None =
     # Window weights are window seconds; overlapping windows sum above the speech time: rescale.
     seconds = weights * (speech_seconds / weights.sum())
     labels, cent = _cluster(x_raw, weights, region_idx, 2, cfg)
-    labels, cent = _two_voices(x_raw, weights, region_idx, times, seconds, labels, cent, cfg)
+    xc = _normalise_rows(x_raw - np.average(x_raw, axis=0, weights=weights))  # as _cluster centres them
+    labels, cent = _two_voices(x_raw, xc, weights, region_idx, times, seconds, labels, cent, cfg)
     if not _distinct_voices(x_raw, labels, times, seconds, 2, cfg, SAME_VOICE_COSINE, 0.0):
         k = 1
     elif num_speakers is not None:
@@ -578,7 +578,6 @@ def diarize(samples: np.ndarray, speech: Sequence, *, num_speakers: int | None =
     if cent.shape[0] != k:
         labels, cent = _cluster(x_raw, weights, region_idx, k, cfg)
 
-    xc = _normalise_rows(x_raw - np.average(x_raw, axis=0, weights=weights))
     scores = xc @ cent.T
     segments = _segments_from_windows(windows, labels, scores, regions, cfg.anchor_s)
     return _renumber(segments)

@@ -26,6 +26,7 @@ heard is removed and no note states it as a fact (``notes.engines.uncertain``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Iterable, Sequence
 
@@ -49,8 +50,10 @@ _NON_LETTERS = re.compile(r"[^a-z]+")
 
 
 def word_key(text: str) -> str:
-    """``text`` as lower-case letters only, the form vocabulary words are matched in ("Apixaban," -> "apixaban")."""
-    return _NON_LETTERS.sub("", text.lower())
+    """``text`` as lower-case ASCII letters only, accents folded, the form vocabulary words are matched in
+    ("Apixaban," -> "apixaban", "Penicilina." -> "penicilina", "Ibuprofén" -> "ibuprofen")."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return _NON_LETTERS.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
 def vocabulary_word_keys(vocabulary: Iterable[str]) -> set[str]:
