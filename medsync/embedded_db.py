@@ -50,13 +50,41 @@ def embedded_database(data_dir: Path) -> dict[str, str]:
     return {"NAME": "postgres", "USER": "postgres", "HOST": str(socket_dir), "PORT": ""}
 
 
-def stop_embedded_database(data_dir: Path) -> None:
-    """Stop the embedded server whose cluster lives in ``data_dir`` (no-op when not running)."""
-    import subprocess
+def stop_embedded_database(data_dir: Path, *, timeout_seconds: float = 30.0) -> bool:
+    """Stop the embedded server whose cluster lives in ``data_dir``.
 
-    import pgserver
+    Sends SIGINT to the postmaster named in ``postmaster.pid``: PostgreSQL's "fast shutdown" (open
+    transactions are rolled back, the cluster is left consistent; PostgreSQL docs, "Shutting Down the
+    Server"). A signal rather than ``pg_ctl stop``, which refuses to run as root.
 
-    pg_ctl = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_ctl"
-    if (data_dir / "postmaster.pid").exists():
-        subprocess.run([str(pg_ctl), "-D", str(data_dir), "-m", "fast", "stop"], check=False,
-                       env={**os.environ})
+    Returns:
+        True when a running server was stopped, False when none was running.
+
+    Raises:
+        RuntimeError: the server is still running ``timeout_seconds`` after the signal.
+    """
+    import signal
+    import time
+
+    import psutil
+
+    def running(pid: int) -> bool:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    pid_file = data_dir / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (FileNotFoundError, IndexError, ValueError):
+        return False
+    if not running(pid):  # a stale file left by a crash
+        return False
+    os.kill(pid, signal.SIGINT)
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        if not running(pid):
+            return True
+        time.sleep(0.2)
+    raise RuntimeError(f"the embedded PostgreSQL (pid {pid}) did not stop within {timeout_seconds:.0f} s")
