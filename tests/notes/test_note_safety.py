@@ -213,6 +213,24 @@ def test_side_effects_a_clinician_explains_are_not_the_patients_symptoms() -> No
     assert "constipation" in note.sections["chief_complaint"].lower()  # the patient's own complaint still is
 
 
+def test_side_effect_counselling_and_instructions_go_to_the_plan() -> None:
+    """Counselling ("It can cause constipation", "Some people get nausea at first") and an instruction
+    ("Take it with food") were dropped from the note, and a Spanish one landed in the assessment; a
+    clinician's "Yes, most likely." to the patient's question was the assessment on its own (2026-12-01)."""
+    for case_id in ("en-visit-14", "en-visit-15", "es-plan-counsel-01"):
+        case = next(c for c in CASES if c.id == case_id)
+        note = _note(case.dialogue, language=case.language)
+        assert check_note(case, note.markdown, note.sections) == [], case_id
+    note = _note(next(c for c in CASES if c.id == "en-visit-14").dialogue)
+    assert "Most likely (asked:" in note.sections["assessment"]
+    assert "constipation" not in note.sections["review_of_systems"].lower()
+    # An exam instruction is not a plan item, and a symptom the patient reports is still the patient's.
+    note = _note("[doctor] Take a deep breath for me.\n[doctor] Lungs are clear.\n"
+                 "[patient] The new pills give me nausea every morning.")
+    assert "deep breath" not in note.sections["plan"].lower()
+    assert "nausea" not in note.sections["plan"].lower()
+
+
 def test_no_gender_from_miss_or_ms() -> None:
     note = _note(
         "[doctor] Your MS has been stable.\n[doctor] Did you miss any doses?\n[patient] No.\n"

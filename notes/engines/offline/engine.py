@@ -259,7 +259,9 @@ class OfflineNoteEngine:
                         sent.scores = _score(sent.question.text + " " + cleaned, turn.speaker, cues)
                 if (
                     turn.speaker == CLINICIAN and s_pos == 0 and patient_question is not None and cleaned
-                    and patient_question.turn == t_idx - 1 and _ANSWER_ONLY_WITH_QUESTION.search(cleaned)
+                    and patient_question.turn == t_idx - 1
+                    # "Yes, most likely." to "Is that why I'm so tired?": the cleaned text has lost its "yes"
+                    and (_ANSWER_ONLY_WITH_QUESTION.search(cleaned) or _ANSWER_ONLY_WITH_QUESTION.match(stripped_raw))
                     and _content_words(cleaned, lang) < 6
                 ):
                     # The clinician answering the patient's question ("Should

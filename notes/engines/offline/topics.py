@@ -14,6 +14,7 @@ from notes.engines import clinical_lexicon
 from notes.engines.base import CLINICIAN, PATIENT
 from notes.engines.offline.problems import _diagnosis_phrases
 from notes.engines.offline.languages import per_key_language, per_language
+from notes.engines.offline.lexicons import _NEVER
 
 
 # Topic cues. Each topic maps language -> regex fragments matched at word
@@ -136,6 +137,12 @@ _PLAN_INTENT: dict[str, re.Pattern[str]] = per_language("PLAN_INTENT")
 _PLAN_INTENT_EN = _PLAN_INTENT["en"]
 
 
+# A clinician explaining a treatment's possible side effects: counselling, part of the plan.
+_SIDE_EFFECT_COUNSEL: dict[str, re.Pattern[str]] = per_language("SIDE_EFFECT_COUNSEL")
+# A clinician's instruction about taking a treatment (English only so far).
+_INSTRUCTION: dict[str, re.Pattern[str]] = per_language("INSTRUCTION")
+
+
 def _adjust_scores(sent: "_Sentence", lang: str) -> None:
     """Sentence-level routing rules on top of the cue counts.
 
@@ -164,6 +171,16 @@ def _adjust_scores(sent: "_Sentence", lang: str) -> None:
         # "We're going to hold your lisinopril ...": a decision is plan even
         # when it names a test or a result.
         scores["plan"] = scores.get("plan", 0.0) + 1.5
+    if clinician and _SIDE_EFFECT_COUNSEL.get(lang, _NEVER).search(text):
+        # "It can cause constipation and dark stools, which is expected": what the clinician tells the
+        # patient to expect is counselling (plan), never a symptom, result or diagnosis of the patient.
+        for topic in ("hpi", "ros", "results", "assessment", "exam", "behavior"):
+            scores.pop(topic, None)
+        scores["plan"] = scores.get("plan", 0.0) + 1.5
+    if clinician and "postop" in scores and _INSTRUCTION.get(lang, _NEVER).search(text):
+        # "Take it with food then": an instruction; the plan takes it where no section collects
+        # post-operative instructions (a dental template's own section still wins the tie).
+        scores["plan"] = max(scores.get("plan", 0.0), scores["postop"] - 0.01)
     if "allergies" in scores and "meds" in scores and _ALLERGY_STATEMENT.search(text):
         # "Allergic to penicillin": the drug name makes it look like a
         # medication, but it is an allergy.

@@ -19,7 +19,8 @@ The tables and the step that reads them (``notes.engines.offline.<module>``)::
                SAYS, ASKED, REPORTS, DENIES (connective words of the note)
     sentences  SPLIT_MARKERS (sentence starts in unpunctuated speech)
     filters    INTRO (the clinician's age-and-sex summary sentence)
-    topics     TOPIC_CUES {topic: fragments}, RESULT_STATEMENT, CONDITIONAL_START, PLAN_INTENT
+    topics     TOPIC_CUES {topic: fragments}, RESULT_STATEMENT, CONDITIONAL_START, PLAN_INTENT,
+               SIDE_EFFECT_COUNSEL, INSTRUCTION (counselling and instructions: plan)
     answers    YN_PREFIX (yes/no question openings to strip)
     person     THIRD_PERSON_FORMS (first -> third person; English has its own rules)
     complaint  CC_PATTERNS, OPENING_Q, COMPLAINT_LEAD (chief complaint)

@@ -120,6 +120,8 @@ RESULT_STATEMENT = re.compile(r"\b(?:prova|test|anàlisi|analítica|radiografia|
 
 CONDITIONAL_START = re.compile(r"^(?:si|en cas de|quan)\b", re.I)
 
+SIDE_EFFECT_COUNSEL = re.compile(r"\bpot (?:causar|produir|provocar|donar)\b|\befectes? secundaris? (?:com|són|poden|solen)\b|\balgunes persones (?:tenen|noten)\b", re.I)
+
 PLAN_INTENT = re.compile(r"^(?:(?:bé|doncs|llavors|i)\s+)?(?:anem a|farem|vaig a|li receptaré|li demano|cal)\b", re.I)
 
 # First-person -> third-person forms of frequent verbs and possessives in

@@ -122,6 +122,8 @@ RESULT_STATEMENT = re.compile(r"\b\w*(?:test|abstrich|labor|blutwerte|röntgen|u
 
 CONDITIONAL_START = re.compile(r"^(?:wenn|falls|sollten?)\b", re.I)
 
+SIDE_EFFECT_COUNSEL = re.compile(r"\bkann (?:\w+ )?(?:verursachen|auslösen|führen)\b|\bnebenwirkungen? (?:wie|sind|können)\b|\bmanche (?:menschen|patienten) (?:haben|bekommen)\b", re.I)
+
 PLAN_INTENT = re.compile(r"^(?:(?:gut|also|und)\s+)?(?:wir werden|ich werde|ich verschreibe|wir setzen|setzen sie)\b", re.I)
 
 # First-person -> third-person forms of frequent verbs and possessives in

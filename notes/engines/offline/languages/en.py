@@ -223,6 +223,23 @@ RESULT_STATEMENT = re.compile(
 
 CONDITIONAL_START = re.compile(r"^(?:if|in case|should (?:you|it|the|there|your))\b", re.I)
 
+# A clinician explaining a treatment's possible effects (side-effect counselling): plan, never the
+# patient's findings ("It can cause constipation and dark stools", "Some people get nausea at first").
+SIDE_EFFECT_COUNSEL = re.compile(
+    r"\b(?:can|could|may|might|will) (?:sometimes |also |occasionally )?(?:cause|give you|lead to|result in|bring on|"
+    r"trigger|make you)\b|\bside effects? (?:like|such as|include|includes|are|can|may|might|usually)\b|"
+    r"\bsome (?:people|patients) (?:get|have|experience|notice|feel|develop)\b",
+    re.I,
+)
+
+# A clinician's instruction about taking a treatment ("Take it with food", "Avoid alcohol with it"):
+# plan in a template without a post-operative instructions section.
+INSTRUCTION = re.compile(
+    r"^(?:(?:so|and|then|okay|please|just)\s+)*(?:take|keep taking|stop taking|don't take|do not take|avoid|"
+    r"make sure (?:you|to)|try to|drink|eat|you should|you need to|you'll need to)\b",
+    re.I,
+)
+
 PLAN_INTENT = re.compile(
     r"^(?:(?:so|and|okay|now)\s+)?(?:(?:i'm|i am|we're|we are) (?:also )?going to|we'll|i'll|we will|i will|let's|"
     r"i want to|i'd like to)\s+(?:go ahead and\s+)?(?:hold|stop|start|restart|continue|increase|decrease|reduce|"

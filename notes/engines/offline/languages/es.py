@@ -123,6 +123,8 @@ RESULT_STATEMENT = re.compile(r"\b(?:prueba|test|análisis|analítica|radiograf�
 
 CONDITIONAL_START = re.compile(r"^(?:si|en caso de|cuando)\b", re.I)
 
+SIDE_EFFECT_COUNSEL = re.compile(r"\bpuede (?:causar|producir|provocar|dar)\b|\befectos? secundarios? (?:como|son|pueden|suelen)\b|\balgunas personas (?:tienen|notan|sienten)\b", re.I)
+
 PLAN_INTENT = re.compile(r"^(?:(?:bueno|entonces|pues|y)\s+)?(?:vamos a|voy a|le voy a|le receto|le pido|le mando|hay que)\b", re.I)
 
 # First-person -> third-person forms of frequent verbs and possessives in

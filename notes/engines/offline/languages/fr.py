@@ -123,6 +123,8 @@ RESULT_STATEMENT = re.compile(r"\b(?:test|analyse|bilan|radio(?:graphie)?|échog
 
 CONDITIONAL_START = re.compile(r"^(?:si|s'il|s'ils|en cas de|au cas où)\b", re.I)
 
+SIDE_EFFECT_COUNSEL = re.compile(r"\bpeut (?:causer|provoquer|donner|entraîner)\b|\beffets? (?:secondaires?|indésirables?) (?:comme|sont|peuvent)\b|\bcertaines personnes (?:ont|ressentent)\b", re.I)
+
 PLAN_INTENT = re.compile(r"^(?:(?:bon|alors|donc|et)\s+)?(?:on va|je vais|nous allons|je vous prescris|il faut)\b", re.I)
 
 # First-person -> third-person forms of frequent verbs and possessives in

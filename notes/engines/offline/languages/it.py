@@ -123,6 +123,8 @@ RESULT_STATEMENT = re.compile(r"\b(?:test|tampone|esami?|analisi|radiografia|eco
 
 CONDITIONAL_START = re.compile(r"^(?:se|in caso di|qualora)\b", re.I)
 
+SIDE_EFFECT_COUNSEL = re.compile(r"\bpuò (?:causare|provocare|dare)\b|\beffetti? collaterali? (?:come|sono|possono)\b|\balcune persone (?:hanno|sentono)\b", re.I)
+
 PLAN_INTENT = re.compile(r"^(?:(?:bene|allora|quindi|e)\s+)?(?:faremo|vado a|le prescrivo|sospendiamo|iniziamo)\b", re.I)
 
 # First-person -> third-person forms of frequent verbs and possessives in

@@ -123,6 +123,8 @@ RESULT_STATEMENT = re.compile(r"\b(?:teste|análise|exame|radiografia|raio-?x|ec
 
 CONDITIONAL_START = re.compile(r"^(?:se|em caso de|caso)\b", re.I)
 
+SIDE_EFFECT_COUNSEL = re.compile(r"\bpode (?:causar|provocar|dar)\b|\befeitos? (?:secundários?|colaterais?) (?:como|são|podem)\b|\balgumas pessoas (?:têm|sentem)\b", re.I)
+
 PLAN_INTENT = re.compile(r"^(?:(?:bem|então|e)\s+)?(?:vamos|vou|vou-lhe|vou receitar)\b", re.I)
 
 # First-person -> third-person forms of frequent verbs and possessives in
