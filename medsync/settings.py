@@ -378,6 +378,14 @@ MEDSYNC_LIVE_FINISH_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_FINISH_TIMEOUT_SEC
 # espeak-ng visits it was less accurate than the live labels (92.0 % vs 98.8 % of word time, bench/live_speakers.py).
 MEDSYNC_LIVE_RELABEL_MAX_SECONDS = env.float("MEDSYNC_LIVE_RELABEL_MAX_SECONDS", default=0.0)
 MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS", default=20.0)
+# Session end: the stored transcript (and the note written from it) comes from the batch pipeline run over the
+# whole session audio (transcription.live.refine.refine_finals: Whisper with the batch settings and the batch
+# diarization) for offline-engine sessions up to this long (seconds; 0 = never), when it finishes within the
+# timeout (seconds); otherwise the live finals are stored. Off by default: it delays the closing message by the
+# batch pass (RTF ~0.1 on 2 cores) and takes CPU from running sessions. Word error rate of what is stored on
+# 13 visits (bench/live.py --offline-wer): live finals 19.6 %, batch 16.7 %.
+MEDSYNC_LIVE_REFINE_MAX_SECONDS = env.float("MEDSYNC_LIVE_REFINE_MAX_SECONDS", default=0.0)
+MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS", default=60.0)
 # Another Deepgram streaming endpoint (self-hosted Deepgram), e.g. wss://deepgram.example.org; empty = Deepgram's.
 MEDSYNC_LIVE_DEEPGRAM_URL = env.str("MEDSYNC_LIVE_DEEPGRAM_URL", default="")
 

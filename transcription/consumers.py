@@ -20,7 +20,9 @@ previous partial; a final is appended and replaces the partial it covers; an emp
 "language", "engine", "template", "clinical_note"}`` after ``stop``, then the socket closes (1000). With
 ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` set, its speakers (and the stored transcript's) come from the batch
 speaker model run over the whole session (:func:`transcription.live.speakers.relabel_finals`), so they may
-differ from those sent with the finals; finals already sent are never revised;
+differ from those sent with the finals; with ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` set, the whole transcript
+(words and speakers, stored and in this message, and the note) comes from the batch pipeline run over the
+session audio (:mod:`transcription.live.refine`); finals already sent are never revised;
 ``{"type": "error", "code", "message"}`` before a close for a failure the session cannot survive.
 A watcher first gets ``{"type": "transcript_so_far", "transcript": [...]}`` (the finals sent before it
 joined), then the session's messages as they happen, each final exactly once.
@@ -499,9 +501,13 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         except Exception:
             logger.exception("live session flush failed", extra={"session": self.session_id})
             close_code = CLOSE_ERROR
-        # A stopping server gives live sessions GRACEFUL_TIMEOUT (25 s) in all: keep the relabelling short then.
-        budget = settings.MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS
-        await self._relabel_speakers(budget=min(budget, 5.0) if reason == "server_shutdown" else budget)
+        # A stopping server gives live sessions GRACEFUL_TIMEOUT (25 s) in all: no batch pass then, and keep the
+        # relabelling short.
+        refined = reason != "server_shutdown" and await self._refine_transcript(
+            budget=settings.MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS)
+        if not refined:
+            budget = settings.MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS
+            await self._relabel_speakers(budget=min(budget, 5.0) if reason == "server_shutdown" else budget)
         try:
             result = await self._store(template or self.template_key)
         except Exception:
@@ -542,6 +548,53 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         finally:
             await self.engine.aclose()
 
+    async def _refine_transcript(self, *, budget: float) -> bool:
+        """Store the batch pipeline's transcript of the whole session instead of the live finals
+        (:func:`~.live.refine.refine_finals`); True when it did.
+
+        Off by default (``MEDSYNC_LIVE_REFINE_MAX_SECONDS=0``). Only for sessions of the offline engine up to
+        that many seconds of audio, and only if the pass finishes within ``budget`` seconds
+        (``MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS``); the live finals are kept otherwise, if the pass fails, or
+        if it heard fewer than half as many words as the finals hold (nothing heard is lost). Finals already
+        sent are not revised; the stored engine name gains ``+refined``.
+        """
+        limit = settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS
+        if (limit <= 0 or not self.finals or not self.audio.samples or self.audio.seconds > limit
+                or not all(name.startswith("local:") for name in self.engine_names)):
+            return False
+        from transcription.live.refine import refine_finals
+
+        language, num_speakers = self.params.language, self.params.num_speakers
+        vocabulary = getattr(self, "vocabulary", ())
+
+        loop = asyncio.get_running_loop()
+        # Read here, not in the timed work: a pass that times out goes on in its thread, and must not read the
+        # session's audio file while it is stored and discarded.
+        samples = await loop.run_in_executor(None, self.audio.read_all)
+
+        def refine() -> tuple[list[LiveSegment], str]:
+            return refine_finals(samples, language=language, num_speakers=num_speakers, vocabulary=vocabulary)
+
+        started = time.monotonic()
+        try:
+            finals, _ = await asyncio.wait_for(loop.run_in_executor(None, refine), budget)
+        except TimeoutError:
+            logger.warning("live transcript refinement timed out; live finals kept", extra={"session": self.session_id})
+            return False
+        except Exception:
+            logger.exception("live transcript refinement failed; live finals kept", extra={"session": self.session_id})
+            return False
+        heard = sum(len(f.text.split()) for f in self.finals)
+        if sum(len(f.text.split()) for f in finals) < 0.5 * heard:
+            logger.warning("live transcript refinement heard too little; live finals kept",
+                           extra={"session": self.session_id})
+            return False
+        self.finals = finals
+        self.engine_names.append("refined")
+        logger.info("live transcript refined", extra={"session": self.session_id,
+                                                      "seconds": round(time.monotonic() - started, 2)})
+        return True
+
     async def _relabel_speakers(self, *, budget: float) -> None:
         """Give the stored finals the batch speaker model's labels (:func:`~.live.speakers.relabel_finals`).
 
@@ -559,8 +612,11 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
             return
         finals, num_speakers = list(self.finals), self.params.num_speakers
 
+        # Read before the timed work (see _refine_transcript): a timed-out relabelling goes on in its thread.
+        samples = await asyncio.get_running_loop().run_in_executor(None, self.audio.read_all)
+
         def relabel() -> list[LiveSegment] | None:
-            return relabel_finals(self.audio.read_all(), finals, num_speakers=num_speakers)
+            return relabel_finals(samples, finals, num_speakers=num_speakers)
 
         started = time.monotonic()
         try:

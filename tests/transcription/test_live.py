@@ -413,6 +413,50 @@ def test_closing_transcript_has_the_batch_speakers_and_sent_finals_are_not_revis
 
 
 @pytest.mark.slow
+def test_refined_session_stores_the_batch_transcript_and_keeps_the_sent_finals(api_key, clinic, settings):
+    """With ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` the stored transcript, the closing message and the note come
+    from the batch pipeline over the session audio (the same words the batch engine gives that audio); the
+    finals sent during the session stay as they were. A pass that cannot finish in time keeps the finals."""
+    from transcription.models import Recording, TranscriptSegment
+    from transcription.providers.local_whisper import LocalWhisperEngine
+    from transcription.speech.audio import decode_audio
+
+    settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS = 1800.0  # off by default
+    reference = " ".join(t["text"] for t in json.loads(V041.with_suffix(".json").read_text())["turns"])
+
+    async def session(data: bytes, **stop) -> tuple[LiveClient, dict]:
+        client = LiveClient(headers={"X-API-Key": api_key})
+        await client.connect()
+        await client.stream(data, speed=2.0)
+        return client, await client.stop(**stop)
+
+    async def whole_visit():
+        return await session(wav_of(V041), template="SOAP")
+
+    client, transcript = run(whole_visit)
+    finals = " ".join(f["text"] for f in client.finals())
+    refined = " ".join(u["text"] for u in transcript["transcript"])
+    assert transcript["engine"].endswith("+refined") and transcript["clinical_note"]
+    with schema_context(clinic.schema_name):
+        recording = Recording.objects.get(uuid=transcript["recording_id"])
+        stored = TranscriptSegment.objects.filter(transcript__recording=recording).order_by("index")
+        assert " ".join(s.text for s in stored) == refined
+        assert recording.speech_engine.endswith("+refined")
+        with recording.audio.open("rb") as f:
+            audio = decode_audio(f)
+    batch = LocalWhisperEngine().transcribe(audio, language="en", num_speakers=2)
+    assert normalise(refined) == normalise(" ".join(u.text for u in batch.utterances))
+    assert {u["speaker"] for u in transcript["transcript"]} == {0, 1}
+    assert wer(reference, refined) <= 0.12, refined  # batch on this visit: 5.4 % (README)
+    assert finals  # the finals were sent as the session went
+
+    settings.MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS = 0.001
+    client, kept = run(whole_visit)
+    assert not kept["engine"].endswith("+refined")
+    assert " ".join(u["text"] for u in kept["transcript"]) == " ".join(f["text"] for f in client.finals())
+
+
+@pytest.mark.slow
 def test_disconnect_mid_stream_keeps_everything_transcribed(api_key, clinic, settings):
     from transcription.live.slots import session_slots
     from transcription.models import Recording
