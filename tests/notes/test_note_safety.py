@@ -229,6 +229,13 @@ def test_side_effect_counselling_and_instructions_go_to_the_plan() -> None:
                  "[patient] The new pills give me nausea every morning.")
     assert "deep breath" not in note.sections["plan"].lower()
     assert "nausea" not in note.sections["plan"].lower()
+    # Advice the patient asks for is plan, not an examination finding; a plan sentence that can stand alone
+    # is not tied to the patient's question.
+    note = _note("[patient] Can I still lift weights and do squats at the gym?\n"
+                 "[doctor] Yes, absolutely, those are good exercises.")
+    assert "good exercises" in note.sections["plan"] and "good exercises" not in note.sections["physical_examination"]
+    note = _note("[patient] So what do I do now?\n[doctor] Yes, I'll write you a prescription for amoxicillin 500 mg.")
+    assert "amoxicillin 500 mg" in note.sections["plan"] and "asked:" not in note.sections["plan"]
 
 
 def test_no_gender_from_miss_or_ms() -> None:

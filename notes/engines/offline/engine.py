@@ -260,8 +260,10 @@ class OfflineNoteEngine:
                 if (
                     turn.speaker == CLINICIAN and s_pos == 0 and patient_question is not None and cleaned
                     and patient_question.turn == t_idx - 1
-                    # "Yes, most likely." to "Is that why I'm so tired?": the cleaned text has lost its "yes"
-                    and (_ANSWER_ONLY_WITH_QUESTION.search(cleaned) or _ANSWER_ONLY_WITH_QUESTION.match(stripped_raw))
+                    # "Yes, most likely." to "Is that why I'm so tired?": the cleaned text has lost its "yes",
+                    # and what is left cannot stand alone ("Yes, I'll write you a prescription" can)
+                    and (_ANSWER_ONLY_WITH_QUESTION.search(cleaned)
+                         or _ANSWER_ONLY_WITH_QUESTION.match(stripped_raw) and _content_words(cleaned, lang) < 3)
                     and _content_words(cleaned, lang) < 6
                 ):
                     # The clinician answering the patient's question ("Should
@@ -272,6 +274,10 @@ class OfflineNoteEngine:
                     sent.extra_turns = (patient_question.turn,)
                     sent.scores = _score(patient_question.text + " " + cleaned, turn.speaker, cues)
                     _adjust_scores(sent, lang)
+                    # Advice asked for ("Can I lift weights?" - "Yes, absolutely."): plan, never an examination
+                    # finding.
+                    if "exam" in sent.scores:
+                        sent.scores["plan"] = max(sent.scores.get("plan", 0.0), sent.scores.pop("exam"))
                 if (
                     sent.question is not None and polarity == 0 and not sent.derived and cleaned
                     and clinical_lexicon.drug_names(sent.question.text) and not clinical_lexicon.drug_names(cleaned)
