@@ -4,6 +4,7 @@ Modules: :mod:`.base` (engine interface and events), :mod:`.audio_input` (decodi
 :mod:`.monitor` (format, level and pace warnings), :mod:`.agreement` and :mod:`.speakers` (the
 offline streaming algorithm), :mod:`.local_engine` (offline engine), :mod:`.engines` (engine choice
 per clinic), :mod:`.auth` (handshake authentication), :mod:`.slots` (concurrent-session limit),
-:mod:`.services` (storing a finished session), :mod:`.daphne` (HTTP 401 before the socket opens).
+:mod:`.services` (storing a finished session), :mod:`.refine` (the batch transcript of a
+finished session, optional), :mod:`.daphne` (HTTP 401 before the socket opens).
 The consumer is :mod:`transcription.consumers`.
 """
