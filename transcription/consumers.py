@@ -572,8 +572,11 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         # session's audio file while it is stored and discarded.
         samples = await loop.run_in_executor(None, self.audio.read_all)
 
+        heard = list(self.finals)
+
         def refine() -> tuple[list[LiveSegment], str]:
-            return refine_finals(samples, language=language, num_speakers=num_speakers, vocabulary=vocabulary)
+            return refine_finals(samples, language=language, num_speakers=num_speakers, vocabulary=vocabulary,
+                                 heard=heard)
 
         started = time.monotonic()
         try:

@@ -720,3 +720,24 @@ def test_relabel_finals_gives_the_batch_speakers_and_splits_finals_at_a_change()
                                        end=last["end"] - 1.0, is_final=True)]
     tail = relabel_finals(samples, mixed)[-1]
     assert tail.text == "kept partial" and tail.words == () and tail.speaker == order.index(last["speaker"])
+
+
+def test_refined_words_the_live_finals_read_differently_are_uncertain():
+    """"I was having chills" came out of the batch pass as "I was killed" (probability 0.92) and of the live
+    finals as "I was chill": two readings of one place, so the stored word is marked uncertain (the note then
+    never states it); words only one of them heard, and words they agree on, keep their probability."""
+    from transcription.live.refine import mark_disagreements
+    from transcription.speech.vocabulary_check import UNSUPPORTED_CONFIDENCE
+
+    def words(text: str, p: float) -> list[Word]:
+        return [Word(t, i * 0.3, i * 0.3 + 0.25, None, p) for i, t in enumerate(text.split())]
+
+    batch = words("Yet last night I was killed and I had a lot of sweating.", 0.92)
+    live = words("Yeah, last night I was chill and I had lots of sweating", 0.8)
+    marked = {w.text: w.probability for w in mark_disagreements(batch, live)}
+    assert marked["killed"] == UNSUPPORTED_CONFIDENCE and marked["Yet"] == UNSUPPORTED_CONFIDENCE
+    assert marked["night"] == 0.92 and marked["sweating."] == 0.92
+    assert marked["a"] == UNSUPPORTED_CONFIDENCE or marked["lot"] == UNSUPPORTED_CONFIDENCE  # "a lot" / "lots"
+    only_batch = mark_disagreements(words("my throat hurts a lot", 0.9), words("my throat a lot", 0.9))
+    assert [w.probability for w in only_batch] == [0.9] * 5  # a word the live finals dropped is not doubted
+    assert mark_disagreements(batch, []) == batch
