@@ -9,6 +9,7 @@ to 16 kHz (simulator, STT) and by the Twilio leg to 8 kHz μ-law.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shutil
 
@@ -71,7 +72,16 @@ async def synthesise(text: str, *, voice: str) -> np.ndarray:
     """
     process = await asyncio.create_subprocess_exec(*_command(text, voice), stdout=asyncio.subprocess.PIPE,
                                                    stderr=asyncio.subprocess.PIPE)
-    out, err = await process.communicate()
+    try:
+        out, err = await process.communicate()
+    except BaseException:
+        # Cancelled (barge-in, the call ending): nobody reads espeak-ng's stdout any more, so it would block
+        # on the full pipe for ever and its transport never close (a suite run hung in an event loop's
+        # shutdown with such a process alive). Kill it.
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+        raise
     if process.returncode != 0:
         raise TtsError(f"espeak-ng failed (exit {process.returncode})", permanent=b"voice" in err.lower())
     return _decode_wav(out)

@@ -80,3 +80,26 @@ def test_barge_in_stops_the_agent_and_the_answer_is_understood(api_client, clini
     from calls.models import AgentCall
 
     assert AgentCall.objects.get(call_sid=call_sid).transcript[0]["interrupted"] is True
+
+
+def test_a_cancelled_synthesis_leaves_no_espeak_process():
+    """A turn cancelled while espeak-ng speaks (barge-in, the call ending) must not leave the process blocked
+    on its full stdout pipe: a suite run once hung in an event loop's shutdown with such a process alive."""
+    import asyncio
+
+    import psutil
+
+    from calls import tts
+
+    async def scenario():
+        task = asyncio.create_task(tts.synthesise("Please take one tablet twice a day with food. " * 300,
+                                                  voice="en-us"))
+        await asyncio.sleep(0.05)  # espeak-ng runs (its whole output takes seconds to write)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())
+    children = [p for p in psutil.Process().children() if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+                and "espeak" in p.name()]
+    assert children == []
