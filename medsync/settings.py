@@ -382,7 +382,7 @@ MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_RELABEL_TIMEOUT_S
 # whole session audio (transcription.live.refine.refine_finals: Whisper with the batch settings and the batch
 # diarization) for offline-engine sessions up to this long (seconds; 0 = never), when it finishes within the
 # timeout (seconds); otherwise the live finals are stored. Off by default: it delays the closing message by the
-# batch pass (RTF ~0.1 on 2 cores) and takes CPU from running sessions. Word error rate of what is stored on
+# batch pass (real-time factor ~0.06 on 2 cores) and takes CPU from running sessions. Word error rate of what is stored on
 # 13 visits (bench/live.py --offline-wer): live finals 19.6 %, batch 16.7 %.
 MEDSYNC_LIVE_REFINE_MAX_SECONDS = env.float("MEDSYNC_LIVE_REFINE_MAX_SECONDS", default=0.0)
 MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS", default=60.0)

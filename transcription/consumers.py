@@ -288,6 +288,7 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         self.engine_names = [self.engine.name]
         self.monitor = AudioMonitor()
         self.audio = _SessionAudio()
+        self._session_samples: np.ndarray | None = None  # the whole audio, read once at the end
         self.finals: list[LiveSegment] = []
         self.last_partial: LiveSegment | None = None
         self.started = time.monotonic()
@@ -567,28 +568,22 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         language, num_speakers = self.params.language, self.params.num_speakers
         vocabulary = getattr(self, "vocabulary", ())
 
-        loop = asyncio.get_running_loop()
-        # Read here, not in the timed work: a pass that times out goes on in its thread, and must not read the
-        # session's audio file while it is stored and discarded.
-        samples = await loop.run_in_executor(None, self.audio.read_all)
+        samples, live_finals = await self._read_session_audio(), list(self.finals)
 
-        heard = list(self.finals)
-
-        def refine() -> tuple[list[LiveSegment], str]:
+        def refine() -> list[LiveSegment]:
             return refine_finals(samples, language=language, num_speakers=num_speakers, vocabulary=vocabulary,
-                                 heard=heard)
+                                 heard=live_finals)
 
         started = time.monotonic()
         try:
-            finals, _ = await asyncio.wait_for(loop.run_in_executor(None, refine), budget)
+            finals = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, refine), budget)
         except TimeoutError:
             logger.warning("live transcript refinement timed out; live finals kept", extra={"session": self.session_id})
             return False
         except Exception:
             logger.exception("live transcript refinement failed; live finals kept", extra={"session": self.session_id})
             return False
-        heard = sum(len(f.text.split()) for f in self.finals)
-        if sum(len(f.text.split()) for f in finals) < 0.5 * heard:
+        if sum(len(f.text.split()) for f in finals) < 0.5 * sum(len(f.text.split()) for f in live_finals):
             logger.warning("live transcript refinement heard too little; live finals kept",
                            extra={"session": self.session_id})
             return False
@@ -597,6 +592,16 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         logger.info("live transcript refined", extra={"session": self.session_id,
                                                       "seconds": round(time.monotonic() - started, 2)})
         return True
+
+    async def _read_session_audio(self) -> np.ndarray:
+        """The whole session audio (16 kHz float32), decoded once, in a worker thread.
+
+        Read before any timed work that uses it: a refinement or relabelling that times out goes on in its
+        thread, and must not read the session's audio file while it is stored and discarded.
+        """
+        if self._session_samples is None:
+            self._session_samples = await asyncio.get_running_loop().run_in_executor(None, self.audio.read_all)
+        return self._session_samples
 
     async def _relabel_speakers(self, *, budget: float) -> None:
         """Give the stored finals the batch speaker model's labels (:func:`~.live.speakers.relabel_finals`).
@@ -615,8 +620,7 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
             return
         finals, num_speakers = list(self.finals), self.params.num_speakers
 
-        # Read before the timed work (see _refine_transcript): a timed-out relabelling goes on in its thread.
-        samples = await asyncio.get_running_loop().run_in_executor(None, self.audio.read_all)
+        samples = await self._read_session_audio()
 
         def relabel() -> list[LiveSegment] | None:
             return relabel_finals(samples, finals, num_speakers=num_speakers)

@@ -14,19 +14,16 @@ Turned on by ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` (sessions up to that long; the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
 import numpy as np
 
+from transcription.live.agreement import normalise_token
 from transcription.live.base import SAMPLE_RATE, LiveSegment
 
 __all__ = ["mark_disagreements", "refine_finals"]
-
-
-_NON_WORD = re.compile(r"[^\w']+")
 
 
 def mark_disagreements(words: Sequence, heard: Sequence) -> list:
@@ -49,13 +46,11 @@ def mark_disagreements(words: Sequence, heard: Sequence) -> list:
     """
     from transcription.speech.vocabulary_check import UNSUPPORTED_CONFIDENCE
 
-    def token(text: str) -> str:
-        return _NON_WORD.sub("", text.lower())
-
     out = list(words)
     if not out or not heard:
         return out
-    matcher = SequenceMatcher(None, [token(w.text) for w in out], [token(w.text) for w in heard], autojunk=False)
+    matcher = SequenceMatcher(None, [normalise_token(w.text) for w in out], [normalise_token(w.text) for w in heard],
+                              autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
         if tag != "replace":
             continue
@@ -66,7 +61,7 @@ def mark_disagreements(words: Sequence, heard: Sequence) -> list:
 
 
 def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | None = None,
-                  vocabulary: Sequence[str] = (), heard: Sequence[LiveSegment] = ()) -> tuple[list[LiveSegment], str]:
+                  vocabulary: Sequence[str] = (), heard: Sequence[LiveSegment] = ()) -> list[LiveSegment]:
     """Transcribe a finished session's audio with the batch offline engine.
 
     Args:
@@ -77,9 +72,8 @@ def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | Non
         heard: the finals sent during the session: batch words they read differently are marked uncertain
             (:func:`mark_disagreements`).
     Returns:
-        ``(finals, engine)``: one final per batch utterance (speaker, times in seconds into the session, words
-        with their probabilities) and the batch engine's name (e.g. ``"local:whisper-tiny.en"``). An empty
-        list when the batch pipeline heard no speech.
+        one final per batch utterance (speaker, times in seconds into the session, words with their
+        probabilities); empty when the batch pipeline heard no speech.
     Raises:
         transcription.providers.base.SpeechProviderError: the batch engine failed.
     """
@@ -94,6 +88,5 @@ def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | Non
     utterances = [u for u in result.utterances if u.text.strip()]
     marked = iter(mark_disagreements([w for u in utterances for w in u.words],
                                      [w for f in heard for w in f.words]))
-    finals = [LiveSegment(text=u.text, speaker=u.speaker, start=u.start, end=u.end, is_final=True,
-                          words=tuple(next(marked) for _ in u.words)) for u in utterances]
-    return finals, result.engine
+    return [LiveSegment(text=u.text, speaker=u.speaker, start=u.start, end=u.end, is_final=True,
+                        words=tuple(next(marked) for _ in u.words)) for u in utterances]
