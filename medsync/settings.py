@@ -386,6 +386,9 @@ MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_RELABEL_TIMEOUT_S
 # 13 visits (bench/live.py --offline-wer): live finals 19.6 %, batch 16.7 %.
 MEDSYNC_LIVE_REFINE_MAX_SECONDS = env.float("MEDSYNC_LIVE_REFINE_MAX_SECONDS", default=0.0)
 MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS", default=60.0)
+# The speech recognition of that pass trails the session in pieces of at most this many seconds (cut at quiet
+# points, recognised in the background while the live engine keeps up), so only the last piece is left at the end.
+MEDSYNC_LIVE_REFINE_PIECE_SECONDS = env.float("MEDSYNC_LIVE_REFINE_PIECE_SECONDS", default=120.0)
 # Another Deepgram streaming endpoint (self-hosted Deepgram), e.g. wss://deepgram.example.org; empty = Deepgram's.
 MEDSYNC_LIVE_DEEPGRAM_URL = env.str("MEDSYNC_LIVE_DEEPGRAM_URL", default="")
 

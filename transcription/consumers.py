@@ -289,6 +289,13 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         self.monitor = AudioMonitor()
         self.audio = _SessionAudio()
         self._session_samples: np.ndarray | None = None  # the whole audio, read once at the end
+        self.trailing = None  # the refinement's speech recognition, trailing the stream
+        self._trailing_job: asyncio.Future | None = None
+        if settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS > 0 and self.engine.name.startswith("local:"):
+            from transcription.live.refine import TrailingRecognition
+
+            self.trailing = TrailingRecognition(language=params.language, vocabulary=self.vocabulary,
+                                                piece_seconds=settings.MEDSYNC_LIVE_REFINE_PIECE_SECONDS)
         self.finals: list[LiveSegment] = []
         self.last_partial: LiveSegment | None = None
         self.started = time.monotonic()
@@ -356,6 +363,7 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         if not samples.size:
             return
         self.audio.write(samples)
+        self._trail(samples)
         for notice in self.monitor.observe(samples):
             await self._warn(notice)
         engine = self.engine
@@ -367,6 +375,25 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         while (self.state == "streaming" and self.engine is engine
                and getattr(engine, "backlog_seconds", 0.0) > settings.MEDSYNC_LIVE_MAX_BACKLOG_SECONDS):
             await asyncio.sleep(0.1)
+
+    def _trail(self, samples: np.ndarray) -> None:
+        """Feed the refinement's trailing recognition (:class:`~.live.refine.TrailingRecognition`) and start
+        it on a complete piece when none is being recognised and the live engine keeps up (less than 1 s of
+        audio waiting): the live steps come first. A session longer than ``MEDSYNC_LIVE_REFINE_MAX_SECONDS``
+        will not be refined, so its trailing pass stops."""
+        trailing = self.trailing
+        if trailing is None:
+            return
+        if self.audio.seconds > settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS or trailing.failed:
+            self.trailing = None
+            return
+        trailing.write(samples)
+        if (trailing.piece_ready and (self._trailing_job is None or self._trailing_job.done())
+                and getattr(self.engine, "backlog_seconds", 0.0) < 1.0):
+            from transcription.live.refine import refine_executor
+
+            self._trailing_job = asyncio.get_running_loop().run_in_executor(refine_executor(),
+                                                                            trailing.recognise_ready)
 
     async def _receive_control(self, text: str) -> None:
         try:
@@ -506,6 +533,8 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         # relabelling short.
         refined = reason != "server_shutdown" and await self._refine_transcript(
             budget=settings.MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS)
+        if self.trailing is not None:
+            self.trailing.stop()
         if not refined:
             budget = settings.MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS
             await self._relabel_speakers(budget=min(budget, 5.0) if reason == "server_shutdown" else budget)
@@ -570,9 +599,12 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
 
         samples, live_finals = await self._read_session_audio(), list(self.finals)
 
+        trailing = self.trailing if self.trailing is not None and not self.trailing.failed else None
+        trailed = trailing.recognised_seconds if trailing is not None else 0.0
+
         def refine() -> list[LiveSegment]:
             return refine_finals(samples, language=language, num_speakers=num_speakers, vocabulary=vocabulary,
-                                 heard=live_finals)
+                                 heard=live_finals, trailing=trailing)
 
         started = time.monotonic()
         try:
@@ -590,7 +622,8 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         self.finals = finals
         self.engine_names.append("refined")
         logger.info("live transcript refined", extra={"session": self.session_id,
-                                                      "seconds": round(time.monotonic() - started, 2)})
+                                                      "seconds": round(time.monotonic() - started, 2),
+                                                      "trailing_seconds": round(trailed, 1)})
         return True
 
     async def _read_session_audio(self) -> np.ndarray:

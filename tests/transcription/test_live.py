@@ -454,6 +454,29 @@ def test_refined_session_stores_the_batch_transcript_and_keeps_the_sent_finals(a
     if normalise(finals) != normalise(refined):  # where the two readings differ, the stored words are doubted
         assert any(w["confidence"] is not None and w["confidence"] <= 0.2 for w in stored_words)
 
+    # The recognition trails the stream in pieces (here of 10 s), so the end recognises only the last one.
+    settings.MEDSYNC_LIVE_REFINE_PIECE_SECONDS = 10.0
+    records: list[logging.LogRecord] = []
+    collect = logging.Handler(logging.INFO)
+    collect.emit = records.append
+    logging.getLogger("transcription.consumers").addHandler(collect)
+
+    async def real_time_visit():
+        client = LiveClient(headers={"X-API-Key": api_key})
+        await client.connect()
+        await client.stream(wav_of(V041), speed=1.0)
+        return client, await client.stop()
+
+    try:
+        _, trailed = run(real_time_visit)
+    finally:
+        logging.getLogger("transcription.consumers").removeHandler(collect)
+    assert trailed["engine"].endswith("+refined")
+    # 10 s pieces cut this 28 s visit twice (20 % word error rate here; the default pieces are 120 s).
+    assert wer(reference, " ".join(u["text"] for u in trailed["transcript"])) <= 0.30
+    done = [r for r in records if r.getMessage() == "live transcript refined"]
+    assert done and done[-1].trailing_seconds >= 10.0  # at least one piece was recognised during the session
+
     settings.MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS = 0.001
     client, kept = run(whole_visit)
     assert not kept["engine"].endswith("+refined")

@@ -741,3 +741,49 @@ def test_refined_words_the_live_finals_read_differently_are_uncertain():
     only_batch = mark_disagreements(words("my throat hurts a lot", 0.9), words("my throat a lot", 0.9))
     assert [w.probability for w in only_batch] == [0.9] * 5  # a word the live finals dropped is not doubted
     assert mark_disagreements(batch, []) == batch
+
+
+def test_the_trailing_recognition_leaves_only_the_last_piece_for_the_session_end():
+    """The refinement's recognition trails the stream: complete pieces (cut at quiet points, as the batch
+    engine cuts long recordings) are recognised while audio still arrives, the session's end recognises only
+    the rest of the stored audio, and the words of all pieces make one transcript in session time. A piece
+    that fails stops the pass (the session's end then recognises everything)."""
+    from transcription.live.refine import TrailingRecognition, refine_finals
+
+    samples = decode_audio(V018.with_suffix(".wav")).samples  # 41 s
+    reference = " ".join(t["text"] for t in json.loads(V018.with_suffix(".json").read_text())["turns"])
+    trailing = TrailingRecognition(language="en", piece_seconds=12.0)
+    pieces: list[float] = []
+    recognise = trailing.engine.recognise
+
+    def recognise_and_note(audio, **kwargs):  # the real engine; notes what it was given
+        pieces.append(audio.samples.size / SR)
+        return recognise(audio, **kwargs)
+
+    trailing.engine.recognise = recognise_and_note
+    for i in range(0, samples.size, SR // 2):  # 0.5 s frames, as a live client sends them
+        trailing.write(samples[i:i + SR // 2])
+        if trailing.piece_ready:
+            trailing.recognise_ready()
+    during = list(pieces)
+    assert len(during) >= 2 and all(6.0 <= p <= 12.0 for p in during), during
+    assert trailing.recognised_seconds == pytest.approx(sum(during), abs=0.01)
+    assert trailing.pending_seconds <= 13.0 + 0.5 and trailing.words
+    finals = refine_finals(samples, language="en", num_speakers=2, trailing=trailing)
+    assert pieces[len(during):] == [pytest.approx(samples.size / SR - sum(during), abs=0.01)]  # only the rest
+    words = [w for f in finals for w in f.words]
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words)) and words[-1].end <= samples.size / SR
+    assert {f.speaker for f in finals} == {0, 1}
+    assert wer(reference, " ".join(f.text for f in finals)) <= 0.30  # batch on this visit: 19.1 % (README)
+
+    failing = TrailingRecognition(language="en", piece_seconds=12.0)
+
+    def fail(audio, **kwargs):
+        raise RuntimeError("decoder crashed")
+
+    failing.engine.recognise = fail
+    failing.write(samples)
+    failing.recognise_ready()
+    assert failing.failed and not failing.piece_ready and failing.pending_seconds == 0
+    with pytest.raises(RuntimeError):
+        refine_finals(samples, language="en", trailing=failing)

@@ -431,12 +431,12 @@ def test_long_audio_is_chunked_at_quiet_points() -> None:
     rng = np.random.default_rng(0)
     x = (0.1 * rng.standard_normal(16000 * 700)).astype(np.float32)
     x[16000 * 250: 16000 * 251] = 0.0  # a pause at 250-251 s
-    chunks = local_whisper._chunks(x, 300.0)
+    chunks = local_whisper.split_at_quiet_points(x, 300.0)
     assert sum(c.size for _, c in chunks) == x.size
     assert [o for o, _ in chunks] == sorted(o for o, _ in chunks)
     assert all(c.size <= 300 * 16000 for _, c in chunks)
     assert 250.0 <= chunks[1][0] / 16000 <= 251.0  # cut inside the pause
-    assert local_whisper._chunks(x[: 16000 * 100], 300.0)[0][1].size == 16000 * 100
+    assert local_whisper.split_at_quiet_points(x[: 16000 * 100], 300.0)[0][1].size == 16000 * 100
 
 
 def test_packaged_models_are_found() -> None:

@@ -10,11 +10,21 @@ already sent are never revised; the closing ``transcript`` message carries the r
 
 Turned on by ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` (sessions up to that long; the consumer bounds the wait by
 ``MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS`` and keeps the live finals otherwise).
+
+So that the wait at the end does not grow with the visit, the speech recognition half of that pass trails
+the session (:class:`TrailingRecognition`): whenever more than :data:`PIECE_SECONDS` of audio has not been
+recognised, the oldest piece, cut at its quietest half-second as the batch engine cuts long recordings
+(:func:`~transcription.providers.local_whisper.split_at_quiet_points`), is recognised in the background by
+one process-wide worker thread (:func:`refine_executor`), and only while the live engine keeps up with real
+time. At the end only the rest (< :data:`PIECE_SECONDS`) is recognised, then the whole session is diarized.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from difflib import SequenceMatcher
 
@@ -23,7 +33,155 @@ import numpy as np
 from transcription.live.agreement import normalise_token
 from transcription.live.base import SAMPLE_RATE, LiveSegment
 
-__all__ = ["mark_disagreements", "refine_finals"]
+__all__ = ["PIECE_SECONDS", "TrailingRecognition", "mark_disagreements", "refine_executor", "refine_finals"]
+
+logger = logging.getLogger(__name__)
+
+#: Length (s) of the pieces the trailing pass recognises. The batch engine cuts recordings into pieces of at
+#: most 300 s; shorter pieces shorten the wait at a session's end (only the last piece is left) and cost
+#: accuracy only through the cuts: on three 3.4-5.3 minute sessions (10 held-out visits joined, 2,661 words,
+#: 2026-12-01) the word error rate of the batch recognition was 18.4 % with 300 s pieces, 17.6 % with 120 s
+#: and 18.4 % with 60 s; on the 13 visits of ``bench/live.py`` (28-82 s each) 16.9 % / 18.1 % (60 s).
+PIECE_SECONDS = 120.0
+
+_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR_LOCK = threading.Lock()
+
+
+def refine_executor() -> ThreadPoolExecutor:
+    """The one worker thread that recognises the trailing pieces of every live session of this process.
+
+    One at a time, so the background pass of many sessions never takes more than one decoding's worth of CPU
+    from the live steps (which run in :func:`~transcription.live.local_engine.live_executor`).
+    """
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        with _EXECUTOR_LOCK:
+            if _EXECUTOR is None:
+                _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-refine")
+    return _EXECUTOR
+
+
+class TrailingRecognition:
+    """The batch engine's speech recognition of a live session, run piece by piece behind the stream.
+
+    Fed the session audio as it arrives (:meth:`write`, on the event loop); :meth:`recognise_ready` (in a
+    worker thread, one call at a time) recognises every complete piece; :meth:`recognise_rest` (at the end)
+    the rest of the stored session audio, and returns the words of the whole session. Holds at most about one piece of audio
+    (16 kHz float32: 7.7 MB for 120 s) besides the words.
+
+    Args:
+        language: the session's ISO 639-1 code.
+        vocabulary: the clinic terms the session read at its start (batch's hotwords and sound check).
+        piece_seconds: the longest piece, seconds (:data:`PIECE_SECONDS`).
+    """
+
+    def __init__(self, *, language: str, vocabulary: Sequence[str] = (), piece_seconds: float = PIECE_SECONDS) -> None:
+        from transcription.providers.local_whisper import LocalWhisperEngine, WhisperSettings, normalise_language
+
+        self.language = normalise_language(language)
+        self.vocabulary = tuple(vocabulary)
+        self.piece_seconds = piece_seconds
+        self.engine = LocalWhisperEngine(settings=replace(WhisperSettings(), max_chunk_s=piece_seconds))
+        self.model_name: str | None = None
+        self.words: list = []
+        self.failed = False
+        self._pending: list[np.ndarray] = []
+        self._pending_samples = 0
+        self._start = 0  # session sample where the pending audio starts
+        self._lock = threading.Lock()  # the pending audio
+        self._running = threading.RLock()  # one recognition at a time, in order
+
+    @property
+    def pending_seconds(self) -> float:
+        """Audio received and not yet recognised, seconds."""
+        return self._pending_samples / SAMPLE_RATE
+
+    @property
+    def recognised_seconds(self) -> float:
+        """Session audio recognised so far by the pieces, seconds."""
+        return self._start / SAMPLE_RATE
+
+    @property
+    def piece_ready(self) -> bool:
+        """True when a complete piece waits (more than ``piece_seconds`` not yet recognised)."""
+        return not self.failed and self._pending_samples > (self.piece_seconds + 1.0) * SAMPLE_RATE
+
+    def write(self, samples: np.ndarray) -> None:
+        """Add session audio (16 kHz mono float32), in order."""
+        if samples.size and not self.failed:
+            with self._lock:
+                self._pending.append(np.asarray(samples, dtype=np.float32))
+                self._pending_samples += samples.size
+
+    def _take(self) -> tuple[int, np.ndarray] | None:
+        """Remove the next complete piece from the pending audio: ``(start_sample, samples)``, or None."""
+        from transcription.providers.local_whisper import split_at_quiet_points
+
+        with self._lock:
+            if not self._pending_samples:
+                return None
+            buffer = np.concatenate(self._pending)
+            pieces = split_at_quiet_points(buffer, self.piece_seconds)
+            if len(pieces) < 2:
+                return None
+            piece = pieces[0][1].copy()
+            rest = buffer[piece.size:]
+            self._pending, self._pending_samples = ([rest] if rest.size else []), rest.size
+            start, self._start = self._start, self._start + piece.size
+            return start, piece
+
+    def _recognise(self, start: int, piece: np.ndarray) -> None:
+        from transcription.speech.audio import DecodedAudio
+
+        audio = DecodedAudio(samples=piece, sample_rate=SAMPLE_RATE, duration_seconds=piece.size / SAMPLE_RATE,
+                             source_format="wav", source_codec="pcm_f32le")
+        name, words = self.engine.recognise(audio, language=self.language, vocabulary=self.vocabulary)
+        offset = start / SAMPLE_RATE
+        self.model_name = name
+        self.words += [replace(w, start=w.start + offset, end=w.end + offset) for w in words]
+
+    def recognise_ready(self) -> None:
+        """Recognise every complete piece (worker thread; one call at a time). A failure marks the pass
+        failed (:attr:`failed`): the session's end then recognises the whole audio instead."""
+        with self._running:
+            while not self.failed:
+                taken = self._take()
+                if taken is None:
+                    return
+                try:
+                    self._recognise(*taken)
+                except Exception:
+                    logger.warning("trailing recognition of a live session failed; the end recognises it all",
+                                   exc_info=True)
+                    self.stop()
+
+    def stop(self) -> None:
+        """Give up: no further piece is recognised (a piece being recognised finishes) and the audio waiting
+        is dropped. For a session that ends without a refinement (server shutdown, too long)."""
+        self.failed = True
+        with self._lock:
+            self._pending, self._pending_samples = [], 0
+
+    def recognise_rest(self, samples: np.ndarray) -> list:
+        """Recognise the audio left and return the words of the whole session (session time, seconds).
+
+        Args:
+            samples: the whole session audio as stored (16 kHz float32); the part after the pieces already
+                recognised is recognised from it, not from the audio :meth:`write` gave.
+        Raises:
+            RuntimeError: the pass failed earlier (:attr:`failed`).
+            SpeechProviderError: recognising the rest failed.
+        """
+        with self._running:  # waits for a piece still being recognised
+            self.recognise_ready()
+            if self.failed:
+                raise RuntimeError("the trailing recognition failed")
+            start = self._start
+            self.stop()
+            if start < samples.size:
+                self._recognise(start, np.asarray(samples[start:], dtype=np.float32))
+            return list(self.words)
 
 
 def mark_disagreements(words: Sequence, heard: Sequence) -> list:
@@ -61,7 +219,8 @@ def mark_disagreements(words: Sequence, heard: Sequence) -> list:
 
 
 def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | None = None,
-                  vocabulary: Sequence[str] = (), heard: Sequence[LiveSegment] = ()) -> list[LiveSegment]:
+                  vocabulary: Sequence[str] = (), heard: Sequence[LiveSegment] = (),
+                  trailing: TrailingRecognition | None = None) -> list[LiveSegment]:
     """Transcribe a finished session's audio with the batch offline engine.
 
     Args:
@@ -71,11 +230,14 @@ def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | Non
         vocabulary: the clinic terms the session read at its start.
         heard: the finals sent during the session: batch words they read differently are marked uncertain
             (:func:`mark_disagreements`).
+        trailing: the session's :class:`TrailingRecognition`, fed all of ``samples``: only the audio it has
+            not recognised yet is recognised here (the whole audio when it is None).
     Returns:
         one final per batch utterance (speaker, times in seconds into the session, words with their
         probabilities); empty when the batch pipeline heard no speech.
     Raises:
         transcription.providers.base.SpeechProviderError: the batch engine failed.
+        RuntimeError: ``trailing`` failed or was stopped.
     """
     from transcription.providers.local_whisper import LocalWhisperEngine
     from transcription.speech.audio import DecodedAudio
@@ -83,8 +245,13 @@ def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | Non
     samples = np.asarray(samples, dtype=np.float32)
     audio = DecodedAudio(samples=samples, sample_rate=SAMPLE_RATE, duration_seconds=samples.size / SAMPLE_RATE,
                          source_format="wav", source_codec="pcm_f32le")
-    result = LocalWhisperEngine().transcribe(audio, language=language, num_speakers=num_speakers,
-                                             vocabulary=vocabulary)
+    engine = LocalWhisperEngine()
+    if trailing is not None:
+        words = trailing.recognise_rest(samples)
+        result = engine.result_from_words(audio, words, language=trailing.language,
+                                          model_name=trailing.model_name or "", num_speakers=num_speakers)
+    else:
+        result = engine.transcribe(audio, language=language, num_speakers=num_speakers, vocabulary=vocabulary)
     utterances = [u for u in result.utterances if u.text.strip()]
     marked = iter(mark_disagreements([w for u in utterances for w in u.words],
                                      [w for f in heard for w in f.words]))

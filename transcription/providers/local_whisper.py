@@ -49,6 +49,7 @@ __all__ = [
     "get_whisper_model",
     "short_context_model",
     "model_dir_for_language",
+    "split_at_quiet_points",
     "warm_up",
 ]
 
@@ -350,7 +351,7 @@ _TOKEN_RE = re.compile(r"[^\w']+")
 _SAMPLE_RATE = 16000
 
 
-def _chunks(samples: np.ndarray, max_chunk_s: float) -> list[tuple[int, np.ndarray]]:
+def split_at_quiet_points(samples: np.ndarray, max_chunk_s: float) -> list[tuple[int, np.ndarray]]:
     """Split a long waveform at quiet points into pieces of at most ``max_chunk_s`` seconds.
 
     Each cut is placed at the quietest 0.5 s (lowest mean power on a 10 ms grid) within the
@@ -625,7 +626,7 @@ class LocalWhisperEngine:
             import ctranslate2
 
             ctranslate2.set_random_seed(self.settings.random_seed)
-            for offset_samples, chunk in _chunks(samples, self.settings.max_chunk_s):
+            for offset_samples, chunk in split_at_quiet_points(samples, self.settings.max_chunk_s):
                 offset = offset_samples / _SAMPLE_RATE
                 regions = self.speech_regions(chunk)
                 regions_all += [((r["start"]) / _SAMPLE_RATE + offset, r["end"] / _SAMPLE_RATE + offset)
@@ -799,10 +800,28 @@ class LocalWhisperEngine:
             SpeechProviderError: permanent for an unsupported language or missing models,
                 transient for runtime failures.
         """
-        from transcription.speech.diarization import assign_speakers, diarize
-
         lang = normalise_language(language)
         name, words = self.recognise(audio, language=lang, vocabulary=vocabulary)
+        return self.result_from_words(audio, words, language=lang, model_name=name, num_speakers=num_speakers)
+
+    def result_from_words(self, audio: "DecodedAudio", words: list[Word], *, language: str, model_name: str,
+                          num_speakers: int | None = None) -> TranscriptionResult:
+        """The second half of :meth:`transcribe`: diarize ``audio`` and build utterances from words
+        recognised in it (by :meth:`recognise`, possibly piece by piece: the live engine's trailing batch pass).
+
+        Args:
+            audio: the whole recording the words' times (seconds) refer to.
+            words: recognised words in time order, speaker None.
+            language: normalised ISO 639-1 code; model_name: e.g. ``"tiny.en"``.
+            num_speakers: expected speakers, or None to estimate (1-4).
+        Returns:
+            :class:`TranscriptionResult` as :meth:`transcribe` returns it.
+        Raises:
+            SpeechProviderError: transient, when diarization fails.
+        """
+        from transcription.speech.diarization import assign_speakers, diarize
+
+        name, lang = model_name, language
         n_speakers = 0
         if words:
             try:
