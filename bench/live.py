@@ -14,7 +14,9 @@ Reported per run:
   words are left out and counted in "matched". Includes network, chunking and queueing: what a user sees.
 * **CPU**: CPU seconds used by the Daphne process per second of audio per session (1.0 = one core),
   and the machine's total CPU use during the run (other users of this shared machine included).
-* **WER** of the finals against the fixture's reference text.
+* **WER** of the finals against the fixture's reference text, and **stored WER** of the transcript the
+  closing message carries (the batch pass's words with ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` set), with the
+  wait from ``stop`` to the close (``stop_to_close_s``).
 
 A number of sessions is *sustained* while the median latency to final stays <= 3 s and the 95th
 percentile latency to the first appearance stays <= 3 s. Recordings made by the benchmark are
@@ -323,7 +325,7 @@ def main() -> None:
             cpu = (sum(server.cpu_times()[:2]) - cpu_before) if server else float("nan")
             machine = psutil.cpu_percent(None)
             seen, final, spoken = [], [], 0
-            wers = []
+            wers, stored_wers = [], []
             for log in logs:
                 s, f, count = latencies(log, ref_tokens, ref_ends, seconds)
                 seen += s
@@ -336,6 +338,9 @@ def main() -> None:
                     finals = " ".join(m["text"] for _, m in log.events
                                       if m.get("type") == "transcription" and m["is_final"])
                     wers.append(wer(" ".join(t["text"] for t in reference["turns"]), finals))
+                    if transcript:  # what is stored (the batch pass's words when the session is refined)
+                        stored_wers.append(wer(" ".join(t["text"] for t in reference["turns"]),
+                                               " ".join(u["text"] for u in transcript["transcript"])))
             row = {
                 "sessions": n, "audio_seconds_per_session": round(seconds, 1),
                 "partial_median_s": round(statistics.median(seen), 2), "partial_p95_s": round(percentile(seen, 95), 2),
@@ -345,6 +350,7 @@ def main() -> None:
                 "machine_cpu_percent": round(machine, 0),
                 "stop_to_close_s": round(statistics.median(log.closed - log.started - seconds for log in logs), 2),
                 "wer": round(wers[0], 3) if wers else None,
+                "stored_wer": round(stored_wers[0], 3) if stored_wers else None,
             }
             row["sustained"] = row["final_median_s"] <= LIMIT_SECONDS and row["partial_p95_s"] <= LIMIT_SECONDS
             results.append(row)

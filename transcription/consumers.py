@@ -582,25 +582,35 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         """Store the batch pipeline's transcript of the whole session instead of the live finals
         (:func:`~.live.refine.refine_finals`); True when it did.
 
-        Off by default (``MEDSYNC_LIVE_REFINE_MAX_SECONDS=0``). Only for sessions of the offline engine up to
-        that many seconds of audio, and only if the pass finishes within ``budget`` seconds
-        (``MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS``); the live finals are kept otherwise, if the pass fails, or
-        if it heard fewer than half as many words as the finals hold (nothing heard is lost). Finals already
-        sent are not revised; the stored engine name gains ``+refined``.
+        Only for sessions of the offline engine up to ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` of audio (0 turns it
+        off), whose trailing recognition (:class:`~.live.refine.TrailingRecognition`) left at most two pieces
+        (``MEDSYNC_LIVE_REFINE_PIECE_SECONDS``) to recognise, and only if the pass finishes within ``budget``
+        seconds (``MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS``, queueing for the process's one refinement worker
+        included); the live finals are kept otherwise, if the pass fails, or if it heard fewer than half as
+        many words as the finals hold (nothing heard is lost). Finals already sent are not revised; the stored
+        engine name gains ``+refined``.
         """
         limit = settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS
         if (limit <= 0 or not self.finals or not self.audio.samples or self.audio.seconds > limit
                 or not all(name.startswith("local:") for name in self.engine_names)):
             return False
-        from transcription.live.refine import refine_finals
+        from transcription.live.refine import refine_executor, refine_finals
+
+        trailing = self.trailing if self.trailing is not None and not self.trailing.failed else None
+        trailed = trailing.recognised_seconds if trailing is not None else 0.0
+        left = self.audio.seconds - trailed
+        if left > 2 * settings.MEDSYNC_LIVE_REFINE_PIECE_SECONDS:
+            # The trailing pass fell behind (the live engine did not keep up: a loaded server): recognising the
+            # rest now would take CPU the other sessions lack, and could outlast the wait.
+            logger.info("live transcript not refined: the server was busy", extra={"session": self.session_id,
+                                                                                   "left_seconds": round(left, 1)})
+            return False
 
         language, num_speakers = self.params.language, self.params.num_speakers
         vocabulary = getattr(self, "vocabulary", ())
 
         samples, live_finals = await self._read_session_audio(), list(self.finals)
 
-        trailing = self.trailing if self.trailing is not None and not self.trailing.failed else None
-        trailed = trailing.recognised_seconds if trailing is not None else 0.0
 
         def refine() -> list[LiveSegment]:
             return refine_finals(samples, language=language, num_speakers=num_speakers, vocabulary=vocabulary,
@@ -608,7 +618,10 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
 
         started = time.monotonic()
         try:
-            finals = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, refine), budget)
+            # On the process's one refinement worker, after any trailing piece or other session's end queued
+            # before it; a refinement still queued when the wait ends is cancelled before it starts.
+            finals = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(refine_executor(), refine),
+                                            budget)
         except TimeoutError:
             logger.warning("live transcript refinement timed out; live finals kept", extra={"session": self.session_id})
             return False

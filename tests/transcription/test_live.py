@@ -335,14 +335,15 @@ def test_full_session_in_real_time_chunks_matches_the_reference(api_key, clinic,
     for utterance, turn in zip(utterances, reference["turns"]):
         assert abs(utterance["start"] - turn["start"]) < 0.8 and abs(utterance["end"] - turn["end"]) < 0.8
     assert transcript["text"] == "\n".join(u["text"] for u in utterances)
-    assert " ".join(f["text"] for f in finals) == " ".join(u["text"] for u in utterances)
+    # Stored: the batch pipeline's reading of the session audio (refined by default), not the finals sent.
+    assert wer(ref_text, transcript["text"]) <= 0.12  # batch on this visit: 5.4 % (README)
     assert abs(transcript["duration_seconds"] - reference["duration_s"]) < 0.05
     assert transcript["template"] == "SOAP" and transcript["clinical_note"].startswith("## Subjective")
 
     with schema_context(clinic.schema_name):
         recording = Recording.objects.get(uuid=transcript["recording_id"])
         assert recording.source == Recording.Source.LIVE and recording.status == Recording.Status.COMPLETED
-        assert recording.speech_engine == "local:whisper-tiny.en"
+        assert recording.speech_engine == "local:whisper-tiny.en+refined"
         assert recording.original_filename == f"live-{session_id}.flac"
         segments = list(TranscriptSegment.objects.filter(transcript__recording=recording).order_by("index"))
         assert [(s.speaker, s.text) for s in segments] == [(u["speaker"], u["text"]) for u in utterances]
@@ -370,6 +371,7 @@ def test_closing_transcript_has_the_batch_speakers_and_sent_finals_are_not_revis
     from transcription.models import TranscriptSegment
 
     settings.MEDSYNC_LIVE_RELABEL_MAX_SECONDS = 1800.0  # off by default
+    settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS = 0.0  # relabelling is for sessions whose live finals are stored
     one_voice = SpeakerConfig(threshold=-1.0, short_threshold=-1.0)
     config_class = local_engine.LocalLiveConfig
     monkeypatch.setattr(local_engine, "LocalLiveConfig", lambda **kw: replace(config_class(**kw), speakers=one_voice))
@@ -421,7 +423,7 @@ def test_refined_session_stores_the_batch_transcript_and_keeps_the_sent_finals(a
     from transcription.providers.local_whisper import LocalWhisperEngine
     from transcription.speech.audio import decode_audio
 
-    settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS = 1800.0  # off by default
+    settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS = 1800.0  # the default
     reference = " ".join(t["text"] for t in json.loads(V041.with_suffix(".json").read_text())["turns"])
 
     async def session(data: bytes, **stop) -> tuple[LiveClient, dict]:
@@ -489,6 +491,7 @@ def test_disconnect_mid_stream_keeps_everything_transcribed(api_key, clinic, set
     from transcription.models import Recording
 
     settings.MEDSYNC_LIVE_SESSIONS_PER_PLAN = {"starter": 1, "professional": 1, "enterprise": 1}
+    settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS = 0.0  # the live finals are stored: compared with those sent
     client = LiveClient(headers={"X-API-Key": api_key})
 
     async def scenario():
