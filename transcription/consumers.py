@@ -20,9 +20,10 @@ previous partial; a final is appended and replaces the partial it covers; an emp
 "language", "engine", "template", "clinical_note"}`` after ``stop``, then the socket closes (1000). With
 ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` set, its speakers (and the stored transcript's) come from the batch
 speaker model run over the whole session (:func:`transcription.live.speakers.relabel_finals`), so they may
-differ from those sent with the finals; with ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` set, the whole transcript
+differ from those sent with the finals; by default (``MEDSYNC_LIVE_REFINE_MAX_SECONDS``) the whole transcript
 (words and speakers, stored and in this message, and the note) comes from the batch pipeline run over the
-session audio (:mod:`transcription.live.refine`); finals already sent are never revised;
+session audio, its recognition trailing the session (:mod:`transcription.live.refine`); finals already sent
+are never revised;
 ``{"type": "error", "code", "message"}`` before a close for a failure the session cannot survive.
 A watcher first gets ``{"type": "transcript_so_far", "transcript": [...]}`` (the finals sent before it
 joined), then the session's messages as they happen, each final exactly once.

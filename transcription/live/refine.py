@@ -8,8 +8,8 @@ can come from the batch pipeline run over the whole session audio instead: 30 s 
 before and after each turn, the batch diarization, the clinic vocabulary with its sound check. Finals
 already sent are never revised; the closing ``transcript`` message carries the refined transcript.
 
-Turned on by ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` (sessions up to that long; the consumer bounds the wait by
-``MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS`` and keeps the live finals otherwise).
+On by default for sessions up to ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` (1800 s; 0 turns it off); the consumer
+bounds the wait by ``MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS`` and keeps the live finals otherwise.
 
 So that the wait at the end does not grow with the visit, the speech recognition half of that pass trails
 the session (:class:`TrailingRecognition`): whenever more than :data:`PIECE_SECONDS` of audio has not been
