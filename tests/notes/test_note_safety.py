@@ -276,6 +276,23 @@ def test_unpunctuated_romance_question_is_not_a_fact() -> None:
     assert "enalapril" in note.sections["medications"]
 
 
+def test_unpunctuated_english_history_question_keeps_the_answer() -> None:
+    # "allergies to medications" + "yes penicillin" without "?": the allergy was dropped (2026-12-01).
+    note = _note("[doctor] allergies to medications\n[patient] yes penicillin")
+    assert _has(note.markdown, "allergies to medications: penicillin")
+    note = _note("[doctor] chest pain\n[patient] no\n[doctor] and any cough\n[patient] yes for two weeks")
+    assert _has(note.markdown, "denies chest pain") and _has(note.markdown, "cough")
+    assert not _has(note.markdown, "reports chest pain")
+    note = _note("[doctor] Chest pain?\n[patient] No.\n[doctor] A cough?\n[patient] No.")  # bare "No." was dropped
+    assert _has(note.markdown, "denies chest pain") and _has(note.markdown, "denies cough")
+    # A clinician's general remark that names a symptom is neither a question answered "yes" nor the
+    # patient's complaint (it was the chief complaint "Fever.").
+    for dialogue in ("[doctor] fever is common for a day or two after the vaccine\n[patient] yes okay",
+                     "[doctor] Fever is common for a day or two after the vaccine.\n[patient] Yes, okay."):
+        note = _note(dialogue)
+        assert not _has(note.markdown, "reports fever") and "fever" not in note.sections["chief_complaint"].lower()
+
+
 # -- negation scope --------------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ import re
 
 from notes.engines import clinical_lexicon
 from notes.engines.offline.filters import _content_words
-from notes.engines.offline.lexicons import _DENIES, _REPORTS
+from notes.engines.offline.lexicons import _DENIES, _REPORTS, _UNMARKED_QUESTION
 from notes.engines.offline.ros import _asked_symptoms, _join, _ros_display, _symptom_spans, _symptoms_in
 from notes.engines.offline.languages import per_language
 
@@ -159,7 +159,8 @@ def _answer_statement(
         # "Allergies to medications?" - "Yes, penicillin.": the question is
         # the label of what the answer names.
         label = question.strip().lstrip("¿").rstrip("?. ").strip()
-        label = label[:1].lower() + label[1:]
+        if label[:1].isupper() and not label[:2].isupper():  # "HIV test?" keeps its acronym
+            label = label[:1].lower() + label[1:]
         return f"{_REPORTS.get(lang, 'Reports').lower()} {label}: {rest}", ""
     if contrast or polarity < 0 or not base:
         return base, rest[contrast.end():] if contrast else rest
@@ -187,7 +188,8 @@ def _yes_no_statement(question: str, polarity: int, lang: str) -> str:
         if family:
             verb = "reports" if polarity > 0 else "denies"
             return f"{verb} family history of {(family.group(1) or family.group(2)).strip()}"
-        if not re.match(r"^(?:and |so |now |any other )*(?:do|did|have|has|are|were|is|was|any|anything|no)\b", q, re.I):
+        if not (re.match(r"^(?:and |so |now |any other )*(?:do|did|have|has|are|were|is|was|any|anything|no)\b", q, re.I)
+                or _UNMARKED_QUESTION["en"].match(q)):  # "Chest pain?" + "No." -> "denies chest pain"
             return ""
         if re.match(r"^(?:and |so |now )*(?:do|does|did|have|has|are|is|was|were)\s+(?:she|he|they|it|the baby|your (?:son|daughter|child|baby))\b", q, re.I):
             # "Is she drinking okay?": about someone or something else; the
@@ -198,6 +200,9 @@ def _yes_no_statement(question: str, polarity: int, lang: str) -> str:
         subject = subject.strip(" ,")
         if not subject or len(subject.split()) > 14 or subject.lower().startswith(("you ", "it ", "that ", "this ")):
             return ""
+        subject = re.sub(r"^(?:an?)\s+(?=\w)", "", subject, flags=re.I)  # "A cough?" + "No." -> "denies cough"
+        if subject[:1].isupper() and not subject[:2].isupper():  # "Chest pain?" (not "HIV?")
+            subject = subject[0].lower() + subject[1:]
         verb = "reports" if polarity > 0 else "denies"
         return f"{verb} {subject}"
     prefix = _YN_PREFIX.get(lang)

@@ -19,6 +19,7 @@ from notes.engines.offline.model import _Context, _Sentence
 from notes.engines.offline.person import _finish, _person_to_third, _swap_person
 from notes.engines.offline.ros import _affirmed_symptoms, _ros_display, _symptoms_in
 from notes.engines.offline.languages import per_language
+from notes.engines.offline.topics import _SIDE_EFFECT_COUNSEL
 
 
 _CC_PATTERNS: dict[str, tuple[str, ...]] = per_language("CC_PATTERNS")
@@ -393,12 +394,19 @@ def _chief_complaint_en(sentences: list[_Sentence], ev: list[int]) -> str:
             ev.append(s.turn)
             return with_duration(phrase, turn_texts(s, end))
     for s in sentences[:30]:
-        if s.speaker == CLINICIAN and s.text and not s.is_question:
+        # Only what the clinician says about the patient ("so your knee has been hurting"): a general remark
+        # ("fever is common for a day or two after the vaccine") or counselling ("it can cause nausea") named
+        # no complaint of theirs, and was stated as the chief complaint (2026-12-01).
+        if (s.speaker == CLINICIAN and s.text and not s.is_question and _ABOUT_YOU.search(s.text)
+                and not _SIDE_EFFECT_COUNSEL["en"].search(s.text)):
             phrase, _ = _complaint_np(s.text)
             if phrase:
                 ev.append(s.turn)
                 return phrase
     return ""
+
+
+_ABOUT_YOU = re.compile(r"\byou(?:'re|'ve|'d|r|rs|rself)?\b", re.I)
 
 
 _SYMPTOM_NOUNS = (

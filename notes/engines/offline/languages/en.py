@@ -51,6 +51,19 @@ QUESTION_START = (
     r"(?:any|how|what|when|where|why|which|who|anything|ever)\b)"
 )
 
+# A short clinician sentence naming a history item, answered by yes/no, was a question even without "?"
+# (speech-to-text output): "allergies to medications" + "yes penicillin" (the penicillin was dropped, bench
+# note_safety --style unpunctuated, 2026-12-01). At most four words after the item, so "Fever is expected
+# after the vaccine for a day or two" stays a statement.
+UNMARKED_QUESTION = re.compile(
+    r"^(?:(?:and|so|okay|ok|also|now)\s+)?(?:any\s+|an?\s+)?(?:known\s+|drug\s+|medication\s+)?"
+    r"(?:allerg\w*|fevers?|chills|nausea|vomiting|diarrh\w*|constipation|cough\w*|shortness of breath|chest pain|"
+    r"headaches?|dizziness|night sweats|weight loss|smok\w*|alcohol|tobacco|recreational drugs|pain|rash\w*|"
+    r"swelling|bleeding|blood in (?:the |your )?(?:stool|urine)|palpitations|numbness|tingling)\b"
+    r"(?:[\s,]+[\w'-]+){0,4}[\s,]*$",
+    re.I,
+)
+
 # Body-system lexicon for the review of systems (English labels, per-language
 # symptom terms). System grouping follows the CMS 1995/1997 documentation
 # guidelines' list of 14 systems.
