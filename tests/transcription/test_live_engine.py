@@ -787,3 +787,23 @@ def test_the_trailing_recognition_leaves_only_the_last_piece_for_the_session_end
     assert failing.failed and not failing.piece_ready and failing.pending_seconds == 0
     with pytest.raises(RuntimeError):
         refine_finals(samples, language="en", trailing=failing)
+
+
+def test_refined_words_take_the_speakers_the_live_finals_gave_the_same_moments():
+    """The stored (refined) words keep the live speakers: a word takes the speaker of the live word holding its
+    midpoint, else of the nearest live word; speakers are numbered by first appearance."""
+    from transcription.live.refine import speakers_from_finals
+
+    def final(speaker: int, *spans: tuple[str, float, float]) -> LiveSegment:
+        words = tuple(Word(t, a, b, None, 0.9) for t, a, b in spans)
+        return LiveSegment(text=" ".join(t for t, _, _ in spans), speaker=speaker, start=spans[0][1],
+                           end=spans[-1][2], is_final=True, words=words)
+
+    live = [final(1, ("how", 0.0, 0.3), ("are", 0.3, 0.5), ("you", 0.5, 0.8)),
+            final(0, ("fine", 1.2, 1.6)), final(1, ("good", 2.4, 2.8))]
+    batch = [Word("How", 0.05, 0.3, None, 0.9), Word("are", 0.3, 0.5, None, 0.9), Word("you?", 0.5, 0.9, None, 0.9),
+             Word("Fine.", 1.1, 1.5, None, 0.9), Word("Thanks.", 1.7, 1.9, None, 0.9), Word("Good.", 2.5, 2.9, None, 0.9)]
+    labelled = speakers_from_finals(batch, live)
+    assert [w.speaker for w in labelled] == [0, 0, 0, 1, 1, 0]  # live speaker 1 spoke first: it is 0
+    assert [w.text for w in labelled] == [w.text for w in batch]
+    assert speakers_from_finals(batch, []) == batch

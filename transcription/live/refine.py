@@ -33,7 +33,8 @@ import numpy as np
 from transcription.live.agreement import normalise_token
 from transcription.live.base import SAMPLE_RATE, LiveSegment
 
-__all__ = ["PIECE_SECONDS", "TrailingRecognition", "mark_disagreements", "refine_executor", "refine_finals"]
+__all__ = ["PIECE_SECONDS", "TrailingRecognition", "mark_disagreements", "refine_executor", "refine_finals",
+           "speakers_from_finals"]
 
 logger = logging.getLogger(__name__)
 
@@ -218,9 +219,35 @@ def mark_disagreements(words: Sequence, heard: Sequence) -> list:
     return out
 
 
+def speakers_from_finals(words: Sequence, finals: Sequence[LiveSegment]) -> list:
+    """``words`` (another decoding of the session) with the speakers the live finals gave the same moments.
+
+    Each word takes the speaker of the live final word whose time span holds its midpoint, else of the live
+    final word nearest to it; speakers are renumbered by first appearance (the first voice is 0).
+
+    Args:
+        words: :class:`~transcription.providers.base.Word`, in time order (seconds into the session).
+        finals: the live finals, with their words and speakers.
+    Returns:
+        the words with ``speaker`` set; unchanged when the finals hold no words.
+    """
+    spans = [(w.start, w.end, f.speaker or 0) for f in finals for w in f.words]
+    if not spans:
+        return list(words)
+    spans.sort()
+    mids = np.array([(a + b) / 2 for a, b, _ in spans])
+    out, numbers = [], {}
+    for w in words:
+        mid = (w.start + w.end) / 2
+        holding = [k for a, b, k in spans if a <= mid <= b]
+        speaker = holding[0] if holding else spans[int(np.argmin(np.abs(mids - mid)))][2]
+        out.append(replace(w, speaker=numbers.setdefault(speaker, len(numbers))))
+    return out
+
+
 def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | None = None,
                   vocabulary: Sequence[str] = (), heard: Sequence[LiveSegment] = (),
-                  trailing: TrailingRecognition | None = None) -> list[LiveSegment]:
+                  trailing: TrailingRecognition | None = None, live_speakers: bool = False) -> list[LiveSegment]:
     """Transcribe a finished session's audio with the batch offline engine.
 
     Args:
@@ -232,6 +259,8 @@ def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | Non
             (:func:`mark_disagreements`).
         trailing: the session's :class:`TrailingRecognition`, fed all of ``samples``: only the audio it has
             not recognised yet is recognised here (the whole audio when it is None).
+        live_speakers: the words take the live finals' speakers (:func:`speakers_from_finals`) instead of the
+            batch diarization's.
     Returns:
         one final per batch utterance (speaker, times in seconds into the session, words with their
         probabilities); empty when the batch pipeline heard no speech.
@@ -245,14 +274,19 @@ def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | Non
     samples = np.asarray(samples, dtype=np.float32)
     audio = DecodedAudio(samples=samples, sample_rate=SAMPLE_RATE, duration_seconds=samples.size / SAMPLE_RATE,
                          source_format="wav", source_codec="pcm_f32le")
+    from transcription.providers.base import build_utterances
+
     engine = LocalWhisperEngine()
     if trailing is not None:
-        words = trailing.recognise_rest(samples)
-        result = engine.result_from_words(audio, words, language=trailing.language,
-                                          model_name=trailing.model_name or "", num_speakers=num_speakers)
+        words, name = trailing.recognise_rest(samples), trailing.model_name or ""
     else:
-        result = engine.transcribe(audio, language=language, num_speakers=num_speakers, vocabulary=vocabulary)
-    utterances = [u for u in result.utterances if u.text.strip()]
+        name, words = engine.recognise(audio, language=language, vocabulary=vocabulary)
+    if live_speakers and any(f.words for f in heard):
+        found = build_utterances(speakers_from_finals(words, heard), max_pause=engine.max_pause)
+    else:
+        found = engine.result_from_words(audio, words, language=language, model_name=name,
+                                         num_speakers=num_speakers).utterances
+    utterances = [u for u in found if u.text.strip()]
     marked = iter(mark_disagreements([w for u in utterances for w in u.words],
                                      [w for f in heard for w in f.words]))
     return [LiveSegment(text=u.text, speaker=u.speaker, start=u.start, end=u.end, is_final=True,
