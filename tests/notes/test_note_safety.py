@@ -283,6 +283,10 @@ def test_unpunctuated_english_history_question_keeps_the_answer() -> None:
     note = _note("[doctor] chest pain\n[patient] no\n[doctor] and any cough\n[patient] yes for two weeks")
     assert _has(note.markdown, "denies chest pain") and _has(note.markdown, "cough")
     assert not _has(note.markdown, "reports chest pain")
+    # A bare if-clause asks what to do: it was stated as "The patient reports if it upsets their stomach".
+    note = _note("[doctor] it can cause constipation\n[patient] alright and if it upsets my stomach\n"
+                 "[doctor] take it with food then")
+    assert not _has(note.markdown, "reports if") and _has(note.sections["plan"], "take it with food")
     note = _note("[doctor] Chest pain?\n[patient] No.\n[doctor] A cough?\n[patient] No.")  # bare "No." was dropped
     assert _has(note.markdown, "denies chest pain") and _has(note.markdown, "denies cough")
     # A clinician's general remark that names a symptom is neither a question answered "yes" nor the

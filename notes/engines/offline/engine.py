@@ -222,6 +222,10 @@ class OfflineNoteEngine:
                         polarity = 1
                 cleaned = _clean(stripped_raw, lang)
                 is_q = stripped_raw.endswith("?") or bool(qstart.match(cleaned.lower())) or stripped_raw.startswith("¿")
+                if not is_q and lang == "en" and _BARE_IF.match(probe):
+                    # "and if it upsets my stomach" (speech-to-text, no "?"): a bare if-clause with no main
+                    # clause asks what to do; it was stated as "reports if it upsets their stomach".
+                    is_q = True
                 sent = _Sentence(
                     idx=len(out), turn=t_idx, speaker=turn.speaker, text=cleaned, is_question=is_q,
                     answer_polarity=polarity, polarity_named_only=named_only,
@@ -482,6 +486,11 @@ class OfflineNoteEngine:
             return "\n".join(f"- {line}" for line in lines)
         return " ".join(lines)
 
+
+
+#: A short if-clause standing alone (at most six words, no comma): "if it upsets my stomach", "what if I miss a
+#: dose". "If I walk a lot my knee hurts" (a main clause follows) is longer and stays a statement.
+_BARE_IF = re.compile(r"^(?:and |but |so )?(?:what )?if\b(?:\s+[\w'-]+){1,5}\s*[.!]?$", re.I)
 
 def _sentence_turns(s: _Sentence) -> list[int]:
     """Transcript turn indices a rendered sentence rests on (its own, and the
