@@ -295,6 +295,8 @@ def test_unpunctuated_english_history_question_keeps_the_answer() -> None:
                      "[doctor] Fever is common for a day or two after the vaccine.\n[patient] Yes, okay."):
         note = _note(dialogue)
         assert not _has(note.markdown, "reports fever") and "fever" not in note.sections["chief_complaint"].lower()
+    # A clinician's own notes (dictation, typed notes) still name the complaint.
+    assert "sore throat" in _note("[doctor] Sore throat for 4 days. Acute pharyngitis.").sections["chief_complaint"].lower()
 
 
 # -- negation scope --------------------------------------------------------------------------------------

@@ -394,10 +394,10 @@ def _chief_complaint_en(sentences: list[_Sentence], ev: list[int]) -> str:
             ev.append(s.turn)
             return with_duration(phrase, turn_texts(s, end))
     for s in sentences[:30]:
-        # Only what the clinician says about the patient ("so your knee has been hurting"): a general remark
-        # ("fever is common for a day or two after the vaccine") or counselling ("it can cause nausea") named
-        # no complaint of theirs, and was stated as the chief complaint (2026-12-01).
-        if (s.speaker == CLINICIAN and s.text and not s.is_question and _ABOUT_YOU.search(s.text)
+        # A general remark ("fever is common for a day or two after the vaccine") or counselling ("it can
+        # cause nausea") names no complaint of the patient's, and was stated as the chief complaint
+        # (2026-12-01); a clinician's own notes ("Sore throat for 4 days.") do.
+        if (s.speaker == CLINICIAN and s.text and not s.is_question and not _GENERAL_REMARK.search(s.text)
                 and not _SIDE_EFFECT_COUNSEL["en"].search(s.text)):
             phrase, _ = _complaint_np(s.text)
             if phrase:
@@ -406,7 +406,11 @@ def _chief_complaint_en(sentences: list[_Sentence], ev: list[int]) -> str:
     return ""
 
 
-_ABOUT_YOU = re.compile(r"\byou(?:'re|'ve|'d|r|rs|rself)?\b", re.I)
+_GENERAL_REMARK = re.compile(
+    r"\b(?:is|are|be) (?:very |quite |pretty |fairly )?(?:common|normal|expected|usual|typical|rare)\b|"
+    r"\b(?:some|many|most) (?:people|patients)\b|\bafter (?:the|a|an|this) (?:vaccine|vaccination|injection|shot)\b",
+    re.I,
+)
 
 
 _SYMPTOM_NOUNS = (
