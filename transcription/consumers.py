@@ -381,12 +381,19 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         """Feed the refinement's trailing recognition (:class:`~.live.refine.TrailingRecognition`) and start
         it on a complete piece when none is being recognised and the live engine keeps up (less than 1 s of
         audio waiting): the live steps come first. A session longer than ``MEDSYNC_LIVE_REFINE_MAX_SECONDS``
-        will not be refined, so its trailing pass stops."""
+        will not be refined, so its trailing pass stops, as does one holding more than three pieces of audio
+        not yet recognised (at most ~23 MB for 120 s pieces)."""
         trailing = self.trailing
         if trailing is None:
             return
-        if self.audio.seconds > settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS or trailing.failed:
+        reason = ("too_long" if self.audio.seconds > settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS else "failed"
+                  if trailing.failed else "behind" if trailing.pending_seconds > 3 * trailing.piece_seconds else None)
+        if reason is not None:
+            # Too long, failed, or so far behind (a server that never kept up) that the audio it holds would
+            # only grow: give up, the session stores its live finals.
+            trailing.stop()
             self.trailing = None
+            logger.info("live transcript refinement given up", extra={"session": self.session_id, "reason": reason})
             return
         trailing.write(samples)
         if (trailing.piece_ready and (self._trailing_job is None or self._trailing_job.done())

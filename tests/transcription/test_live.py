@@ -415,7 +415,8 @@ def test_closing_transcript_has_the_batch_speakers_and_sent_finals_are_not_revis
 
 
 @pytest.mark.slow
-def test_refined_session_stores_the_batch_transcript_and_keeps_the_sent_finals(api_key, clinic, settings):
+def test_refined_session_stores_the_batch_transcript_and_keeps_the_sent_finals(api_key, clinic, settings,
+                                                                                monkeypatch):
     """With ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` the stored transcript, the closing message and the note come
     from the batch pipeline over the session audio (the same words the batch engine gives that audio); the
     finals sent during the session stay as they were. A pass that cannot finish in time keeps the finals."""
@@ -483,6 +484,22 @@ def test_refined_session_stores_the_batch_transcript_and_keeps_the_sent_finals(a
     client, kept = run(whole_visit)
     assert not kept["engine"].endswith("+refined")
     assert " ".join(u["text"] for u in kept["transcript"]) == " ".join(f["text"] for f in client.finals())
+
+    # A server whose live engine never keeps up never starts a piece: the pass gives up once it holds three
+    # pieces (its buffer would only grow), and the session stores its live finals at no extra cost.
+    from transcription.live.local_engine import LocalLiveEngine
+
+    settings.MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS = 60.0
+    settings.MEDSYNC_LIVE_REFINE_PIECE_SECONDS = 3.0
+    monkeypatch.setattr(LocalLiveEngine, "backlog_seconds", property(lambda self: 5.0))
+    logging.getLogger("transcription.consumers").addHandler(collect)
+    try:
+        client, behind = run(whole_visit)
+    finally:
+        logging.getLogger("transcription.consumers").removeHandler(collect)
+    assert [r.reason for r in records if r.getMessage() == "live transcript refinement given up"] == ["behind"]
+    assert not behind["engine"].endswith("+refined")
+    assert " ".join(u["text"] for u in behind["transcript"]) == " ".join(f["text"] for f in client.finals())
 
 
 @pytest.mark.slow
