@@ -741,6 +741,10 @@ def test_refined_words_the_live_finals_read_differently_are_uncertain():
     only_batch = mark_disagreements(words("my throat hurts a lot", 0.9), words("my throat a lot", 0.9))
     assert [w.probability for w in only_batch] == [0.9] * 5  # a word the live finals dropped is not doubted
     assert mark_disagreements(batch, []) == batch
+    # "four, four days" (batch) and "4 -4 days" (live) are the same reading: nothing doubted (the note had
+    # "[unclear: four?], [unclear: four?] days" through the real server, 2026-12-01).
+    numbers = mark_disagreements(words("hurting me for like, four, four days", 0.9), words("hurting me for like 4 -4 days", 0.9))
+    assert [w.probability for w in numbers] == [0.9] * 7
 
 
 def test_the_trailing_recognition_leaves_only_the_last_piece_for_the_session_end():

@@ -194,8 +194,9 @@ def mark_disagreements(words: Sequence, heard: Sequence) -> list:
     0.92, the live finals as "I was chill", and the note stated "last night they were killed" (issue 15).
     The two word sequences are aligned (difflib, on lower-case words without punctuation); words of a
     *replaced* stretch are marked, words only one of them heard are left as they are (the live finals drop
-    words at chunk seams). Nothing is removed: the note engine shows a marked word as ``[unclear: word?]``
-    and never states it as a fact.
+    words at chunk seams). A number said as a word and written in digits ("four" / "4") is one reading.
+    Nothing is removed: the note engine shows a marked word as ``[unclear: word?]`` and never states it as a
+    fact.
 
     Args:
         words: :class:`~transcription.providers.base.Word` of the batch decoding, in order.
@@ -205,11 +206,16 @@ def mark_disagreements(words: Sequence, heard: Sequence) -> list:
     """
     from transcription.speech.vocabulary_check import UNSUPPORTED_CONFIDENCE
 
+    from notes.engines.offline.normalise import _NUMBER_WORDS
+
+    def key(text: str) -> str:  # "four" and "4" (and "-4") are one reading, not a disagreement
+        token = normalise_token(text)
+        return str(_NUMBER_WORDS[token]) if token in _NUMBER_WORDS else token
+
     out = list(words)
     if not out or not heard:
         return out
-    matcher = SequenceMatcher(None, [normalise_token(w.text) for w in out], [normalise_token(w.text) for w in heard],
-                              autojunk=False)
+    matcher = SequenceMatcher(None, [key(w.text) for w in out], [key(w.text) for w in heard], autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
         if tag != "replace":
             continue
