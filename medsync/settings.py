@@ -383,8 +383,9 @@ MEDSYNC_LIVE_RELABEL_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_RELABEL_TIMEOUT_S
 # diarization) for offline-engine sessions up to this long (seconds; 0 = never), when it finishes within the
 # timeout (seconds); otherwise the live finals are stored. Word error rate of what is stored on 13 visits
 # (bench/live.py --offline-wer): live finals 19.6 %, batch 16.7 %. Its recognition trails the session (pieces
-# below), so the closing message waits for the last piece and the diarization: 8.7 s instead of 0.7 s after a
-# 316 s session, 2.7-4.6 s for 28-74 s ones; CPU per audio second 1.05 -> 1.13 (bench/live.py, README issue 15).
+# below), so the closing message waits for the last piece only (the words keep the live speakers): 8.7 s instead
+# of 0.7 s after a 316 s session when it still ran the batch diarization, 3.2 s for a 28 s one through serve.sh;
+# CPU per audio second 1.05 -> 1.13 (bench/live.py, README issue 15).
 MEDSYNC_LIVE_REFINE_MAX_SECONDS = env.float("MEDSYNC_LIVE_REFINE_MAX_SECONDS", default=1800.0)
 MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS = env.float("MEDSYNC_LIVE_REFINE_TIMEOUT_SECONDS", default=60.0)
 # The speech recognition of that pass trails the session in pieces of at most this many seconds (cut at quiet
