@@ -386,8 +386,14 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         trailing = self.trailing
         if trailing is None:
             return
-        reason = ("too_long" if self.audio.seconds > settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS else "failed"
-                  if trailing.failed else "behind" if trailing.pending_seconds > 3 * trailing.piece_seconds else None)
+        if self.audio.seconds > settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS:
+            reason = "too_long"
+        elif trailing.failed:
+            reason = "failed"
+        elif trailing.pending_seconds > 3 * trailing.piece_seconds:
+            reason = "behind"
+        else:
+            reason = None
         if reason is not None:
             # Too long, failed, or so far behind (a server that never kept up) that the audio it holds would
             # only grow: give up, the session stores its live finals.
@@ -620,7 +626,6 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
         vocabulary = getattr(self, "vocabulary", ())
 
         samples, live_finals = await self._read_session_audio(), list(self.finals)
-
 
         def refine() -> list[LiveSegment]:
             return refine_finals(samples, language=language, num_speakers=num_speakers, vocabulary=vocabulary,

@@ -16,13 +16,15 @@ the session (:class:`TrailingRecognition`): whenever more than :data:`PIECE_SECO
 recognised, the oldest piece, cut at its quietest half-second as the batch engine cuts long recordings
 (:func:`~transcription.providers.local_whisper.split_at_quiet_points`), is recognised in the background by
 one process-wide worker thread (:func:`refine_executor`), and only while the live engine keeps up with real
-time. At the end only the rest (< :data:`PIECE_SECONDS`) is recognised, then the whole session is diarized.
+time. At the end only the rest is recognised; the words keep the speakers the live finals gave the same
+moments (:func:`speakers_from_finals`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from bisect import bisect_right
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -68,8 +70,8 @@ class TrailingRecognition:
 
     Fed the session audio as it arrives (:meth:`write`, on the event loop); :meth:`recognise_ready` (in a
     worker thread, one call at a time) recognises every complete piece; :meth:`recognise_rest` (at the end)
-    the rest of the stored session audio, and returns the words of the whole session. Holds at most about one piece of audio
-    (16 kHz float32: 7.7 MB for 120 s) besides the words.
+    the rest of the stored session audio, and returns the words of the whole session. Holds the audio not yet
+    recognised (16 kHz float32: 7.7 MB per 120 s; the consumer gives up beyond three pieces) besides the words.
 
     Args:
         language: the session's ISO 639-1 code.
@@ -237,17 +239,18 @@ def speakers_from_finals(words: Sequence, finals: Sequence[LiveSegment]) -> list
     Returns:
         the words with ``speaker`` set; unchanged when the finals hold no words.
     """
-    spans = [(w.start, w.end, f.speaker or 0) for f in finals for w in f.words]
+    spans = sorted((w.start, w.end, f.speaker or 0) for f in finals for w in f.words)
     if not spans:
         return list(words)
-    spans.sort()
-    mids = np.array([(a + b) / 2 for a, b, _ in spans])
+    starts = [a for a, _, _ in spans]
     out, numbers = [], {}
     for w in words:
         mid = (w.start + w.end) / 2
-        holding = [k for a, b, k in spans if a <= mid <= b]
-        speaker = holding[0] if holding else spans[int(np.argmin(np.abs(mids - mid)))][2]
-        out.append(replace(w, speaker=numbers.setdefault(speaker, len(numbers))))
+        i = bisect_right(starts, mid)  # spans[:i] start at or before the midpoint
+        near = [j for j in (i - 1, i) if 0 <= j < len(spans)]
+        holding = [j for j in near if spans[j][0] <= mid <= spans[j][1]]
+        j = holding[0] if holding else min(near, key=lambda j: abs((spans[j][0] + spans[j][1]) / 2 - mid))
+        out.append(replace(w, speaker=numbers.setdefault(spans[j][2], len(numbers))))
     return out
 
 
