@@ -21,7 +21,8 @@ from notes.engines.offline.answers import (
 from notes.engines.offline.complaint import _chief_complaint, _greeted_names
 from notes.engines.offline.filters import _INTRO, _content_words, _is_note_worthy
 from notes.engines.offline.lexicons import (
-    _ASKED, _NEG_ANSWER, _NEG_DETERMINER, _NEVER, _POS_ANSWER, _QUESTION_START, _UNMARKED_QUESTION,
+    _ASKED, _BARE_CONDITIONAL, _NEG_ANSWER, _NEG_DETERMINER, _NEVER, _POS_ANSWER, _QUESTION_START,
+    _UNMARKED_QUESTION,
     _detect_language, _rx,
 )
 from notes.engines.offline.model import _Context, _Sentence
@@ -222,7 +223,7 @@ class OfflineNoteEngine:
                         polarity = 1
                 cleaned = _clean(stripped_raw, lang)
                 is_q = stripped_raw.endswith("?") or bool(qstart.match(cleaned.lower())) or stripped_raw.startswith("¿")
-                if not is_q and lang == "en" and _BARE_IF.match(probe):
+                if not is_q and _BARE_CONDITIONAL.get(lang, _NEVER).match(probe):
                     # "and if it upsets my stomach" (speech-to-text, no "?"): a bare if-clause with no main
                     # clause asks what to do; it was stated as "reports if it upsets their stomach".
                     is_q = True
@@ -487,10 +488,6 @@ class OfflineNoteEngine:
         return " ".join(lines)
 
 
-
-#: A short if-clause standing alone (at most six words, no comma): "if it upsets my stomach", "what if I miss a
-#: dose". "If I walk a lot my knee hurts" (a main clause follows) is longer and stays a statement.
-_BARE_IF = re.compile(r"^(?:and |but |so )?(?:what )?if\b(?:\s+[\w'-]+){1,5}\s*[.!]?$", re.I)
 
 def _sentence_turns(s: _Sentence) -> list[int]:
     """Transcript turn indices a rendered sentence rests on (its own, and the

@@ -32,6 +32,10 @@ _NEVER = re.compile(r"(?!)")
 _UNMARKED_QUESTION: dict[str, re.Pattern[str]] = per_language("UNMARKED_QUESTION")
 
 
+# A short if-clause standing alone, without "?" (speech-to-text): a question, not a report.
+_BARE_CONDITIONAL: dict[str, re.Pattern[str]] = per_language("BARE_CONDITIONAL")
+
+
 # A negative answer word used as a determiner of what follows.
 _NEG_DETERMINER: dict[str, re.Pattern[str]] = per_language("NEG_DETERMINER")
 

@@ -14,7 +14,7 @@ The tables and the step that reads them (``notes.engines.offline.<module>``)::
 
     lexicons   LEADING, LEADING_IF_PUNCT (words stripped from a sentence start),
                NEG_ANSWER, POS_ANSWER, NEG_DETERMINER (answer polarity),
-               QUESTION_START, UNMARKED_QUESTION, DISCOURSE_NEXT,
+               QUESTION_START, UNMARKED_QUESTION, BARE_CONDITIONAL, DISCOURSE_NEXT,
                STOPWORDS (language detection, content words),
                SAYS, ASKED, REPORTS, DENIES (connective words of the note)
     sentences  SPLIT_MARKERS (sentence starts in unpunctuated speech)

@@ -64,6 +64,11 @@ UNMARKED_QUESTION = re.compile(
     re.I,
 )
 
+# A short if-clause standing alone (at most six words, no comma): "and if it upsets my stomach", "what if I miss
+# a dose" ask what to do (it was "The patient reports if it upsets their stomach", 2026-12-01). "If I walk a lot
+# my knee hurts" (a main clause follows) is longer and stays a statement.
+BARE_CONDITIONAL = re.compile(r"^(?:and |but |so )?(?:what )?if\b(?:\s+[\w'-]+){1,5}\s*[.!]?$", re.I)
+
 # Body-system lexicon for the review of systems (English labels, per-language
 # symptom terms). System grouping follows the CMS 1995/1997 documentation
 # guidelines' list of 14 systems.
