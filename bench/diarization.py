@@ -17,12 +17,15 @@ audio. Conditions (each visit draws new voices; the random seed fixes everything
 * ``three``      three speakers (doctor, patient, a relative who takes ~30 % of the patient's turns).
 * ``room``       everything at once: levels + overlap/back-channels + reverb + noise.
 * ``single``     one voice (dictation), half of them with reverb and noise: must stay one speaker.
+* ``real``       not synthetic: the 30 s two-person recording of human voices with overlapping speech in
+                 ``tests/fixtures/audio/real`` (pyannote.audio's sample, MIT); one row, not in the mean.
 
 Speech regions for every method come from Silero VAD (faster-whisper's copy, 300 ms silence splits), so
 missed speech and false alarms are the same for all; methods differ only in who-spoke-when. Methods, on the
 same windows and Resemblyzer d-vectors (:mod:`transcription.speech.diarization` ``_plan_windows``/``_embed``):
 
-* ``ours``      :func:`transcription.speech.diarization.diarize` as the service runs it (``num_speakers=None``).
+* ``ours``      :func:`transcription.speech.diarization.diarize` as the service runs it (``num_speakers=None``;
+                its second pass, on 1.2 s windows, embeds its own windows).
 * ``spectral``  textbook spectral clustering (Wang et al., "Speaker diarization with LSTM", ICASSP 2018:
                 cosine affinity, row-wise 95th-percentile thresholding, symmetrisation, diffusion, row
                 max-normalisation; number of speakers by the largest eigen-gap ratio, 1..4; k-means on the
@@ -31,6 +34,8 @@ same windows and Resemblyzer d-vectors (:mod:`transcription.speech.diarization` 
                 spectral pipelines are usually run (``min_clusters=2``); ``single`` visits then cannot be right.
 * ``ahc``       average-linkage agglomerative clustering on cosine distance with one global stopping
                 threshold (``--ahc-threshold``, 0.3 by default; scikit-learn).
+* ``spectralcluster-min2``  the same method from its authors' library (PyPI ``spectralcluster``, Google's
+                reference implementation, default refinement), 2-4 speakers.
 
 DER with pyannote.metrics (``DiarizationErrorRate``, overlap scored), collar 0 and 0.25 s (pyannote removes
 ``collar / 2`` each side of every reference boundary). Reported per condition: DER (missed + false alarm +
@@ -41,6 +46,10 @@ per condition (~2 min on 2 cores); the default 5 visits of ~60 s.
 
     nice -n 10 .venv/bin/python bench/diarization.py --quick
     nice -n 10 .venv/bin/python bench/diarization.py --visits 6 --json out.json
+    nice -n 10 .venv/bin/python bench/diarization.py --audio-dir /tmp/dz --set step_s=0.25   # same audio
+
+``--audio-dir`` keeps the synthesised visits, so a change is compared on the same audio (sox draws its noise
+unseeded); ``--set`` overrides a :class:`DiarizationConfig` number for every method's windows.
 """
 
 from __future__ import annotations
@@ -72,7 +81,7 @@ MALE = [f"m{i}" for i in range(1, 8)] + ["klatt", "klatt2", "klatt3", "klatt4", 
 FEMALE = [f"f{i}" for i in range(1, 6)] + ["Annie", "Andrea", "Alicia", "belinda", "linda", "aunty", "shelby",
                                             "anika", "grandma"]
 BACKCHANNELS = ["mm-hmm", "okay", "right", "yeah", "uh-huh", "I see"]
-CONDITIONS = ["clean", "noise", "reverb", "phone", "levels", "overlap", "short", "three", "room", "single"]
+CONDITIONS = ["clean", "noise", "reverb", "phone", "levels", "overlap", "short", "three", "room", "single", "real"]
 
 
 @dataclass(frozen=True)
@@ -232,6 +241,41 @@ def synth_visit(condition: str, rng: np.random.Generator, dialogues: list, secon
     return mix, ref, info
 
 
+REAL = ROOT / "tests" / "fixtures" / "audio" / "real"
+
+
+def real_recording() -> tuple[np.ndarray, list[tuple[float, float, str]], dict]:
+    """The real two-speaker recording (``tests/fixtures/audio/real``): ``(samples, reference, info)``."""
+    import soundfile as sf
+
+    samples, sr = sf.read(REAL / "pyannote_sample.flac", dtype="float32")
+    assert sr == SR and samples.ndim == 1
+    ref = []
+    for line in (REAL / "pyannote_sample.rttm").read_text().splitlines():
+        p = line.split()
+        ref.append((float(p[3]), float(p[3]) + float(p[4]), p[7]))
+    return samples, ref, {"seconds": round(samples.size / SR, 1), "speakers": len({r[2] for r in ref}),
+                          "voices": {"real": "pyannote.audio sample (human voices)"}}
+
+
+def cached_visit(audio_dir: str | None, condition: str, seed: int, ci: int, vi: int, dialogues: list,
+                 seconds: float):
+    """:func:`synth_visit` (or :func:`real_recording` for ``real``), stored in ``audio_dir`` so that two
+    runs compare on the same audio (sox draws its noise unseeded)."""
+    if condition == "real":
+        return real_recording()
+    path = Path(audio_dir) / f"{condition}-{seed}-{vi}-{int(seconds)}.npz" if audio_dir else None
+    if path is not None and path.exists():
+        z = np.load(path, allow_pickle=False)
+        info = json.loads(str(z["info"]))
+        return z["samples"], [tuple(r) for r in info.pop("ref")], info
+    samples, ref, info = synth_visit(condition, np.random.default_rng([seed, ci, vi]), dialogues, seconds)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, samples=samples, info=json.dumps({**info, "ref": ref}))
+    return samples, ref, info
+
+
 # -- methods ---------------------------------------------------------------------------------------------------
 
 def vad_regions(samples: np.ndarray) -> list[tuple[float, float]]:
@@ -279,6 +323,17 @@ def spectral_labels(x: np.ndarray, max_speakers: int = 4, seed: int = 0, min_spe
     return KMeans(k, n_init=10, random_state=seed).fit_predict(emb).astype(np.int64)
 
 
+def spectralcluster_labels(x: np.ndarray) -> np.ndarray:
+    """Google's reference implementation of Wang et al. 2018 (PyPI ``spectralcluster``, its default
+    refinement and eigen-gap count), told there are 2-4 speakers (with ``min_clusters=1`` it answered one
+    speaker on every two-voice visit of the bench)."""
+    from spectralcluster import SpectralClusterer
+
+    if len(x) < 4:
+        return np.zeros(len(x), dtype=np.int64)
+    return SpectralClusterer(min_clusters=2, max_clusters=4).predict(x).astype(np.int64)
+
+
 def ahc_labels(x: np.ndarray, threshold: float) -> np.ndarray:
     """Average-linkage AHC on cosine distance, stopped at ``threshold``."""
     from sklearn.cluster import AgglomerativeClustering
@@ -287,17 +342,18 @@ def ahc_labels(x: np.ndarray, threshold: float) -> np.ndarray:
                                    distance_threshold=threshold).fit_predict(x).astype(np.int64)
 
 
-def run_methods(samples: np.ndarray, regions, ahc_threshold: float) -> dict[str, tuple[list, float]]:
-    """``{method: (segments, seconds)}`` for every method on one visit."""
+def run_methods(samples: np.ndarray, regions, ahc_threshold: float, config=None) -> dict[str, tuple[list, float]]:
+    """``{method: (segments, seconds)}`` for every method on one visit (``config``: a ``DiarizationConfig``
+    for every method's windows, default the service's)."""
     from transcription.speech import diarization as dz
     from transcription.speech.voice_encoder import get_voice_encoder
 
+    cfg = config or dz.DiarizationConfig()
     out = {}
     t0 = time.perf_counter()
-    out["ours"] = (dz.diarize(samples, regions), time.perf_counter() - t0)
+    out["ours"] = (dz.diarize(samples, regions, config=cfg), time.perf_counter() - t0)
     t0 = time.perf_counter()
-    out["ours-min2"] = (dz.diarize(samples, regions, min_speakers=2), time.perf_counter() - t0)
-    cfg = dz.DiarizationConfig()
+    out["ours-min2"] = (dz.diarize(samples, regions, min_speakers=2, config=cfg), time.perf_counter() - t0)
     n_frames = samples.size // int(dz.FRAME_S * SR) + 1
     windows = dz._plan_windows(regions, n_frames, cfg)
     t0 = time.perf_counter()
@@ -305,11 +361,12 @@ def run_methods(samples: np.ndarray, regions, ahc_threshold: float) -> dict[str,
     t_embed = time.perf_counter() - t0
     if len(windows) < 3:
         single = [dz.SpeakerSegment(s, e, 0) for s, e in regions]
-        out["spectral"] = out["spectral-min2"] = out["ahc"] = (single, t_embed)
+        out["spectral"] = out["spectral-min2"] = out["ahc"] = out["spectralcluster-min2"] = (single, t_embed)
         return out
     for name, fn in (("spectral", lambda: spectral_labels(x)),
                      ("spectral-min2", lambda: spectral_labels(x, min_speakers=2)),
-                     ("ahc", lambda: ahc_labels(x, ahc_threshold))):
+                     ("ahc", lambda: ahc_labels(x, ahc_threshold)),
+                     ("spectralcluster-min2", lambda: spectralcluster_labels(x))):
         t0 = time.perf_counter()
         labels = fn()
         out[name] = (_segments(windows, labels, x, regions), t_embed + time.perf_counter() - t0)
@@ -335,6 +392,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--ahc-threshold", type=float, default=0.3)
     ap.add_argument("--json", help="write per-visit results here")
+    ap.add_argument("--audio-dir", help="store the synthesised visits here and reuse them on the next run")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a DiarizationConfig number for every method (e.g. step_s=0.25)")
     args = ap.parse_args()
     warnings.filterwarnings("ignore", message="'uem' was approximated")
     if args.quick:
@@ -344,9 +404,12 @@ def main() -> None:
 
     from transcription.speech.voice_encoder import get_voice_encoder
 
+    from transcription.speech.diarization import DiarizationConfig
+
     get_voice_encoder()
     dialogues = load_dialogues()
-    methods = ["ours", "spectral", "ahc", "ours-min2", "spectral-min2"]
+    config = DiarizationConfig(**{k: float(v) for k, v in (kv.split("=", 1) for kv in args.set)})
+    methods = ["ours", "spectral", "ahc", "ours-min2", "spectral-min2", "spectralcluster-min2"]
     rows, per_visit = [], []
     t_start = time.perf_counter()
     for ci, cond in enumerate(args.conditions.split(",")):
@@ -354,13 +417,13 @@ def main() -> None:
         count_ok = {m: 0 for m in methods}
         secs = {m: 0.0 for m in methods}
         audio_s = 0.0
-        for vi in range(args.visits):
-            rng = np.random.default_rng([args.seed, ci, vi])
-            samples, ref, info = synth_visit(cond, rng, dialogues, args.seconds)
+        for vi in range(1 if cond == "real" else args.visits):
+            samples, ref, info = cached_visit(args.audio_dir, cond, args.seed, CONDITIONS.index(cond), vi,
+                                              dialogues, args.seconds)
             audio_s += samples.size / SR
             reference = annotation(ref)
             regions = vad_regions(samples)
-            res = run_methods(samples, regions, args.ahc_threshold)
+            res = run_methods(samples, regions, args.ahc_threshold, config)
             vis = {"condition": cond, "visit": vi, **info}
             for m in methods:
                 segs, dt = res[m]
@@ -372,13 +435,13 @@ def main() -> None:
                 secs[m] += dt
                 vis[m] = {"der": round(d0, 4), "der_collar": round(d25, 4), "speakers": n_hyp}
             per_visit.append(vis)
-        row = {"condition": cond, "visits": args.visits, "audio_s": round(audio_s, 1)}
+        row = {"condition": cond, "visits": 1 if cond == "real" else args.visits, "audio_s": round(audio_s, 1)}
         for m in methods:
             row[m] = {"der": abs(metrics[(m, 0.0)]), "der_collar": abs(metrics[(m, 0.25)]),
                       "count_ok": count_ok[m], "seconds": round(secs[m], 2)}
         rows.append(row)
         print(f"{cond:8s} " + "  ".join(f"{m} {100 * row[m]['der']:5.1f}/{100 * row[m]['der_collar']:5.1f}"
-                                         f" n{row[m]['count_ok']}/{args.visits}" for m in methods), flush=True)
+                                         f" n{row[m]['count_ok']}/{row['visits']}" for m in methods), flush=True)
     print(f"\nDER % (collar 0 / collar 0.25 s), right speaker count; {args.visits} visits per condition, "
           f"{time.perf_counter() - t_start:.0f} s\n")
     print("| condition | " + " | ".join(methods) + " |")
@@ -387,10 +450,13 @@ def main() -> None:
         print(f"| {row['condition']} | " + " | ".join(
             f"{100 * row[m]['der']:.1f} / {100 * row[m]['der_collar']:.1f} ({row[m]['count_ok']}/{row['visits']})"
             for m in methods) + " |")
-    means = {m: (np.mean([r[m]["der"] for r in rows]), np.mean([r[m]["der_collar"] for r in rows]),
-                 sum(r[m]["count_ok"] for r in rows)) for m in methods}
-    print("| **mean** | " + " | ".join(f"**{100 * a:.1f} / {100 * b:.1f}** ({c}/{len(rows) * args.visits})"
-                                      for a, b, c in means.values()) + " |")
+    synthetic = [r for r in rows if r["condition"] != "real"]
+    means = {m: (np.mean([r[m]["der"] for r in synthetic]), np.mean([r[m]["der_collar"] for r in synthetic]),
+                 sum(r[m]["count_ok"] for r in synthetic)) for m in methods}
+    if synthetic:
+        print("| **mean (synthetic)** | " + " | ".join(
+            f"**{100 * a:.1f} / {100 * b:.1f}** ({c}/{len(synthetic) * args.visits})" for a, b, c in means.values())
+            + " |")
     if args.json:
         Path(args.json).write_text(json.dumps({"rows": rows, "visits": per_visit}, indent=1))
 
