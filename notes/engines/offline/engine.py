@@ -19,7 +19,7 @@ from notes.engines.offline.answers import (
     _ANSWER_ONLY_WITH_QUESTION, _HEDGE_ANSWER, _answer_statement, _wh_answer_statement,
 )
 from notes.engines.offline.complaint import _chief_complaint, _greeted_names
-from notes.engines.offline.filters import _INTRO, _content_words, _is_note_worthy
+from notes.engines.offline.filters import _INTRO, _content_words, _is_note_worthy, _shared_content
 from notes.engines.offline.lexicons import (
     _ASKED, _BARE_CONDITIONAL, _NEG_ANSWER, _NEG_DETERMINER, _NEVER, _POS_ANSWER, _QUESTION_START,
     _UNMARKED_QUESTION,
@@ -233,9 +233,12 @@ class OfflineNoteEngine:
                 )
                 if (
                     turn.speaker != CLINICIAN and s_pos == 0 and last_question is None
-                    and (polarity != 0 or _HEDGE_ANSWER.match(probe))
                     and out and out[-1].speaker == CLINICIAN and out[-1].turn == t_idx - 1
                     and _UNMARKED_QUESTION.get(lang, _NEVER).match(out[-1].text)
+                    and (polarity != 0 or _HEDGE_ANSWER.match(probe)
+                         # a clinician turn of one or two words ("fuma", "smoking") is a question
+                         # whatever the answer ("ho vaig deixar fa deu anys" was dropped)
+                         or (len(out[-1].text.split()) <= 2 and (len(out) < 2 or out[-2].turn != t_idx - 1)))
                 ):
                     # Speech-to-text output without "?": a verb-first
                     # clinician sentence ("Tiene fiebre") answered by "sí"/"no"
@@ -304,6 +307,18 @@ class OfflineNoteEngine:
                     # "What do you take?" - "Metformin.": too short to stand
                     # alone, so the note keeps the answer with its question
                     # rather than dropping it.
+                    sent.derived = f'{cleaned.rstrip(".")} ({_ASKED.get(lang, "asked")}: "{sent.question.text.strip()}")'
+                    sent.derived_raw = True
+                    sent.scores = _score(sent.question.text + " " + cleaned, turn.speaker, cues)
+                if (
+                    sent.question is not None and polarity == 0 and not sent.derived and cleaned
+                    and sent.question.speaker == CLINICIAN and len(sent.question.text.split()) <= 3
+                    and clinical_lexicon.has_clinical_content(sent.question.text, lang)
+                    and len(cleaned.split()) <= 8 and not _shared_content(sent.question.text, cleaned, lang)
+                ):
+                    # "Do you smoke?" - "I quit ten years ago." / "Fuma" - "Ho vaig deixar fa deu anys": the
+                    # answer does not say what it is about, so it keeps its question (it was "The patient quit
+                    # 10 years ago.", or dropped without the "?").
                     sent.derived = f'{cleaned.rstrip(".")} ({_ASKED.get(lang, "asked")}: "{sent.question.text.strip()}")'
                     sent.derived_raw = True
                     sent.scores = _score(sent.question.text + " " + cleaned, turn.speaker, cues)

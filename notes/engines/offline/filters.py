@@ -62,6 +62,17 @@ def _content_words(text: str, lang: str) -> int:
     return sum(1 for w in words if (len(w) > 2 or any(c.isdigit() for c in w)) and w not in stop)
 
 
+def _shared_content(a: str, b: str, lang: str) -> bool:
+    """True if ``a`` and ``b`` share a content word (3+ letters, not a stop-word; the first five letters
+    compared, so "smoke"/"smoking" and "fuma"/"fumar" match)."""
+    stop = _STOPWORDS.get(lang, frozenset()) | _CONTENT_STOP
+
+    def stems(text: str) -> set[str]:
+        return {w[:5] for w in re.findall(r"[\w'·-]+", text.lower()) if len(w) > 2 and w not in stop}
+
+    return bool(stems(a) & stems(b))
+
+
 # What an announced action can act on that makes it a plan or a finding,
 # not meta-talk: a drug, a dose or time span, a follow-up ("let me hold your
 # lisinopril", "I want to see you back in two weeks").
