@@ -22,7 +22,9 @@ WER (``transcription.speech.evaluation``), and seconds.
     nice -n 10 .venv/bin/python bench/vocabulary.py --live     # the live engine's finals instead
 
 With ``--live`` the visit is streamed through the live engine (``transcription.live.local_engine.stream_samples``,
-0.5 s steps as fast as they run, end-of-turn re-decoding on) and its finals are scored the same way.
+0.5 s steps as fast as they run, end-of-turn re-decoding on) and its finals are scored the same way; with
+``--refined`` also what such a session stores (the batch pipeline over the session's audio, without and with the
+live finals' vocabulary words where only they hold one; seconds cover the stream and both).
 """
 
 from __future__ import annotations
@@ -123,6 +125,9 @@ def main() -> None:
     ap.add_argument("--voices", type=int, default=0, help="extra random voice pairs (default 0)")
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--live", action="store_true", help="score the live engine's finals instead of batch")
+    ap.add_argument("--refined", action="store_true", help="score what a live session stores: the batch pipeline "
+                    "over the session audio (refine_finals, live speakers) without and with the live finals' "
+                    "vocabulary words kept where only they hold one (keep_heard_vocabulary), beside the finals")
     ap.add_argument("--show-insertions", action="store_true", help="print each inserted drug name in its turn")
     ap.add_argument("--vocabularies", default="none,visit+40,500", help="comma-separated subset to run")
     args = ap.parse_args()
@@ -154,7 +159,7 @@ def main() -> None:
                                                    "patient": (p.name, p.pitch, p.speed)}))
     engine = LocalWhisperEngine()
     reference = " ".join(text for _, text in DIALOGUE)
-    totals = {k: [0, 0, 0, 0.0, 0.0, 0] for k in vocabularies}
+    totals: dict[str, list] = {}
     print("| voices | vocabulary | drug names recognised | drug names inserted (stated) | WER | seconds |")
     print("|---|---|---|---|---|---|")
     for label, voices in voice_sets:
@@ -163,28 +168,39 @@ def main() -> None:
         engine.recognise(audio, language="en")  # warm-up (model load)
         for name, vocab in vocabularies.items():
             t0 = time.perf_counter()
-            if args.live:
+            if args.live or args.refined:
                 from transcription.live.local_engine import stream_samples
 
                 events = stream_samples(samples, language="en", vocabulary=vocab)
-                words = [w for e in events if getattr(e, "is_final", False) for w in e.words]
+                finals = [e for e in events if getattr(e, "is_final", False)]
+                variants = [(name, [w for e in finals for w in e.words])]
+                if args.refined:
+                    from transcription.live.refine import refine_finals
+
+                    variants = [(f"{name} finals", variants[0][1])]
+                    for keep in (False, True):
+                        stored = refine_finals(samples, language="en", vocabulary=vocab, heard=finals,
+                                               live_speakers=True, keep_vocabulary=keep)
+                        variants.append((f"{name} stored{' +kept' if keep else ''}",
+                                         [w for f in stored for w in f.words]))
             else:
-                _, words = engine.recognise(audio, language="en", vocabulary=vocab)
+                variants = [(name, engine.recognise(audio, language="en", vocabulary=vocab)[1])]
             dt = time.perf_counter() - t0
-            said, found, inserted = drug_scores(turns, words, [v for v in vocab if " " not in v],
-                                                 show=args.show_insertions)
-            confident = [w for w in words if w.probability is None or w.probability >= LOW_CONFIDENCE]
-            stated = drug_scores(turns, confident, [v for v in vocab if " " not in v])[2]
-            wer = word_error_rate(reference, " ".join(w.text for w in words))
-            tot = totals[name]
-            tot[0] += said
-            tot[1] += found
-            tot[2] += inserted
-            tot[3] += wer
-            tot[4] += dt
-            tot[5] += stated
-            print(f"| {label} | {name} | {found}/{said} ({100 * found / said:.0f} %) | {inserted} ({stated}) | "
-                  f"{100 * wer:.1f} % | {dt:.1f} |", flush=True)
+            for vname, words in variants:
+                said, found, inserted = drug_scores(turns, words, [v for v in vocab if " " not in v],
+                                                     show=args.show_insertions)
+                confident = [w for w in words if w.probability is None or w.probability >= LOW_CONFIDENCE]
+                stated = drug_scores(turns, confident, [v for v in vocab if " " not in v])[2]
+                wer = word_error_rate(reference, " ".join(w.text for w in words))
+                tot = totals.setdefault(vname, [0, 0, 0, 0.0, 0.0, 0])
+                tot[0] += said
+                tot[1] += found
+                tot[2] += inserted
+                tot[3] += wer
+                tot[4] += dt
+                tot[5] += stated
+                print(f"| {label} | {vname} | {found}/{said} ({100 * found / said:.0f} %) | {inserted} ({stated}) | "
+                      f"{100 * wer:.1f} % | {dt:.1f} |", flush=True)
     if len(voice_sets) > 1:
         for name, (said, found, inserted, wer, dt, stated) in totals.items():
             print(f"| **all {len(voice_sets)}** | {name} | {found}/{said} ({100 * found / said:.0f} %) | {inserted} ({stated}) | "

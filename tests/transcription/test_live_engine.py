@@ -747,6 +747,32 @@ def test_refined_words_the_live_finals_read_differently_are_uncertain():
     assert [w.probability for w in numbers] == [0.9] * 7
 
 
+def test_stored_words_keep_a_vocabulary_term_only_the_live_finals_heard():
+    """The batch pass read "apixaban" as "a pick sabin" where the live finals (their vocabulary words checked by
+    sound) had "apixaban": the stored transcript keeps the live reading of that stretch, marked uncertain (a
+    note writes "[unclear: apixaban?]"); a term both hold, a stretch without a term and a session without a
+    vocabulary keep the batch words."""
+    from transcription.live.refine import keep_heard_vocabulary
+    from transcription.speech.vocabulary_check import UNSUPPORTED_CONFIDENCE
+
+    def words(text: str, p: float, t0: float = 0.0) -> list[Word]:
+        return [Word(t, t0 + i * 0.3, t0 + i * 0.3 + 0.25, 1, p) for i, t in enumerate(text.split())]
+
+    batch = words("Right, a pick sabin. I stopped the warfarin in January.", 0.9)
+    live = words("Right, apixaban. I stopped the warfarin in january", 0.8)
+    vocabulary = ["Apixaban", "warfarin", "insulin glargine"]
+    kept = keep_heard_vocabulary(batch, live, vocabulary)
+    assert [w.text for w in kept] == ["Right,", "apixaban.", "I", "stopped", "the", "warfarin", "in", "January."]
+    assert kept[1].probability == UNSUPPORTED_CONFIDENCE and kept[1].start == live[1].start
+    assert [w.probability for w in kept if w.text != "apixaban."] == [0.9] * 7  # the batch words
+    assert keep_heard_vocabulary(batch, live, []) == batch
+    assert keep_heard_vocabulary(batch, words("Right, a pick a bin. I stopped", 0.8), vocabulary) == batch
+    # a multi-word term
+    two = keep_heard_vocabulary(words("start insulin glare gene tonight", 0.9), words("start insulin glargine tonight", 0.7),
+                                vocabulary)
+    assert [w.text for w in two] == ["start", "insulin", "glargine", "tonight"]
+
+
 def test_the_trailing_recognition_leaves_only_the_last_piece_for_the_session_end():
     """The refinement's recognition trails the stream: complete pieces (cut at quiet points, as the batch
     engine cuts long recordings) are recognised while audio still arrives, the session's end recognises only

@@ -17,7 +17,9 @@ recognised, the oldest piece, cut at its quietest half-second as the batch engin
 (:func:`~transcription.providers.local_whisper.split_at_quiet_points`), is recognised in the background by
 one process-wide worker thread (:func:`refine_executor`), and only while the live engine keeps up with real
 time. At the end only the rest is recognised; the words keep the speakers the live finals gave the same
-moments (:func:`speakers_from_finals`).
+moments (:func:`speakers_from_finals`), a clinic vocabulary term that only the live finals heard is kept,
+marked uncertain (:func:`keep_heard_vocabulary`), and batch words the live finals read differently are marked
+uncertain (:func:`mark_disagreements`).
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ import numpy as np
 from transcription.live.agreement import normalise_token
 from transcription.live.base import SAMPLE_RATE, LiveSegment
 
-__all__ = ["PIECE_SECONDS", "TrailingRecognition", "mark_disagreements", "refine_executor", "refine_finals",
-           "speakers_from_finals"]
+__all__ = ["PIECE_SECONDS", "TrailingRecognition", "keep_heard_vocabulary", "mark_disagreements", "refine_executor",
+           "refine_finals", "speakers_from_finals"]
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +229,59 @@ def mark_disagreements(words: Sequence, heard: Sequence) -> list:
     return out
 
 
+def keep_heard_vocabulary(words: Sequence, heard: Sequence, vocabulary: Sequence[str]) -> list:
+    """``words`` (the batch decoding) with the live finals' reading of every stretch where only the live finals
+    hold a clinic vocabulary term, that reading marked uncertain.
+
+    On a drug-heavy visit the live finals recognised more drug names than the batch decoding of the same audio
+    (``bench/vocabulary.py``: 50 against 41 of 117), and the stored transcript is the batch one. Where the two
+    word sequences differ (difflib, as :func:`mark_disagreements` aligns them) and the live side of the
+    difference holds a vocabulary term (whole words, case and punctuation ignored; multi-word terms too) that
+    the batch side does not, the live words replace the batch words of that stretch. A live final's
+    vocabulary word has passed the sound check (:mod:`transcription.speech.vocabulary_check`), but the batch
+    decoding, biased by the same vocabulary, heard something else there, so the kept words are capped at
+    :data:`~transcription.speech.vocabulary_check.UNSUPPORTED_CONFIDENCE`: the transcript shows the term
+    highlighted and a note writes ``[unclear: apixaban?]``, never a fact.
+
+    Args:
+        words: :class:`~transcription.providers.base.Word` of the batch decoding, in time order.
+        heard: the live finals' words (same time base, seconds into the session), in order.
+        vocabulary: the clinic terms the session read at its start.
+    Returns:
+        the words, with those stretches replaced (speaker None; times from the live words).
+    """
+    from transcription.speech.vocabulary_check import UNSUPPORTED_CONFIDENCE
+
+    out = list(words)
+    terms = {tuple(t) for t in (tuple(normalise_token(x) for x in term.split()) for term in vocabulary) if t and all(t)}
+    if not out or not heard or not terms:
+        return out
+    longest = max(len(t) for t in terms)
+
+    def occurrences(tokens: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        return [(i, i + n, tuple(tokens[i:i + n])) for n in range(1, longest + 1)
+                for i in range(len(tokens) - n + 1) if tuple(tokens[i:i + n]) in terms]
+
+    def held(found: list[tuple[int, int, tuple[str, ...]]], a: int, b: int) -> set[tuple[str, ...]]:
+        # a term touching the stretch: "insulin glargine" where only "glargine" differs
+        return {term for s, e, term in found if s < b and e > a}
+
+    batch_keys = [normalise_token(w.text) for w in out]
+    heard_keys = [normalise_token(w.text) for w in heard]
+    in_batch, in_heard = occurrences(batch_keys), occurrences(heard_keys)
+    matcher = SequenceMatcher(None, batch_keys, heard_keys, autojunk=False)
+    merged: list = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and held(in_heard, j1, j2) - held(in_batch, i1, i2):
+            for w in heard[j1:j2]:
+                p = w.probability
+                merged.append(replace(w, speaker=None, probability=UNSUPPORTED_CONFIDENCE if p is None
+                                      else min(p, UNSUPPORTED_CONFIDENCE)))
+        else:
+            merged.extend(out[i1:i2])
+    return merged
+
+
 def speakers_from_finals(words: Sequence, finals: Sequence[LiveSegment]) -> list:
     """``words`` (another decoding of the session) with the speakers the live finals gave the same moments.
 
@@ -256,7 +311,8 @@ def speakers_from_finals(words: Sequence, finals: Sequence[LiveSegment]) -> list
 
 def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | None = None,
                   vocabulary: Sequence[str] = (), heard: Sequence[LiveSegment] = (),
-                  trailing: TrailingRecognition | None = None, live_speakers: bool = False) -> list[LiveSegment]:
+                  trailing: TrailingRecognition | None = None, live_speakers: bool = False,
+                  keep_vocabulary: bool = True) -> list[LiveSegment]:
     """Transcribe a finished session's audio with the batch offline engine.
 
     Args:
@@ -265,11 +321,13 @@ def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | Non
         num_speakers: the session's expected speakers, or None to estimate (1-4).
         vocabulary: the clinic terms the session read at its start.
         heard: the finals sent during the session: batch words they read differently are marked uncertain
-            (:func:`mark_disagreements`).
+            (:func:`mark_disagreements`), and where only they hold a vocabulary term their words are kept,
+            marked uncertain (:func:`keep_heard_vocabulary`).
         trailing: the session's :class:`TrailingRecognition`, fed all of ``samples``: only the audio it has
             not recognised yet is recognised here (the whole audio when it is None).
         live_speakers: the words take the live finals' speakers (:func:`speakers_from_finals`) instead of the
             batch diarization's.
+        keep_vocabulary: apply :func:`keep_heard_vocabulary` (False: the batch words only, for comparison).
     Returns:
         one final per batch utterance (speaker, times in seconds into the session, words with their
         probabilities); empty when the batch pipeline heard no speech.
@@ -290,13 +348,15 @@ def refine_finals(samples: np.ndarray, *, language: str, num_speakers: int | Non
         words, name = trailing.recognise_rest(samples), trailing.model_name or ""
     else:
         name, words = engine.recognise(audio, language=language, vocabulary=vocabulary)
+    heard_words = [w for f in heard for w in f.words]
+    if keep_vocabulary:
+        words = keep_heard_vocabulary(words, heard_words, vocabulary)
     if live_speakers and any(f.words for f in heard):
         found = build_utterances(speakers_from_finals(words, heard), max_pause=engine.max_pause)
     else:
         found = engine.result_from_words(audio, words, language=language, model_name=name,
                                          num_speakers=num_speakers).utterances
     utterances = [u for u in found if u.text.strip()]
-    marked = iter(mark_disagreements([w for u in utterances for w in u.words],
-                                     [w for f in heard for w in f.words]))
+    marked = iter(mark_disagreements([w for u in utterances for w in u.words], heard_words))
     return [LiveSegment(text=u.text, speaker=u.speaker, start=u.start, end=u.end, is_final=True,
                         words=tuple(next(marked) for _ in u.words)) for u in utterances]
