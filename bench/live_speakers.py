@@ -22,6 +22,7 @@ Scores, per recording:
 
     nice -n 10 .venv/bin/python bench/live_speakers.py
     nice -n 10 .venv/bin/python bench/live_speakers.py --synth three,short,short --fixtures D2N041,D2N018
+    nice -n 10 .venv/bin/python bench/live_speakers.py --fixtures "" --synth "" --real   # human voices
 """
 
 from __future__ import annotations
@@ -127,6 +128,11 @@ def material(args) -> list[tuple[str, np.ndarray, list, int | None]]:
             samples, turns, info = synth_visit(condition, rng, dialogues, args.synth_seconds)
             # the client of a visit with a relative says so (num_speakers=3), as the Live API allows
             out.append((f"{condition}{i}-{info['seconds']:.0f}s", samples, turns, 3 if condition == "three" else None))
+    if args.real:
+        from diarization import real_recording
+
+        samples, turns, _ = real_recording()
+        out.append(("real-30s", samples, turns, None))
     return out
 
 
@@ -137,6 +143,7 @@ def main() -> None:
     ap.add_argument("--synth-seconds", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--shared", type=Path, default=SHARED, help="the shared folder (fixtures, ACI-Bench)")
+    ap.add_argument("--real", action="store_true", help="also the real two-person recording (tests/fixtures/audio/real)")
     args = ap.parse_args()
     import django
 

@@ -595,8 +595,11 @@ class LiveTranscriptionConsumer(AsyncWebsocketConsumer):
     async def _refine_transcript(self, *, budget: float) -> bool:
         """Store the batch pipeline's transcript of the whole session instead of the live finals
         (:func:`~.live.refine.refine_finals`); True when it did. Its words keep the speakers the live finals
-        gave the same moments: on ``bench/live_speakers.py`` those were right for 97.3 % of the word time, the
-        batch diarization's for 91.4 % (sub-second turns and a relative's few words, 2026-12-01).
+        gave the same moments where those agree with the batch diarization of the whole session
+        (:data:`~.live.refine.LIVE_SPEAKERS_MIN_AGREEMENT`): on the espeak-ng visits of ``bench/live_speakers.py``
+        the live speakers were right for 97.3 % of the word time, the batch diarization's for 91.4 % (sub-second
+        turns and a relative's few words, 2026-12-01), but on a real two-person recording the online tracker lost
+        the voices (53 %) and the batch diarization is stored.
 
         Only for sessions of the offline engine up to ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` of audio (0 turns it
         off), whose trailing recognition (:class:`~.live.refine.TrailingRecognition`) left at most two pieces
