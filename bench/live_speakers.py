@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Live speaker labels: online (nearest running centroid, as sent with the finals) vs relabelled at session end
-with the batch speaker model (:func:`transcription.live.speakers.relabel_finals`, as stored and sent in the
-closing ``transcript``).
+"""Live speaker labels: online (as sent with the finals: a per-turn centroid, then the batch model over the
+speech heard so far) vs relabelled at session end with the batch speaker model
+(:func:`transcription.live.speakers.relabel_finals`, as stored and sent in the closing ``transcript``).
 
 Material: the espeak-ng visit fixtures (``../shared/fixtures/audio/visit_*.wav``, reference turns in the JSON)
 and visits synthesised by ``bench/diarization.py``'s ``synth_visit`` (``--synth three,short,...``: a

