@@ -405,17 +405,39 @@ _BARE_KEEP_AFTER = frozenset(
 )
 
 
+# A clinician's plan opening a new main clause ("yes most likely i'd like to start ..."), in text without
+# punctuation.
+_BARE_PLAN = re.compile(r"\s+(?=(?:i'd\s+like|i\s+would\s+like|i'm\s+going\s+to|we'll|we\s+will|let's)\b)", re.I)
+# An answer that stands alone before the plan ("yes", "no", "yes most likely", "probably not").
+_BARE_ANSWER = re.compile(r"^(?:yes|yeah|yep|no|nope|probably|most\s+likely|likely|possibly|maybe)"
+                          r"(?:\s+(?:most\s+likely|probably(?:\s+not)?|likely|possibly|not|it\s+is|it\s+could\s+be))?$",
+                          re.I)
+# Words that make a head depend on what follows ("if it hurts we'll ...").
+_BARE_SUBORDINATE = frozenset("if when unless because until once before after while whether".split())
+
+
 def _cut_unpunctuated(text: str) -> list[str]:
+    """Cut a long unpunctuated piece before an "okay"/question that opens a new clause, and after a bare
+    answer ("yes most likely") that precedes the clinician's plan ("i'd like to start ...")."""
+    cuts = sorted([(m.start(), m.end(), False) for m in _BARE_BOUNDARY.finditer(text)]
+                  + [(m.start(), m.end(), True) for m in _BARE_PLAN.finditer(text)])
     pieces: list[str] = []
     start = 0
-    for m in _BARE_BOUNDARY.finditer(text):
-        head = text[start : m.start()].strip()
-        tail = text[m.end() :].strip()
+    for cut_start, cut_end, plan in cuts:
+        head = text[start:cut_start].strip()
+        tail = text[cut_end:].strip()
         words = head.split()
-        if len(words) < 4 or len(tail.split()) < 3 or words[-1].lower() in _BARE_KEEP_AFTER:
+        if not words or len(tail.split()) < 3:
+            continue
+        if plan:
+            if not _BARE_ANSWER.match(head):
+                continue
+        elif len(words) < 4 or words[-1].lower() in _BARE_KEEP_AFTER:
+            continue
+        if words[0].lower() in _BARE_SUBORDINATE:
             continue
         pieces.append(head)
-        start = m.end()
+        start = cut_end
     pieces.append(text[start:].strip())
     return [p for p in pieces if p]
 

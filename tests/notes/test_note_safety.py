@@ -268,6 +268,21 @@ def test_answers_that_need_their_question_keep_it() -> None:
     assert not _has(note.markdown, "denies") and not _has(note.markdown, "reports lose consciousness")
 
 
+def test_unpunctuated_answer_before_the_plan_keeps_the_patients_question() -> None:
+    """Without punctuation "yes most likely i'd like to start ferrous sulfate ..." was one plan sentence and the
+    patient's question ("is that why i'm so tired") was lost from the assessment (en-visit-14, 2026-12-01)."""
+    case = next(c for c in CASES if c.id == "en-visit-14")
+    unpunctuated = "\n".join(f"{tag}] " + re.sub(r"(?<!\d)[,.!;](?!\d)|[?]", "", text.lower()).strip()
+                             for tag, _, text in (line.partition("]") for line in case.dialogue.strip().splitlines()))
+    assert "yes most likely i'd like to start" in unpunctuated
+    note = _note(unpunctuated)
+    assert check_note(case, note.markdown, note.sections) == []
+    assert _has(note.sections["assessment"], "so tired") and _has(note.sections["plan"], "ferrous sulfate 200 mg")
+    # a conditional head is not an answer on its own, and "no" before the plan keeps its sentence
+    note = _note("[patient] do i need to stop the aspirin\n[doctor] no we'll keep the aspirin at 81 mg once a day")
+    assert _has(note.markdown, "81 mg") and not _has(note.markdown, "reports aspirin")
+
+
 def test_unpunctuated_romance_question_is_not_a_fact() -> None:
     # Speech-to-text output without "?": "tiene fiebre" followed by "no" was a question.
     note = _note("[doctor] tiene fiebre\n[patient] no\n[doctor] toma algún medicamento\n[patient] sí enalapril", language="es")
