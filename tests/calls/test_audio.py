@@ -74,7 +74,8 @@ def test_barge_in_stops_the_agent_and_the_answer_is_understood(api_client, clini
     connection.set_schema_to_public()
     assert patient.cleared == 1
     data = get_call(api_client, call_sid)
-    assert data["transcript"][1]["role"] == "user" and "speaking" in data["transcript"][1]["message"].lower()
+    # "Yes, speaking." (read "Yes, speak." once on a loaded 2-core machine, where the barge-in cut differs)
+    assert data["transcript"][1]["role"] == "user" and "yes, speak" in data["transcript"][1]["message"].lower()
     assert data["transcript"][2]["message"].startswith("I'm calling to remind you")
     connection.set_tenant(clinic)
     from calls.models import AgentCall
