@@ -235,13 +235,15 @@ def offline_wer(files: list[Path], variants: dict[str, dict], batch: bool = True
                                   time.perf_counter() - t0))
         for name, changes in variants.items():
             config = base
+            changes = dict(changes)
+            lag = changes.pop("final_lag_steps", None)  # the server's end-of-turn decoding beside the steps
             for key, value in changes.items():  # "final_whisper.beam_size": a field of a nested dataclass
                 outer, _, inner = key.partition(".")
                 if inner:
                     value = dataclasses.replace(getattr(config, outer), **{inner: value})
                 config = dataclasses.replace(config, **{outer: value})
             t0 = time.perf_counter()
-            events = stream_samples(audio.samples, language="en", config=config)
+            events = stream_samples(audio.samples, language="en", config=config, final_lag_steps=lag)
             finals = " ".join(e.text for e in events if getattr(e, "is_final", False))
             rows[name].append((wer(reference, finals), len(reference.split()), time.perf_counter() - t0))
         print(f"{path.name}: " + "  ".join(f"{k} {100 * v[-1][0]:.1f} %" for k, v in rows.items()), flush=True)
@@ -271,7 +273,9 @@ def main() -> None:
     parser.add_argument("--variant", action="append", default=[], metavar='NAME=JSON',
                         help='with --offline-wer: a LocalLiveConfig variant instead of the default pair, e.g. '
                              '\'prompt={"final_prompt_words": 40}\' or \'t6={"final_whisper.temperatures": '
-                             '[0, 0.2, 0.4, 0.6, 0.8, 1]}\' (repeatable; tuples as lists)')
+                             '[0, 0.2, 0.4, 0.6, 0.8, 1]}\' (repeatable; tuples as lists); "final_lag_steps": N '
+                             'applies each end-of-turn decoding N steps after it was prepared, as the server '
+                             'does (stream_samples)')
     parser.add_argument("--formulary", action="store_true",
                         help="give the bench clinic bench/vocabulary.py's 63 drug names as its vocabulary "
                              "(default: no vocabulary)")

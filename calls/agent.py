@@ -108,7 +108,8 @@ async def start_speech_engine(clinic, *, language: str):
     from transcription.live.local_engine import LocalLiveConfig, LocalLiveEngine
 
     config = LocalLiveConfig(step_seconds=settings.CALLS_STT_STEP_SECONDS,
-                             whisper_threads=settings.MEDSYNC_LIVE_WHISPER_THREADS or None)
+                             whisper_threads=settings.MEDSYNC_LIVE_WHISPER_THREADS or None,
+                             whisper_workers=settings.MEDSYNC_LIVE_WORKERS)
     engine = LocalLiveEngine(language=language, num_speakers=1, config=config)
     await engine.start()
     return engine

@@ -364,7 +364,8 @@ MEDSYNC_LIVE_SLOT_TTL_SECONDS = env.float("MEDSYNC_LIVE_SLOT_TTL_SECONDS", defau
 MEDSYNC_LIVE_STEP_SECONDS = env.float("MEDSYNC_LIVE_STEP_SECONDS", default=0.5)
 # CTranslate2 threads of one live Whisper step (0 = every CPU; see transcription.live.local_engine).
 MEDSYNC_LIVE_WHISPER_THREADS = env.int("MEDSYNC_LIVE_WHISPER_THREADS", default=1)
-# Threads for the offline live engine's speech work, shared by all sessions of a process.
+# Threads for the offline live engine's speech work, shared by all sessions of a process; also the number of
+# Whisper decodes the live model runs at once (a session's end-of-turn decoding runs beside its steps).
 MEDSYNC_LIVE_WORKERS = env.int("MEDSYNC_LIVE_WORKERS", default=2)
 # Untranscribed audio (seconds) above which a client's frames wait (back-pressure).
 MEDSYNC_LIVE_MAX_BACKLOG_SECONDS = env.float("MEDSYNC_LIVE_MAX_BACKLOG_SECONDS", default=30.0)

@@ -528,6 +528,77 @@ def test_a_turn_the_end_of_turn_decoder_skips_after_another_is_decoded_alone():
     assert any(1.5 <= a <= 1.6 and b <= 3.2 for a, b in calls)  # the second turn alone, up to the pause
 
 
+def _two_turn_stream():
+    """A 6 s time-coded stream (each sample holds its own time) with turns at 0-1.2 s and 1.6-3.0 s, a VAD
+    stand-in over it, a step recogniser that mishears the second turn and an end-of-turn one that does not."""
+    stream = (np.arange(6 * SR) / SR * 1e-3).astype(np.float32)
+
+    def span(samples):
+        start = round(float(samples[0]) * 1e3 * SR) / SR
+        return start, start + samples.size / SR
+
+    def heard(items, samples):
+        t0, t1 = span(samples)
+        return [Word(t, a - t0, b - t0) for t, a, b in items if a >= t0 - 0.05 and b <= t1]
+
+    turns = [(0.0, 1.2), (1.6, 3.0)]
+    detect = lambda s: [(max(0, int((a - span(s)[0]) * SR)), int((min(b, span(s)[1]) - span(s)[0]) * SR))
+                        for a, b in turns if span(s)[0] < b and a < span(s)[1]]
+    step = lambda s: heard([("question?", 0.2, 1.0), ("maybe", 1.7, 2.2), ("killed", 2.3, 2.9)], s)
+    final = lambda s: heard([("question?", 0.2, 1.0), ("having", 1.7, 2.2), ("chills", 2.3, 2.9)], s)
+    return stream, detect, step, final
+
+
+def _texts(events, *, final):
+    return [e.text for e in events if isinstance(e, LiveSegment) and e.is_final == final and e.text]
+
+
+def test_end_of_turn_decoding_runs_beside_the_steps():
+    """With ``defer_final_decoding`` (the server) the step that finds a turn's end only prepares its decoding;
+    while it runs, steps go on showing partials of the next turn, commit nothing and prepare no other; its
+    words, once applied, are the finals; every word is final once, in order."""
+    stream, detect, step, final = _two_turn_stream()
+    transcriber = OnlineTranscriber(recognise=step, recognise_final=final, detect_speech=detect,
+                                    speakers=OnlineSpeakerTracker(), config=LocalLiveConfig(reset_silence_seconds=5),
+                                    defer_final_decoding=True)
+    chunks = [stream[i:i + SR // 2] for i in range(0, stream.size, SR // 2)]
+    events, job, k = [], None, 0
+    while job is None:
+        events += transcriber.process(chunks[k])
+        job, k = transcriber.take_final_decoding(), k + 1
+    assert _texts(events, final=True) == [] and transcriber.final_decoding_outstanding
+    beside = []
+    for chunk in chunks[k:k + 4]:  # the decoding runs for 2 s of audio, in which the second turn ends
+        beside += transcriber.process(chunk)
+        assert transcriber.take_final_decoding() is None
+    assert k * 0.5 <= 2.0 and (k + 4) * 0.5 > 3.0 + 0.35  # (the second turn's end is heard meanwhile)
+    assert _texts(beside, final=True) == [] and any("maybe" in t for t in _texts(beside, final=False))
+    applied = transcriber.apply_final_decoding(transcriber.decode_final(job))
+    assert _texts(applied, final=True) == ["question?"] and not transcriber.final_decoding_outstanding
+    events = beside + applied
+    for chunk in chunks[k + 4:]:
+        events += transcriber.process(chunk)
+        job = transcriber.take_final_decoding()
+        if job is not None:
+            events += transcriber.apply_final_decoding(transcriber.decode_final(job))
+    events += transcriber.process(np.zeros(0, dtype=np.float32), final=True)
+    assert " ".join(_texts(events, final=True)) == "question? having chills"
+
+
+def test_the_stream_end_runs_an_end_of_turn_decoding_not_yet_taken():
+    stream, detect, step, final = _two_turn_stream()
+    transcriber = OnlineTranscriber(recognise=step, recognise_final=final, detect_speech=detect,
+                                    speakers=OnlineSpeakerTracker(), config=LocalLiveConfig(reset_silence_seconds=5),
+                                    defer_final_decoding=True)
+    events = []
+    for i in range(0, int(3.5 * SR), SR // 2):
+        events += transcriber.process(stream[i:i + SR // 2])
+    assert transcriber.final_decoding_outstanding
+    events += transcriber.process(np.zeros(0, dtype=np.float32), final=True)
+    assert " ".join(_texts(events, final=True)) == "question? having chills"
+    assert not transcriber.final_decoding_outstanding
+
+
 def test_end_of_turn_decoding_gets_the_previous_finals_as_prompt():
     """With ``final_prompt_words`` the end-of-turn pass hears the finals said before its buffer as Whisper's
     previous text; without it no prompt is passed."""

@@ -33,6 +33,7 @@ def _local(language: str, num_speakers: int | None, vocabulary: Sequence[str]) -
 
         config = LocalLiveConfig(step_seconds=settings.MEDSYNC_LIVE_STEP_SECONDS,
                                  whisper_threads=settings.MEDSYNC_LIVE_WHISPER_THREADS or None,
+                                 whisper_workers=settings.MEDSYNC_LIVE_WORKERS,
                                  no_speech_warning_seconds=settings.MEDSYNC_LIVE_NO_SPEECH_WARNING_SECONDS)
         return LocalLiveEngine(language=language, num_speakers=num_speakers, config=config, time_offset=time_offset,
                                vocabulary=vocabulary)

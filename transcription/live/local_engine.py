@@ -28,7 +28,11 @@ audio, in a worker thread):
 
 :class:`LocalLiveEngine` wraps it in the asynchronous :class:`~.base.LiveEngine` interface. Work runs
 in a process-wide thread pool (``MEDSYNC_LIVE_WORKERS`` threads), so sessions queue fairly for the
-CPU and the event loop never blocks.
+CPU and the event loop never blocks. A session's end-of-turn decoding runs in that pool beside its next
+steps (``LocalLiveConfig.final_off_step``; the shared Whisper model runs that many decodes at once), so
+partials keep coming while a turn's finals are decoded: on D2N006 through Daphne (one session, 2-core
+Intel machine) partial latency median / p95 0.46 / 2.05 s -> 0.36 / 1.18 s; two sessions 0.87 / 3.08 s ->
+0.44 / 1.85 s.
 """
 
 from __future__ import annotations
@@ -60,8 +64,8 @@ from transcription.live.speakers import OnlineSpeakerTracker, SpeakerConfig
 from transcription.providers.base import SpeechProviderError, Word
 from transcription.providers.local_whisper import WhisperSettings, too_fast_to_be_spoken
 
-__all__ = ["LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser", "drop_prompt_echo",
-           "live_executor", "online_transcriber", "stream_samples"]
+__all__ = ["FinalDecoding", "LocalLiveConfig", "LocalLiveEngine", "OnlineTranscriber", "WhisperRecogniser",
+           "drop_prompt_echo", "live_executor", "online_transcriber", "stream_samples"]
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +97,17 @@ class LocalLiveConfig:
             buffer plus 1 s, at least 10 s (``audio_context_seconds``), not Whisper's padded 30 s window:
             median partial latency 1.08 -> 0.51 s on D2N006 (one session, idle 2-core machine), finals'
             WER 21.6 -> 21.7 % on three visits, CPU per audio second 1.17 -> 1.03 (``bench/live.py``).
-        whisper_threads: CTranslate2 threads per step (None: every CPU). Calls to one model run one at a
-            time, and on the 2-core target a step of tiny.en took 0.43 s with 1 thread (0.53 CPU-s)
-            against 0.41 s with 2 (0.65 CPU-s): 1 thread leaves the other core to the rest of the work.
+        whisper_threads: CTranslate2 threads per step (None: every CPU). On the 2-core target a step of
+            tiny.en took 0.43 s with 1 thread (0.53 CPU-s) against 0.41 s with 2 (0.65 CPU-s): 1 thread
+            leaves the other core to the rest of the work.
+        whisper_workers: decodes the process's shared model runs at the same time (CTranslate2
+            ``inter_threads``, :func:`~transcription.providers.local_whisper.get_whisper_model`): the
+            end-of-turn decoding of a session runs beside its steps, and sessions beside each other.
+            ``MEDSYNC_LIVE_WORKERS`` in a server.
+        final_off_step: with ``final_redecode``, the end-of-turn decoding runs beside the steps
+            (:meth:`OnlineTranscriber.take_final_decoding`) instead of inside the step that found the turn's
+            end, so partials keep coming while it runs. Used by :class:`LocalLiveEngine`; the synchronous
+            :func:`stream_samples` always decodes inside the step.
         speakers: see :class:`~.speakers.SpeakerConfig`.
         final_redecode: at the end of each turn (a pause closes a speech region) the buffer up to the
             pause is decoded once more with :attr:`final_whisper` and those words become the finals of the
@@ -140,6 +152,8 @@ class LocalLiveConfig:
     whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(
         beam_size=1, temperatures=(0.0,), gap_fill=False, audio_context_seconds=10.0))
     whisper_threads: int | None = None
+    whisper_workers: int = 2
+    final_off_step: bool = True
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
     final_redecode: bool = field(default_factory=lambda: os.environ.get("MEDSYNC_LIVE_FINAL_REDECODE", "1") != "0")
     final_hold_seconds: float = 2.0
@@ -170,6 +184,38 @@ def silero_speech_regions(config: LocalLiveConfig) -> SpeechDetector:
     return detect
 
 
+@dataclass(frozen=True, eq=False)
+class FinalDecoding:
+    """An end-of-turn decoding a step prepared (:meth:`OnlineTranscriber.take_final_decoding`): the audio to
+    decode and which words it must account for. It holds copies only, so it can run in another thread.
+
+    Attributes:
+        audio: 16 kHz float32 samples, the session buffer up to the end of the turn (or the whole buffer).
+        audio_start: session seconds of ``audio[0]``.
+        turn_start: sample of ``audio`` where the speech turn of the first words to commit starts (0: at
+            the start or unknown); the retry decodes from there.
+        cutoff: session seconds; the decoding's words whose middle lies before it are committed.
+        since: session seconds; words starting before it were committed already.
+        expected_words: the step hypothesis's words ending by ``cutoff`` (what the decoding replaces).
+        prompt: the text said before the buffer (Whisper ``initial_prompt``), or None.
+        regions: the step's speech regions, stream samples (for the speakers of the committed words).
+    """
+
+    audio: np.ndarray
+    audio_start: float
+    turn_start: int
+    cutoff: float
+    since: float
+    expected_words: int
+    prompt: str | None
+    regions: tuple[tuple[int, int], ...]
+
+    def enough(self, words: Sequence[Word]) -> bool:
+        """True when ``words`` hold at least half as many words in (``since``, ``cutoff``] as expected."""
+        candidates = [w for w in words if w.start > self.since and (w.start + w.end) / 2 <= self.cutoff]
+        return len(candidates) >= 0.5 * self.expected_words
+
+
 class OnlineTranscriber:
     """The streaming algorithm of one session (see the module docstring). Not thread-safe: calls to
     :meth:`process` must not overlap (the async engine runs them one after another)."""
@@ -185,7 +231,8 @@ class OnlineTranscriber:
 
     def __init__(self, *, recognise: Recogniser, detect_speech: SpeechDetector,
                  speakers: OnlineSpeakerTracker, config: LocalLiveConfig | None = None,
-                 time_offset: float = 0.0, recognise_final: Recogniser | None = None) -> None:
+                 time_offset: float = 0.0, recognise_final: Recogniser | None = None,
+                 defer_final_decoding: bool = False) -> None:
         """
         Args:
             recognise: 16 kHz float32 samples -> words with times relative to the samples.
@@ -195,6 +242,9 @@ class OnlineTranscriber:
             speakers: the session's speaker tracker.
             config: :class:`LocalLiveConfig`.
             time_offset: seconds added to every time (audio before this engine started).
+            defer_final_decoding: the end-of-turn decodings are not run inside :meth:`process` but handed out
+                by :meth:`take_final_decoding` (the caller runs :meth:`decode_final` beside the next steps and
+                gives its words to :meth:`apply_final_decoding`).
         """
         self.config = config or LocalLiveConfig()
         self._recognise = recognise
@@ -213,6 +263,9 @@ class OnlineTranscriber:
         self._recent_finals: deque[Word] = deque(maxlen=max(self.config.final_prompt_words, 1))
         self._last_speaker: int | None = None
         self._partial_shown = False
+        self._defer_final = defer_final_decoding
+        self._ready: FinalDecoding | None = None  # prepared by a step, not yet taken
+        self._running: FinalDecoding | None = None  # taken, its words not yet applied
 
     @property
     def recogniser(self) -> Recogniser:
@@ -250,12 +303,17 @@ class OnlineTranscriber:
     def process(self, samples: np.ndarray, *, final: bool = False) -> list[LiveEvent]:
         """Add ``samples`` (16 kHz float32) and return the events they produce.
 
-        With ``final`` the stream ends: every word heard is committed. Raises
+        With ``final`` the stream ends: every word heard is committed (an end-of-turn decoding prepared and
+        not taken runs first; one taken must have been applied). Raises
         :class:`~transcription.providers.base.SpeechProviderError` when recognition fails.
         """
+        events: list[LiveEvent] = []
+        if final and self._ready is not None:
+            events += self.apply_final_decoding(self.decode_final(self.take_final_decoding()))
+        if final and self._running is not None:
+            raise RuntimeError("the running end-of-turn decoding must be applied before the stream ends")
         if samples.size:
             self._buffer = np.concatenate([self._buffer, np.asarray(samples, dtype=np.float32)])
-        events: list[LiveEvent] = []
         end = self.received_samples
         regions = [(s + self._buffer_start, e + self._buffer_start) for s, e in self._detect_speech(self._buffer)]
         if regions:
@@ -267,7 +325,8 @@ class OnlineTranscriber:
         if not self._speech_after_commit(regions):
             # Nothing new to recognise: Whisper does not run. Words still unconfirmed lie before this
             # silence, so they are complete: commit them.
-            committed = self._hypothesis.flush() if (final or self._hypothesis.pending) else []
+            flush = (final or self._hypothesis.pending) and not self.final_decoding_outstanding
+            committed = self._hypothesis.flush() if flush else []
             events += self._finals(committed, regions)
             events += self._partial()
             self._cut(self._cut_point(regions, end))
@@ -284,6 +343,10 @@ class OnlineTranscriber:
             words = self._shift(self._recognise(self._buffer))
         if final:
             committed = self._hypothesis.flush(words)
+        elif self.final_decoding_outstanding:
+            # The end-of-turn decoding's words are committed when it returns; until then these are partials.
+            self._hypothesis.replace_pending(words)
+            committed = []
         elif redecode:
             committed = self._commit_redecoding(words, regions, end)
         else:
@@ -354,38 +417,76 @@ class OnlineTranscriber:
     def _commit_redecoded(self, stop: int, cutoff: float, regions: list[tuple[int, int]]) -> list[Word]:
         """Decode the buffer up to sample ``stop`` (of the buffer) with the end-of-turn settings and commit
         its words whose middle lies before ``cutoff`` (session seconds) instead of the pending ones ending by
-        then.
-
-        A decoding with fewer than half as many words as the pending ones skipped speech. Whisper does
-        that to the second of two turns in one buffer (a synthetic visit's answer "Well, like last night I
-        iced it..." was decoded as nothing after the question before it), so the audio from the start of
-        the pending words' speech turn is decoded alone once more; if that too falls short, the pending
-        words are committed as they are (nothing heard is lost).
-        """
+        then (:meth:`decode_final`). With ``defer_final_decoding`` the decoding is only prepared here
+        (:meth:`take_final_decoding`) and nothing is committed until :meth:`apply_final_decoding`."""
         ending = [w for w in self._hypothesis.pending if w.end <= cutoff]
-        since = self._hypothesis.committed_until - HypothesisBuffer.OLD_WORD_SLACK
+        turn = self._turn_of(ending[0], regions) if ending else None
+        turn_start = (turn[0] - self._buffer_start) // VAD_WINDOW * VAD_WINDOW if turn else 0
+        job = FinalDecoding(audio=self._buffer[:stop].copy(), audio_start=self._t(self._buffer_start) + self._offset,
+                            turn_start=max(turn_start, 0), cutoff=cutoff,
+                            since=self._hypothesis.committed_until - HypothesisBuffer.OLD_WORD_SLACK,
+                            expected_words=len(ending), prompt=self._previous_text(), regions=tuple(regions))
+        if self._defer_final:
+            self._ready = job
+            return []
+        return self._commit_final(job, self.decode_final(job))
 
-        def enough(words: list[Word]) -> bool:
-            candidates = [w for w in words if w.start > since and (w.start + w.end) / 2 <= cutoff]
-            return len(candidates) >= 0.5 * len(ending)
+    def take_final_decoding(self) -> FinalDecoding | None:
+        """The end-of-turn decoding the last :meth:`process` prepared, to run with :meth:`decode_final` in
+        another thread (``defer_final_decoding``), or None. Until its words are given to
+        :meth:`apply_final_decoding`, steps commit nothing (their words stay partial) and prepare no other."""
+        job, self._ready = self._ready, None
+        if job is not None:
+            self._running = job
+        return job
 
-        redecoded = self._decode_final(self._buffer[:stop])
-        if not enough(redecoded) and ending:
-            turn = self._turn_of(ending[0], regions)
-            start = (turn[0] - self._buffer_start) // VAD_WINDOW * VAD_WINDOW if turn else 0
-            if 0 < start < stop:
-                redecoded = self._decode_final(self._buffer[start:stop], start=start)
-        if not enough(redecoded):
-            return self._hypothesis.commit_before(cutoff)
-        return self._hypothesis.commit_redecoded(redecoded, cutoff)
+    @property
+    def final_decoding_outstanding(self) -> bool:
+        """True while an end-of-turn decoding is prepared or running and not yet applied."""
+        return self._ready is not None or self._running is not None
 
-    def _decode_final(self, audio: np.ndarray, *, start: int = 0) -> list[Word]:
-        """The end-of-turn decoding of ``audio`` (beginning ``start`` samples into the buffer), in session
-        time."""
+    def decode_final(self, job: FinalDecoding) -> list[Word] | None:
+        """Run the end-of-turn decoding ``job``: its words in session time, or None when it skipped speech.
+
+        Thread-safe: reads only ``job`` and the recogniser, so it may run while :meth:`process` handles the
+        next steps. A decoding with fewer than half as many words as the pending ones skipped speech. Whisper
+        does that to the second of two turns in one buffer (a synthetic visit's answer "Well, like last night
+        I iced it..." was decoded as nothing after the question before it), so the audio from the start of
+        the pending words' speech turn is decoded alone once more; if that too falls short, None: the
+        pending words are committed as they are (nothing heard is lost).
+
+        Raises:
+            SpeechProviderError: recognition failed.
+        """
+        words = self._decode_audio(job.audio, job.audio_start, job.prompt)
+        if not job.enough(words) and job.expected_words and 0 < job.turn_start < job.audio.size:
+            words = self._decode_audio(job.audio[job.turn_start:], job.audio_start + self._t(job.turn_start),
+                                       job.prompt)
+        return words if job.enough(words) else None
+
+    def apply_final_decoding(self, words: list[Word] | None) -> list[LiveEvent]:
+        """Commit the words of the running end-of-turn decoding (:meth:`decode_final`'s result) and return
+        the events they make. Must not overlap :meth:`process`."""
+        job, self._running = self._running, None
+        if job is None:
+            return []
+        regions = list(job.regions)
+        return self._finals(self._commit_final(job, words), regions) + self._partial(regions)
+
+    def _commit_final(self, job: FinalDecoding, words: list[Word] | None) -> list[Word]:
+        if words is None:
+            return self._hypothesis.commit_before(job.cutoff)
+        return self._hypothesis.commit_redecoded(words, job.cutoff)
+
+    def _decode_final(self, audio: np.ndarray) -> list[Word]:
+        """The end-of-turn decoding of ``audio`` (the buffer from its start), in session time."""
+        return self._decode_audio(audio, self._t(self._buffer_start) + self._offset, self._previous_text())
+
+    def _decode_audio(self, audio: np.ndarray, start: float, prompt: str | None) -> list[Word]:
+        """Words of ``audio`` (beginning at session second ``start``) from the end-of-turn recogniser."""
         assert self._recognise_final is not None
-        prompt = self._previous_text()
         words = self._recognise_final(audio, prompt=prompt) if prompt else self._recognise_final(audio)
-        return self._shift(words, start=start)
+        return [Word(w.text, w.start + start, w.end + start, None, w.probability) for w in words]
 
     def _previous_text(self) -> str | None:
         """The final words said before the buffer (``final_prompt_words`` of them), or None."""
@@ -395,9 +496,9 @@ class OnlineTranscriber:
         text = " ".join(w.text.strip() for w in self._recent_finals if w.end <= start and w.text.strip())
         return text or None
 
-    def _shift(self, words: Sequence[Word], *, start: int = 0) -> list[Word]:
-        """Words timed from buffer sample ``start`` -> session time."""
-        base = self._t(self._buffer_start + start) + self._offset
+    def _shift(self, words: Sequence[Word]) -> list[Word]:
+        """Words timed from the buffer start -> session time."""
+        base = self._t(self._buffer_start) + self._offset
         return [Word(w.text, w.start + base, w.end + base, None, w.probability) for w in words]
 
     def _pending_start(self, end: int) -> int:
@@ -630,11 +731,13 @@ def drop_prompt_echo(words: list[Word]) -> list[Word]:
 
 
 def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: float = 0.0,
-                       vocabulary: Sequence[str] = ()) -> tuple[OnlineTranscriber, str]:
+                       vocabulary: Sequence[str] = (),
+                       defer_final_decoding: bool = False) -> tuple[OnlineTranscriber, str]:
     """A ready :class:`OnlineTranscriber` with the packaged Whisper model, Silero VAD and voice encoder.
 
     Loads the models (seconds the first time in a process). ``vocabulary``: the clinic's terms, given
     to Whisper as ``hotwords`` in the step decodes and in the end-of-turn decodes.
+    ``defer_final_decoding``: see :class:`OnlineTranscriber`.
     Returns ``(transcriber, model_name)``.
 
     Raises:
@@ -645,8 +748,9 @@ def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: f
     from transcription.providers.local_whisper import LocalWhisperEngine, get_whisper_model
     from transcription.speech.voice_encoder import CheckpointError, get_voice_encoder
 
-    whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.whisper)
-    model_name, model = get_whisper_model(language, whisper.cpu_threads)
+    whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=config.whisper,
+                                 num_workers=config.whisper_workers)
+    model_name, model = get_whisper_model(language, whisper.cpu_threads, whisper.num_workers)
     try:
         encoder = get_voice_encoder()
     except CheckpointError as exc:
@@ -656,30 +760,49 @@ def online_transcriber(*, language: str, config: LocalLiveConfig, time_offset: f
     final_settings = config.final_whisper
     if vocabulary:
         final_settings = replace(final_settings, temperatures=config.vocabulary_final_temperatures)
-    final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=final_settings)
+    final_whisper = LocalWhisperEngine(cpu_threads=config.whisper_threads, settings=final_settings,
+                                       num_workers=config.whisper_workers)
     step_terms = LocalWhisperEngine.hotword_terms(model, language, vocabulary, config.step_hotword_tokens)
     recognise = WhisperRecogniser(whisper, language=language, vocabulary=step_terms, verify_vocabulary=False)
     recognise_final = WhisperRecogniser(final_whisper, language=language, vocabulary=vocabulary)
     transcriber = OnlineTranscriber(recognise=recognise, detect_speech=silero_speech_regions(config),
                                     speakers=OnlineSpeakerTracker(config.speakers, encoder), config=config,
                                     time_offset=time_offset,
-                                    recognise_final=recognise_final if config.final_redecode else None)
+                                    recognise_final=recognise_final if config.final_redecode else None,
+                                    defer_final_decoding=defer_final_decoding)
     return transcriber, model_name
 
 
 def stream_samples(samples: np.ndarray, *, language: str, config: LocalLiveConfig | None = None,
-                   chunk_seconds: float | None = None, vocabulary: Sequence[str] = ()) -> list[LiveEvent]:
+                   chunk_seconds: float | None = None, vocabulary: Sequence[str] = (),
+                   final_lag_steps: int | None = None) -> list[LiveEvent]:
     """Run the streaming algorithm over a whole recording synchronously (tests and ``bench/``).
 
     The audio is fed in ``chunk_seconds`` pieces (default: the config's step) as a live client would,
     as fast as it is processed, then the stream is finished. Returns every event in order.
+
+    ``final_lag_steps``: replay the server's timing of end-of-turn decodings run beside the steps
+    (``LocalLiveConfig.final_off_step``): each is decoded when a step prepares it and its words are applied
+    after this many further steps (2: a decoding taking ~1 s at 0.5 s steps). None: decoded inside the step.
     """
     config = config or LocalLiveConfig()
-    transcriber, _ = online_transcriber(language=language, config=config, vocabulary=vocabulary)
+    transcriber, _ = online_transcriber(language=language, config=config, vocabulary=vocabulary,
+                                        defer_final_decoding=final_lag_steps is not None)
     step = max(1, int((chunk_seconds or config.step_seconds) * SAMPLE_RATE))
     events: list[LiveEvent] = []
+    running: list = []  # [steps left, words] of the end-of-turn decoding beside the steps
     for i in range(0, samples.size, step):
         events += transcriber.process(samples[i:i + step])
+        if running:
+            running[0] -= 1
+            if running[0] <= 0:
+                events += transcriber.apply_final_decoding(running[1])
+                running = []
+        job = transcriber.take_final_decoding()
+        if job is not None:
+            running = [final_lag_steps, transcriber.decode_final(job)]
+    if running:
+        events += transcriber.apply_final_decoding(running[1])
     events += transcriber.process(np.zeros(0, dtype=np.float32), final=True)
     return events
 
@@ -761,7 +884,8 @@ class LocalLiveEngine:
 
     def _load(self) -> OnlineTranscriber:
         transcriber, model_name = online_transcriber(language=self.language, config=self.config,
-                                                     time_offset=self.time_offset, vocabulary=self.vocabulary)
+                                                     time_offset=self.time_offset, vocabulary=self.vocabulary,
+                                                     defer_final_decoding=self.config.final_off_step)
         self.name = f"local:whisper-{model_name}"
         return transcriber
 
@@ -792,27 +916,44 @@ class LocalLiveEngine:
             self._task.cancel()
         self._queue.put_nowait(_END)
 
+    def _emit(self, events: list[LiveEvent]) -> None:
+        for event in events:
+            self._queue.put_nowait(event)
+
     def events(self) -> AsyncIterator[LiveEvent]:
         return iterate_events(self._queue)
 
     async def _run(self) -> None:
+        """Steps one after another in the worker pool; an end-of-turn decoding a step prepares runs in the
+        pool beside the following steps, and its finals are applied between two steps."""
         loop = asyncio.get_running_loop()
-        assert self._transcriber is not None
+        transcriber = self._transcriber
+        assert transcriber is not None
+        decoding: asyncio.Future | None = None
         try:
             while True:
-                if not self._finishing and self._pending_samples < self.config.step_seconds * SAMPLE_RATE:
+                if decoding is not None and decoding.done():
+                    words, decoding = decoding.result(), None
+                    self._emit(await loop.run_in_executor(
+                        live_executor(), functools.partial(transcriber.apply_final_decoding, words)))
+                    continue
+                step_ready = self._pending_samples >= self.config.step_seconds * SAMPLE_RATE
+                if not (step_ready or (self._finishing and decoding is None)):
+                    # wait for audio, for "finish", or for the end-of-turn decoding (the stream ends after it)
                     self._wake.clear()
                     await self._wake.wait()
                     continue
-                final = self._finishing
+                final = self._finishing and decoding is None
                 chunk = np.concatenate(self._pending) if self._pending else np.zeros(0, dtype=np.float32)
                 self._pending, self._pending_samples = [], 0
-                events = await loop.run_in_executor(
-                    live_executor(), functools.partial(self._transcriber.process, chunk, final=final))
-                for event in events:
-                    self._queue.put_nowait(event)
+                self._emit(await loop.run_in_executor(
+                    live_executor(), functools.partial(transcriber.process, chunk, final=final)))
                 if final:
                     break
+                job = transcriber.take_final_decoding()
+                if job is not None:
+                    decoding = loop.run_in_executor(live_executor(), transcriber.decode_final, job)
+                    decoding.add_done_callback(lambda _: self._wake.set())
         except SpeechProviderError as exc:
             logger.warning("live offline engine failed (permanent=%s): %s", exc.permanent, exc.message)
             self._queue.put_nowait(LiveEngineError(exc.message, permanent=exc.permanent))

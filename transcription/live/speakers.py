@@ -292,16 +292,23 @@ class OnlineSpeakerTracker:
 
     def _embed_speech(self, speech: Sequence[tuple[float, float]], audio: np.ndarray, audio_start: float,
                       upto: float) -> None:
-        """Embed the speech between the last embedded moment and ``upto`` (seconds), once."""
+        """Embed the speech between the last embedded moment and ``upto`` (seconds), once.
+
+        A piece shorter than ``min_turn_seconds`` is not embedded; when it reaches ``upto`` (its turn may go
+        on) it is embedded with the rest of its turn at a later call, not skipped for good.
+        """
         from transcription.speech.diarization import embed_speech
 
         audio_end = audio_start + audio.size / SAMPLE_RATE
         upto = min(upto + 0.05, audio_end)
         if upto <= self._embedded_until:
             return
+        resume: float | None = None  # start of a short piece at the end, to embed with what follows
         for s, e in sorted(speech):
             s, e = max(s, self._embedded_until, audio_start), min(e, upto)
             if e - s < self.config.min_turn_seconds:
+                if e >= upto - 1e-6 and e > s:
+                    resume = s
                 continue
             piece = audio[int(round((s - audio_start) * SAMPLE_RATE)):int(round((e - audio_start) * SAMPLE_RATE))]
             x, w, offsets = embed_speech(piece, encoder=self._encoder or get_voice_encoder())
@@ -318,7 +325,7 @@ class OnlineSpeakerTracker:
             self._region.extend([region] * len(x))
             self._share.extend([(e - s) / len(x)] * len(x))
             self._embedded_until = e
-        self._embedded_until = max(self._embedded_until, upto)
+        self._embedded_until = max(self._embedded_until, upto if resume is None else resume)
         excess = len(self._x) - self.config.max_history_windows
         if excess > 0:
             for buf in (self._x, self._w, self._t, self._region, self._share):

@@ -247,17 +247,23 @@ def model_dir_for_language(language: str) -> tuple[str, Path]:
                               permanent=True)
 
 
-_MODELS: dict[tuple[str, int], "WhisperModel"] = {}
+_MODELS: dict[tuple[str, int, int], "WhisperModel"] = {}
 _MODELS_LOCK = threading.Lock()
-_MODEL_LOCKS: dict[tuple[str, int], threading.Lock] = {}
+_MODEL_LOCKS: dict[tuple[str, int, int], threading.Lock] = {}
 
 
-def get_whisper_model(language: str, cpu_threads: int | None = None) -> tuple[str, "WhisperModel"]:
+def get_whisper_model(language: str, cpu_threads: int | None = None,
+                      num_workers: int = 1) -> tuple[str, "WhisperModel"]:
     """Process-wide faster-whisper model for a language (loaded on first use).
 
     Args:
         language: ISO 639-1 code.
-        cpu_threads: CTranslate2 intra-op threads (default :func:`default_cpu_threads`).
+        cpu_threads: CTranslate2 intra-op threads per decode (default :func:`default_cpu_threads`).
+        num_workers: decodes the model runs at the same time (CTranslate2 ``inter_threads``). With 1,
+            calls from several Python threads run one after another inside CTranslate2, whatever the thread
+            pool: two live sessions on the 2-core target used 54 % of the machine (``bench/live.py
+            --sessions 2``). With 2, two 12 s beam-2 decodes of tiny.en (1 thread each) took 0.85 s
+            together instead of 1.44 s, for ~90 MB more memory (2026-12-01, Intel Xeon 2-core machine).
     Returns:
         ``(model_name, WhisperModel)``.
     Raises:
@@ -272,7 +278,8 @@ def get_whisper_model(language: str, cpu_threads: int | None = None) -> tuple[st
     else:
         model_dir_for_language(language)  # raises the unsupported-language error
         raise AssertionError("unreachable")  # pragma: no cover
-    key = (name, threads)
+    workers = max(1, int(num_workers))
+    key = (name, threads, workers)
     model = _MODELS.get(key)
     if model is not None:
         return name, model
@@ -286,11 +293,12 @@ def get_whisper_model(language: str, cpu_threads: int | None = None) -> tuple[st
             _, path = model_dir_for_language(language)
             started = time.monotonic()
             try:
-                model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=threads)
+                model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=threads,
+                                     num_workers=workers)
             except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError on bad files
                 raise SpeechProviderError("the local speech model could not be loaded", permanent=True) from exc
             _MODELS[key] = model
-            logger.info("loaded whisper model", extra={"model": name, "threads": threads,
+            logger.info("loaded whisper model", extra={"model": name, "threads": threads, "workers": workers,
                                                        "seconds": round(time.monotonic() - started, 2)})
     return name, model
 
@@ -527,15 +535,18 @@ class LocalWhisperEngine:
     """
 
     def __init__(self, *, cpu_threads: int | None = None, settings: WhisperSettings | None = None,
-                 diarization: "DiarizationConfig | None" = None, max_pause: float = 1.5) -> None:
+                 diarization: "DiarizationConfig | None" = None, max_pause: float = 1.5,
+                 num_workers: int = 1) -> None:
         """
         Args:
             cpu_threads: CTranslate2 threads (default: the CPUs available).
             settings: :class:`WhisperSettings`.
+            num_workers: decodes the shared model runs at the same time (:func:`get_whisper_model`).
             diarization: :class:`transcription.speech.diarization.DiarizationConfig`.
             max_pause: seconds of silence that split an utterance even without a speaker change.
         """
         self.cpu_threads = cpu_threads or default_cpu_threads()
+        self.num_workers = max(1, int(num_workers))
         self.settings = settings or WhisperSettings()
         self.diarization = diarization
         self.max_pause = max_pause
@@ -612,7 +623,7 @@ class LocalWhisperEngine:
             SpeechProviderError: unsupported language (permanent) or decoding failure.
         """
         lang = normalise_language(language)
-        name, model = get_whisper_model(lang, self.cpu_threads)
+        name, model = get_whisper_model(lang, self.cpu_threads, self.num_workers)
         terms = self._hotword_terms_for(name, model, lang, vocabulary)
         hotwords = ", ".join(terms) or None
         if self.settings.audio_context_seconds is not None:
@@ -684,7 +695,7 @@ class LocalWhisperEngine:
             SpeechProviderError: unsupported language or model unavailable (permanent).
         """
         lang = normalise_language(language)
-        name, model = get_whisper_model(lang, self.cpu_threads)
+        name, model = get_whisper_model(lang, self.cpu_threads, self.num_workers)
         return self.transcribe_kwargs(lang, ", ".join(self._hotword_terms_for(name, model, lang, vocabulary)) or None)
 
     @staticmethod

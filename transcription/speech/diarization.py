@@ -629,7 +629,8 @@ def _confirmed_turns(samples: np.ndarray, coarse: list[SpeakerSegment], fine: li
         length = max(f.end - f.start, cfg.min_window_s)
         x, _, _ = embed_speech(piece, config=replace(cfg, window_s=min(length, cfg.window_s),
                                                      min_window_s=min(length, cfg.window_s)), encoder=encoder)
-        if len(x) and float(voices[now] @ _normalise_rows(x).mean(0)) > float(voices[was] @ _normalise_rows(x).mean(0)):
+        mean = _normalise_rows(x).mean(0) if len(x) else None
+        if mean is not None and float(voices[now] @ mean) > float(voices[was] @ mean):
             out.append(SpeakerSegment(f.start, f.end, now))
         else:
             out.extend(SpeakerSegment(max(c.start, f.start), min(c.end, f.end), c.speaker)
