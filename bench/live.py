@@ -18,9 +18,11 @@ Reported per run:
   closing message carries (the batch pass's words with ``MEDSYNC_LIVE_REFINE_MAX_SECONDS`` set), with the
   wait from ``stop`` to the close (``stop_to_close_s``).
 
-A number of sessions is *sustained* while the median latency to final stays <= 3 s and the 95th
-percentile latency to the first appearance stays <= 3 s. Recordings made by the benchmark are
-deleted at the end; the clinic ``bench-live`` is kept for the next run.
+A number of sessions is *sustained* while the median latency to partial stays <= 1.0 s (issue 15's target),
+the 95th percentile latency to the first appearance <= 3 s and the median latency to final <= 5 s (a final waits
+by design for its turn's end or ``final_hold_seconds`` plus the end-of-turn decoding: 3.5-3.9 s for one idle
+session; before 2026-12-01 the limit was 3 s, which no run has met since that hold). Recordings made by the
+benchmark are deleted at the end; the clinic ``bench-live`` is kept for the next run.
 
     .venv/bin/python bench/live.py                        # 1 session on the 74 s visit, then 2, 3, ...
     .venv/bin/python bench/live.py --sessions 1 --seconds 30
@@ -51,7 +53,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medsync.settings")
 DEFAULT_FILE = ROOT.parent / "shared" / "fixtures" / "audio" / "visit_D2N006_12turns.wav"
 CHUNK_SECONDS = 0.25
 SR = 16000
-LIMIT_SECONDS = 3.0
+PARTIAL_MEDIAN_LIMIT = 1.0
+FIRST_P95_LIMIT = 3.0
+FINAL_MEDIAN_LIMIT = 5.0
 
 
 def token(text: str) -> str:
@@ -356,7 +360,8 @@ def main() -> None:
                 "wer": round(wers[0], 3) if wers else None,
                 "stored_wer": round(stored_wers[0], 3) if stored_wers else None,
             }
-            row["sustained"] = row["final_median_s"] <= LIMIT_SECONDS and row["partial_p95_s"] <= LIMIT_SECONDS
+            row["sustained"] = (row["partial_median_s"] <= PARTIAL_MEDIAN_LIMIT and row["partial_p95_s"] <= FIRST_P95_LIMIT
+                                and row["final_median_s"] <= FINAL_MEDIAN_LIMIT)
             results.append(row)
             print(json.dumps(row))
             if not row["sustained"]:
@@ -368,7 +373,8 @@ def main() -> None:
         cleanup(clinic, api_key, recording_ids)
     sustained = [r["sessions"] for r in results if r["sustained"]]
     print(f"sustained: up to {max(sustained) if sustained else 0} simultaneous session(s) "
-          f"(median latency to final and p95 latency to first appearance <= {LIMIT_SECONDS:.0f} s)")
+          f"(median latency to partial <= {PARTIAL_MEDIAN_LIMIT} s, p95 to first appearance <= {FIRST_P95_LIMIT} s, "
+          f"median to final <= {FINAL_MEDIAN_LIMIT} s)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -107,7 +108,9 @@ async def start_speech_engine(clinic, *, language: str):
         return engine
     from transcription.live.local_engine import LocalLiveConfig, LocalLiveEngine
 
+    # The calls' latency (bench/agent_call.py) was measured with beam-2 end-of-turn decodings: kept.
     config = LocalLiveConfig(step_seconds=settings.CALLS_STT_STEP_SECONDS,
+                             final_whisper=replace(LocalLiveConfig().final_whisper, beam_size=2),
                              whisper_threads=settings.MEDSYNC_LIVE_WHISPER_THREADS or None,
                              whisper_workers=settings.MEDSYNC_LIVE_WORKERS)
     engine = LocalLiveEngine(language=language, num_speakers=1, config=config)

@@ -669,7 +669,7 @@ def test_local_engine_decodes_partials_and_finals_with_the_clinic_vocabulary():
     for recogniser in (transcriber.recogniser, transcriber.final_recogniser):
         assert recogniser.decode_options["hotwords"] == "apixaban, levothyroxine, Dr. Okonkwo"
     assert transcriber.recogniser.decode_options["beam_size"] == 1  # the step settings are kept
-    assert transcriber.final_recogniser.decode_options["beam_size"] == 2
+    assert transcriber.final_recogniser.decode_options["beam_size"] == 5
     assert transcriber.final_recogniser.decode_options["temperature"] == [0.0]  # no fallback with a vocabulary
 
     # A long vocabulary: the finals get exactly batch's cut, the 0.5 s steps only its first terms.
@@ -716,7 +716,7 @@ def _speak(text: str, voice: str, pitch: int) -> np.ndarray:
 
 @pytest.mark.slow
 def test_live_finals_get_drug_names_right_with_the_vocabulary_and_insert_none():
-    """Real audio: two turns of bench/vocabulary.py's medication review (espeak-ng). Without the vocabulary
+    """Real audio: two turns of bench/vocabulary.py's medication review (espeak-ng). Without the vocabulary beam-2
     tiny.en hears "apixaban" as "a big seven" and "warfarin" as "war for..."; with the clinic's 63 drug names
     the live finals spell them, and no drug name that was not said appears (hotword-list echo)."""
     import shutil
@@ -732,12 +732,17 @@ def test_live_finals_get_drug_names_right_with_the_vocabulary_and_insert_none():
     formulary = ["rosuvastatin", "ramipril", "apixaban", "losartan", "bisoprolol", "warfarin", "quetiapine",
                  "olanzapine", "clozapine", "tamsulosin", "duloxetine", "lansoprazole", "metformin", "amlodipine"]
 
-    def finals(vocabulary):
-        events = stream_samples(samples, language="en", vocabulary=vocabulary)
+    def finals(vocabulary, config=None):
+        events = stream_samples(samples, language="en", vocabulary=vocabulary, config=config)
         return normalise(" ".join(e.text for e in events if isinstance(e, LiveSegment) and e.is_final)).split()
 
-    plain, biased = finals(()), finals(formulary)
+    # The default beam-5 finals already spell both names here, so the vocabulary's effect is shown with beam-2
+    # end-of-turn decodings (MEDSYNC_LIVE_FINAL_BEAM_SIZE=2), which do not.
+    beam2 = LocalLiveConfig(final_whisper=replace(LocalLiveConfig().final_whisper, beam_size=2))
+    plain = finals((), beam2)
     assert "apixaban" not in plain and "warfarin" not in plain
+    assert {"apixaban", "warfarin"} <= set(finals(formulary, beam2))
+    biased = finals(formulary)
     assert biased.count("apixaban") >= 1 and biased.count("warfarin") >= 1
     assert not [w for w in biased if w in formulary and w not in ("apixaban", "warfarin")], biased
 

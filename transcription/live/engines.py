@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from django.conf import settings
 
@@ -31,7 +32,10 @@ def _local(language: str, num_speakers: int | None, vocabulary: Sequence[str]) -
     def make(time_offset: float) -> LiveEngine:
         from transcription.live.local_engine import LocalLiveConfig, LocalLiveEngine
 
+        defaults = LocalLiveConfig()
         config = LocalLiveConfig(step_seconds=settings.MEDSYNC_LIVE_STEP_SECONDS,
+                                 final_whisper=replace(defaults.final_whisper,
+                                                       beam_size=settings.MEDSYNC_LIVE_FINAL_BEAM_SIZE),
                                  whisper_threads=settings.MEDSYNC_LIVE_WHISPER_THREADS or None,
                                  whisper_workers=settings.MEDSYNC_LIVE_WORKERS,
                                  no_speech_warning_seconds=settings.MEDSYNC_LIVE_NO_SPEECH_WARNING_SECONDS)

@@ -19,7 +19,7 @@ audio, in a worker thread):
 4. **Stable-prefix commits.** :class:`~.agreement.HypothesisBuffer` finds the words two consecutive
    hypotheses agree on (LocalAgreement-2); the rest is the partial. With end-of-turn decoding (the
    default) the agreed words only say *when* to commit: at the end of a turn, and in chunks of a long
-   turn, the buffer is decoded again with the batch pipeline's settings and those words become final.
+   turn, the buffer is decoded again with a wider beam (``LocalLiveConfig.final_whisper``) and those words become final.
 5. **Speakers.** Each VAD speech turn is labelled when its first words become final, by
    :class:`~.speakers.OnlineSpeakerTracker` (voice embedding, nearest running centroid); then the words
    of each final get the batch speaker model's labels over all speech heard so far where it is sure
@@ -31,8 +31,8 @@ in a process-wide thread pool (``MEDSYNC_LIVE_WORKERS`` threads), so sessions qu
 CPU and the event loop never blocks. A session's end-of-turn decoding runs in that pool beside its next
 steps (``LocalLiveConfig.final_off_step``; the shared Whisper model runs that many decodes at once), so
 partials keep coming while a turn's finals are decoded: on D2N006 through Daphne (one session, 2-core
-Intel machine) partial latency median / p95 0.46 / 2.05 s -> 0.36 / 1.18 s; two sessions 0.87 / 3.08 s ->
-0.44 / 1.85 s.
+Intel machine, beam-2 finals) partial latency median / p95 0.46 / 2.05 s -> 0.36 / 1.18 s; two sessions
+0.87 / 3.08 s -> 0.44 / 1.85 s. With the beam-5 finals this made affordable: 0.43 / 1.34 s and 0.73 / 2.37 s.
 """
 
 from __future__ import annotations
@@ -134,8 +134,11 @@ class LocalLiveConfig:
             With a full hotword prompt, Whisper's log-probability check fails on most buffers and the
             fallback decodes them up to three times: 6.2 CPU-s per 10 s buffer with (0.0, 0.2, 0.4),
             2.4 with (0.0,), 1.4 without vocabulary (same measurement).
-        final_whisper: decoding settings of the end-of-turn pass: the batch pipeline's beam 2 with
-            temperature fallback limited to 0.0/0.2/0.4 (at most three decodes of a <= 15 s buffer).
+        final_whisper: decoding settings of the end-of-turn pass: beam 5 with temperature fallback limited
+            to 0.0/0.2/0.4 (at most three decodes of a <= 15 s buffer). Beam 5 since the decoding runs beside
+            the steps (2026-12-01): finals' WER with the server's timing, beam 2 -> 5, on D2N041/D2N018/D2N006
+            19.7 -> 18.3 % and on the ten held-out visits of ``bench/heldout_visits.py`` 20.0 -> 18.7 %
+            (``bench/live.py --offline-wer``); CPU per audio second through Daphne 1.23 -> 1.39 (one session).
 """
 
     step_seconds: float = 0.5
@@ -162,7 +165,7 @@ class LocalLiveConfig:
     step_hotword_tokens: int = 96
     vocabulary_final_temperatures: tuple[float, ...] = (0.0,)
     final_whisper: WhisperSettings = field(default_factory=lambda: WhisperSettings(
-        beam_size=2, temperatures=(0.0, 0.2, 0.4), gap_fill=False))
+        beam_size=5, temperatures=(0.0, 0.2, 0.4), gap_fill=False))
 
 
 Recogniser = Callable[[np.ndarray], list[Word]]
