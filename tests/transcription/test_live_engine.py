@@ -494,10 +494,14 @@ def test_a_long_turn_gets_its_finals_from_the_end_of_turn_decoder_in_chunks():
     assert len(final_calls) <= turn_s / config.final_chunk_seconds + 1
 
 
-def test_a_turn_the_end_of_turn_decoder_skips_after_another_is_decoded_alone():
-    """Whisper can end a buffer's decoding after its first turn; the second turn's audio is then decoded
-    alone, and its words (not the step guesses) become final."""
-    stream = (np.arange(10 * SR) / SR * 1e-3).astype(np.float64)  # each sample holds its own time
+def _two_turn_stream(seconds: float = 6.0):
+    """A time-coded stream (each sample holds its own time) of ``seconds`` with turns at 0-1.2 s and 1.6-3.0 s.
+
+    Returns ``(stream, span, heard, detect, step)``: ``span(samples)`` -> their (start, end) seconds;
+    ``heard(items, samples)`` -> the ``(text, start, end)`` items wholly inside them as words; a VAD stand-in;
+    and a step recogniser that mishears the second turn ("maybe killed" for "having chills").
+    """
+    stream = (np.arange(int(seconds * SR)) / SR * 1e-3).astype(np.float32)
 
     def span(samples):
         start = round(float(samples[0]) * 1e3 * SR) / SR
@@ -511,42 +515,41 @@ def test_a_turn_the_end_of_turn_decoder_skips_after_another_is_decoded_alone():
     detect = lambda s: [(max(0, int((a - span(s)[0]) * SR)), int((min(b, span(s)[1]) - span(s)[0]) * SR))
                         for a, b in turns if span(s)[0] < b and a < span(s)[1]]
     step = lambda s: heard([("question?", 0.2, 1.0), ("maybe", 1.7, 2.2), ("killed", 2.3, 2.9)], s)
+    return stream, span, heard, detect, step
+
+
+#: what the end-of-turn recogniser hears in :func:`_two_turn_stream`
+_SAID = [("question?", 0.2, 1.0), ("having", 1.7, 2.2), ("chills", 2.3, 2.9)]
+
+
+def test_a_turn_the_end_of_turn_decoder_skips_after_another_is_decoded_alone():
+    """Whisper can end a buffer's decoding after its first turn; the second turn's audio is then decoded
+    alone, and its words (not the step guesses) become final."""
+    stream, span, heard, detect, step = _two_turn_stream(10.0)
     calls = []
 
     def final(samples):
         calls.append(span(samples))
-        said = heard([("question?", 0.2, 1.0), ("having", 1.7, 2.2), ("chills", 2.3, 2.9)], samples)
+        said = heard(_SAID, samples)
         return said[:1] if span(samples)[0] < 1.0 else said  # both turns in one buffer: stops after the first
 
     transcriber = OnlineTranscriber(recognise=step, recognise_final=final, detect_speech=detect,
                                     speakers=OnlineSpeakerTracker(), config=LocalLiveConfig(reset_silence_seconds=5))
     events = []
     for i in range(0, stream.size, SR // 2):
-        events += transcriber.process(stream[i:i + SR // 2].astype(np.float32))
+        events += transcriber.process(stream[i:i + SR // 2])
     finals = " ".join(e.text for e in events if isinstance(e, LiveSegment) and e.is_final)
     assert finals == "question? having chills"
     assert any(1.5 <= a <= 1.6 and b <= 3.2 for a, b in calls)  # the second turn alone, up to the pause
 
 
-def _two_turn_stream():
-    """A 6 s time-coded stream (each sample holds its own time) with turns at 0-1.2 s and 1.6-3.0 s, a VAD
-    stand-in over it, a step recogniser that mishears the second turn and an end-of-turn one that does not."""
-    stream = (np.arange(6 * SR) / SR * 1e-3).astype(np.float32)
-
-    def span(samples):
-        start = round(float(samples[0]) * 1e3 * SR) / SR
-        return start, start + samples.size / SR
-
-    def heard(items, samples):
-        t0, t1 = span(samples)
-        return [Word(t, a - t0, b - t0) for t, a, b in items if a >= t0 - 0.05 and b <= t1]
-
-    turns = [(0.0, 1.2), (1.6, 3.0)]
-    detect = lambda s: [(max(0, int((a - span(s)[0]) * SR)), int((min(b, span(s)[1]) - span(s)[0]) * SR))
-                        for a, b in turns if span(s)[0] < b and a < span(s)[1]]
-    step = lambda s: heard([("question?", 0.2, 1.0), ("maybe", 1.7, 2.2), ("killed", 2.3, 2.9)], s)
-    final = lambda s: heard([("question?", 0.2, 1.0), ("having", 1.7, 2.2), ("chills", 2.3, 2.9)], s)
-    return stream, detect, step, final
+def _deferring_transcriber():
+    """:func:`_two_turn_stream` with an end-of-turn recogniser that hears right, decodings deferred."""
+    stream, _, heard, detect, step = _two_turn_stream()
+    transcriber = OnlineTranscriber(recognise=step, recognise_final=lambda s: heard(_SAID, s), detect_speech=detect,
+                                    speakers=OnlineSpeakerTracker(), config=LocalLiveConfig(reset_silence_seconds=5),
+                                    defer_final_decoding=True)
+    return stream, transcriber
 
 
 def _texts(events, *, final):
@@ -557,10 +560,7 @@ def test_end_of_turn_decoding_runs_beside_the_steps():
     """With ``defer_final_decoding`` (the server) the step that finds a turn's end only prepares its decoding;
     while it runs, steps go on showing partials of the next turn, commit nothing and prepare no other; its
     words, once applied, are the finals; every word is final once, in order."""
-    stream, detect, step, final = _two_turn_stream()
-    transcriber = OnlineTranscriber(recognise=step, recognise_final=final, detect_speech=detect,
-                                    speakers=OnlineSpeakerTracker(), config=LocalLiveConfig(reset_silence_seconds=5),
-                                    defer_final_decoding=True)
+    stream, transcriber = _deferring_transcriber()
     chunks = [stream[i:i + SR // 2] for i in range(0, stream.size, SR // 2)]
     events, job, k = [], None, 0
     while job is None:
@@ -586,10 +586,7 @@ def test_end_of_turn_decoding_runs_beside_the_steps():
 
 
 def test_the_stream_end_runs_an_end_of_turn_decoding_not_yet_taken():
-    stream, detect, step, final = _two_turn_stream()
-    transcriber = OnlineTranscriber(recognise=step, recognise_final=final, detect_speech=detect,
-                                    speakers=OnlineSpeakerTracker(), config=LocalLiveConfig(reset_silence_seconds=5),
-                                    defer_final_decoding=True)
+    stream, transcriber = _deferring_transcriber()
     events = []
     for i in range(0, int(3.5 * SR), SR // 2):
         events += transcriber.process(stream[i:i + SR // 2])

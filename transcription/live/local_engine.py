@@ -489,7 +489,7 @@ class OnlineTranscriber:
         """Words of ``audio`` (beginning at session second ``start``) from the end-of-turn recogniser."""
         assert self._recognise_final is not None
         words = self._recognise_final(audio, prompt=prompt) if prompt else self._recognise_final(audio)
-        return [Word(w.text, w.start + start, w.end + start, None, w.probability) for w in words]
+        return _shifted(words, start)
 
     def _previous_text(self) -> str | None:
         """The final words said before the buffer (``final_prompt_words`` of them), or None."""
@@ -501,8 +501,7 @@ class OnlineTranscriber:
 
     def _shift(self, words: Sequence[Word]) -> list[Word]:
         """Words timed from the buffer start -> session time."""
-        base = self._t(self._buffer_start) + self._offset
-        return [Word(w.text, w.start + base, w.end + base, None, w.probability) for w in words]
+        return _shifted(words, self._t(self._buffer_start) + self._offset)
 
     def _pending_start(self, end: int) -> int:
         pending = self._hypothesis.pending
@@ -660,6 +659,11 @@ class OnlineTranscriber:
             now = self._t(self.received_samples) + self._offset
             return [LiveSegment(text="", speaker=self._last_speaker, start=now, end=now, is_final=False)]
         return []
+
+
+def _shifted(words: Sequence[Word], seconds: float) -> list[Word]:
+    """``words`` moved ``seconds`` later, speaker cleared."""
+    return [Word(w.text, w.start + seconds, w.end + seconds, None, w.probability) for w in words]
 
 
 def _segment(words: list[Word], speaker: int | None, *, is_final: bool) -> LiveSegment:
@@ -919,6 +923,12 @@ class LocalLiveEngine:
             self._task.cancel()
         self._queue.put_nowait(_END)
 
+    def _decoding_done(self, future: asyncio.Future) -> None:
+        """Wake the run loop; its error is read there (and here, so a session closed meanwhile logs none)."""
+        if not future.cancelled():
+            future.exception()
+        self._wake.set()
+
     def _emit(self, events: list[LiveEvent]) -> None:
         for event in events:
             self._queue.put_nowait(event)
@@ -956,7 +966,7 @@ class LocalLiveEngine:
                 job = transcriber.take_final_decoding()
                 if job is not None:
                     decoding = loop.run_in_executor(live_executor(), transcriber.decode_final, job)
-                    decoding.add_done_callback(lambda _: self._wake.set())
+                    decoding.add_done_callback(self._decoding_done)
         except SpeechProviderError as exc:
             logger.warning("live offline engine failed (permanent=%s): %s", exc.permanent, exc.message)
             self._queue.put_nowait(LiveEngineError(exc.message, permanent=exc.permanent))
