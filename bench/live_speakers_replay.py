@@ -62,14 +62,13 @@ class Recorder:
 
 
 def record(args) -> None:
-    import soundfile
-
     from transcription.live.local_engine import LocalLiveConfig, online_transcriber
+    from transcription.speech.audio import decode_audio
 
     material = ls.material(args)
     for path in args.wav:
         ref = json.loads(Path(path).with_suffix(".json").read_text())
-        samples, _ = soundfile.read(path, dtype="float32")
+        samples = decode_audio(path).samples  # 16 kHz mono whatever the file's rate (Opus is 48 kHz)
         material.append((Path(path).stem, samples, [(t["start"], t["end"], t["speaker"]) for t in ref["turns"]], None))
     os.makedirs(args.out, exist_ok=True)
     for name, samples, turns, num_speakers in material:
