@@ -6,7 +6,10 @@ Speech regions come from Silero VAD as in ``bench/diarization.py``; DER with pya
 (short clip 0.0 %, three speakers ~1 %, brief replies ~2.5 % with the collar; before the split-and-merge
 and brief-voice candidates of ``diarize`` the brief replies came out as one speaker). ``relative_joins``: a daughter
 whose voice is near her father's (measured 0.6 % DER with the collar; before the split candidates and the
-mixed-window exclusion of 2026-12-02 she stayed merged with him, ~18 %).
+mixed-window exclusion of 2026-12-02 she stayed merged with him, ~18 %). ``relative_brief`` (a visit of
+``bench/diarization.py``, seed 15, condition "three", visit 2, stored as Opus): a relative who speaks 6 windows'
+worth beside a clinician's long turns; 3-means halves the clinician, and only the split of the patient's cluster
+finds her (0.8 % with the collar; 14.1 % and two speakers with ``split_candidates=False``).
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def _der(turns, segments, collar=0.25) -> float:
 
 
 @pytest.mark.parametrize("name, speakers, max_der", [("short_two", 2, 0.10), ("three_speakers", 3, 0.10),
-                                                     ("brief_reply", 2, 0.10), ("relative_joins", 3, 0.10)])
+                                                     ("brief_reply", 2, 0.10), ("relative_joins", 3, 0.10),
+                                                     ("relative_brief", 3, 0.10)])
 def test_speaker_count_and_der(name, speakers, max_der):
     reference = json.loads((CLIPS / f"{name}.json").read_text())
     audio = decode_audio(CLIPS / f"{name}.ogg")
@@ -103,3 +107,25 @@ def test_windows_that_straddle_a_speaker_change_are_marked():
     # 0.75-2.35 and 3.0-4.6 hold it
     assert mixed.tolist() == [False, True, True, True, True, False, False, False]
     assert not _mixed_windows(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1]), times[:4], np.full(4, 1.6)).any()
+
+
+def test_the_batch_transcript_gives_the_relative_her_own_speaker():
+    """Through the real pipeline (Whisper's words as speech regions, then ``diarize``): the daughter who speaks
+    for her father is a third speaker, and what each of the three said stays theirs -- the swollen ankles and
+    the wheeze are reported by the daughter, the three pillows by the father, the water tablet by the clinician
+    (tiny.en hears "furosemide" and "breakfast" as "furrow's mind" and "back first", so other words are used)."""
+    from transcription.speech.pipeline import transcribe_file
+
+    result = transcribe_file(CLIPS / "relative_joins.ogg", language="en")
+    assert len({u.speaker for u in result.utterances}) == 3
+
+    def speaker_of(phrase):
+        said = [u.speaker for u in result.utterances if phrase in u.text.lower()]
+        assert said, phrase
+        return said[0]
+
+    clinician, father, daughter = speaker_of("good afternoon"), speaker_of("three pillows"), speaker_of("ankles")
+    assert len({clinician, father, daughter}) == 3
+    assert speaker_of("wheezing") == daughter and speaker_of("i will make") == daughter
+    assert speaker_of("water tablet") == clinician and speaker_of("extra pillows") == clinician
+    assert speaker_of("toilet") == father
