@@ -251,6 +251,30 @@ def test_other_speaker_is_attributed() -> None:
     assert "family member" in note.sections["history_of_present_illness"].lower()
 
 
+def test_a_relative_keeps_her_own_words_and_the_plan_stays_a_plan() -> None:
+    """A three-speaker visit (``tests/fixtures/audio/diarization/relative_joins``'s dialogue): the daughter's
+    "I heard him wheezing" is hers, not the patient's; the breathlessness is the complaint, not a symptom the
+    clinician asked about; what the clinician may start or will arrange is plan, not examination or result."""
+    import json
+
+    from tests.conftest import AUDIO
+
+    ref = json.loads((AUDIO / "diarization" / "relative_joins.json").read_text())
+    ids = {"clinician": 0, "patient": 1, "relative": 2}
+    turns = [Turn(ids[t["speaker"]], t["text"]) for t in ref["turns"]]
+    note = ENGINE.generate(turns=turns, template=get_builtin_template("general_consultation"), language="en")
+    text = note.markdown.lower()
+    assert "patient heard" not in text and "i heard him wheezing" in text
+    assert note.sections["chief_complaint"].lower().startswith("shortness of breath")
+    assert "furosemide" in note.sections["plan"] and "scan of the heart" in note.sections["plan"]
+    assert "furosemide" not in note.sections["physical_examination"] + note.sections["results"]
+    # the same visit as speech-to-text gave it, without the question mark: the asked symptoms are no complaint
+    unpunctuated = [Turn(t.speaker, t.text.replace("?", "").replace("short of breath", "short and with"))
+                    for t in turns]
+    note = ENGINE.generate(turns=unpunctuated, template=get_builtin_template("general_consultation"), language="en")
+    assert not re.search(r"palpitations|chest pain|cough", note.sections["chief_complaint"], re.I)
+
+
 def test_fast_on_fifteen_minute_visit() -> None:
     # ~2,600 words, more than a 15-minute conversation.
     turns = parse_dialogue(HEADACHE * 18)

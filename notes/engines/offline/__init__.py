@@ -44,14 +44,17 @@ rule-based summariser:
    ...". When the patient's gender is unknown, the first mention in a
    sentence is "the patient" and later ones "they"/"them"/"their" ("The
    patient thinks they had a fever"), never "the patient thinks the
-   patient". Other languages keep the speaker's wording, prefixed with a
-   localized "Reports:" for patient statements.
+   patient". A family member's sentence that speaks in the first person
+   ("I heard him wheezing", "my son has a fever") is quoted as said:
+   their "I" is not the patient. Other languages keep the speaker's
+   wording, prefixed with a localized "Reports:" for patient statements.
 6. The chief complaint is a noun phrase: the reason for the visit the
    clinician states, else the problem the clinician names when opening the
    visit or the patient names in answer to the opening question ("my
    throat has been hurting" -> "Throat pain", "I twisted my ankle" ->
    "Ankle injury"), with the duration the patient gives ("for 4 days").
-   A clause that is not a complaint is never used.
+   A clause that is not a complaint is never used, nor a symptom the
+   clinician asked about (also without "?": "have you had any ...").
 
 Nothing is invented: every phrase of a section comes from the conversation
 (plus fixed connective words such as "Reports", "Denies"), and

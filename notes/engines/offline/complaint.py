@@ -398,12 +398,18 @@ def _chief_complaint_en(sentences: list[_Sentence], ev: list[int]) -> str:
         # cause nausea") names no complaint of the patient's, and was stated as the chief complaint
         # (2026-12-01); a clinician's own notes ("Sore throat for 4 days.") do.
         if (s.speaker == CLINICIAN and s.text and not s.is_question and not _GENERAL_REMARK.search(s.text)
-                and not _SIDE_EFFECT_COUNSEL["en"].search(s.text)):
+                and not _SIDE_EFFECT_COUNSEL["en"].search(s.text) and not _ASKS.search(s.text)):
             phrase, _ = _complaint_np(s.text)
             if phrase:
                 ev.append(s.turn)
                 return phrase
     return ""
+
+
+# A question inside a clinician's sentence that speech-to-text left without "?" ("that is helpful to know have you
+# had any chest pain, palpitations or a cough"): its symptoms were asked about, not complained of. "Palpitations"
+# became the chief complaint of a visit for breathlessness (2026-12-02).
+_ASKS = re.compile(r"\b(?:have|has|do|does|did|are|were|is|was|can|could|would|will)\s+you\b|\bany\b", re.I)
 
 
 _GENERAL_REMARK = re.compile(

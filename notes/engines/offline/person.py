@@ -374,6 +374,12 @@ def _patient_to_note(text: str, ctx: _Context, other: bool = False) -> str:
     text = re.sub(r"\b(hurting|hurts|hurt|bothering|bothers)\s+me\b", r"\1", text, flags=re.I)
     low = text.lower()
     starts_with_i = bool(re.match(r"^(?:i|i'm|i've|i'd|i'll)\b", low))
+    if other and _FIRST_PERSON.search(text):
+        # A family member's "I" and "my" are not the patient's: "I heard him wheezing" became "the patient
+        # heard him wheezing", "my son has a fever" "their son has a fever" (2026-12-02). Their words are
+        # quoted as said.
+        quoted = text.strip().rstrip(".")
+        return f'A family member says: "{quoted[:1].upper() + quoted[1:]}"'
     rewritten = _swap_person(text, first=True, ctx=ctx)
     if other:
         first_word = rewritten.split(" ", 1)[0]
@@ -398,6 +404,11 @@ def _patient_to_note(text: str, ctx: _Context, other: bool = False) -> str:
         # really" would read as the opposite, so the words are quoted as said.
         return f'{ctx.subject} says: "{rewritten.rstrip(".")}"'
     return f"{ctx.subject} reports {rewritten}"
+
+
+# First-person forms: in a family member's sentence they are the family member, not the patient.
+_FIRST_PERSON = re.compile(r"(?<![\w'])(?:i|i'm|i've|i'll|i'd|me|my|mine|myself|we|we're|we've|us|our|ours)(?![\w'])",
+                           re.I)
 
 
 # A trailing "..., not really" / "..., no" that negates what precedes it.

@@ -167,6 +167,9 @@ TOPIC_CUES = {
   r"monitor", r"try (?:taking|using|to)", r"consult", r"appointment", r"counsel", r"encourag", r"advise",
   r"go to the (?:er|emergency)", r"emergency room", r"call (?:us|me|the office|911)", r"let (?:me|us) know if",
   r"hold off", r"remember to",
+  # "We may start a water tablet called furosemide ..." (was routed to the examination by "swelling", see also
+  # PLAN_INTENT), "arrange a blood test and a scan of the heart" (was a result), 2026-12-02
+  r"(?:we|i) (?:may|might|could|can) (?:start|try|add|switch|give|prescribe|arrange|order|refer)", r"arrange",
 ),
     "dental_history": (r"last (?:cleaning|visit|dentist)", r"filling", r"crown", r"root canal", r"braces", r"brush", r"floss", r"grind", r"clench", r"dentist", r"extraction", r"implant"),
     "extraoral": (r"extraoral", r"extra-oral", r"tmj", r"temporomandibular", r"jaw joint", r"lymph nodes?", r"face", r"facial", r"lips?\b", r"masseter", r"muscles", r"asymmetr", r"clicking", r"opening"),
@@ -260,7 +263,7 @@ INSTRUCTION = re.compile(
 
 PLAN_INTENT = re.compile(
     r"^(?:(?:so|and|okay|now)\s+)?(?:(?:i'm|i am|we're|we are) (?:also )?going to|we'll|i'll|we will|i will|let's|"
-    r"i want to|i'd like to)\s+(?:go ahead and\s+)?(?:hold|stop|start|restart|continue|increase|decrease|reduce|"
+    r"i want to|i'd like to|(?:we|i) (?:may|might|could|can))\s+(?:go ahead and\s+)?(?:hold|stop|start|restart|continue|increase|decrease|reduce|"
     r"prescribe|refer|schedule|switch|change|add|discontinue|taper|repeat|recheck)\b"
     # A clinician's instruction: "Give amoxicillin 400 mg ...", "Stop the Bactrim".
     r"|^(?:please\s+)?(?:give|take|use|apply|start|stop|continue|hold|avoid|skip|increase|decrease)\s+(?:the\s+|her\s+|his\s+|your\s+)?"
